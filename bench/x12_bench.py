@@ -1,0 +1,101 @@
+"""X12 throughput on a generated Amazon-style 850, ours beside pyx12, in one run.
+
+    .venv/bin/python bench/x12_bench.py [--lines 10000] [--repeat 5]
+
+Each figure is the best of ``--repeat`` runs over the same in-memory text, so disk and
+page cache play no part. ``generate_850`` is importable so that the validation and
+translation benchmarks can be added here against the same file.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+import pyx12.x12file
+
+from edi_maps.x12.reader import X12Reader
+from edi_maps.x12.writer import Envelope, FunctionalGroup, TransactionSet, write_interchange
+
+AMAZON = Envelope("ZZ", "AMAZON", "ZZ", "ACMEBRANDS")
+
+
+def generate_850(lines: int) -> str:
+    """One interchange with one 850 purchase order of ``lines`` PO1 lines.
+
+    Lines rotate through the identifier types Amazon sends (EAN in eaches, UPC in cases
+    with a PO4 pack size, ASIN), so segment lengths and counts look like real orders.
+    """
+    body: list[list[str]] = [
+        ["BEG", "00", "NE", "9BENCH00", "", "20261120"],
+        ["REF", "IA", "ACMEB"],
+        ["FOB", "CC"],
+        ["CSH", "N"],
+        ["DTM", "064", "20261124"],
+        ["DTM", "063", "20261201"],
+        ["N1", "ST", "", "92", "RNO1"],
+    ]
+    total_quantity = 0
+    for line in range(1, lines + 1):
+        quantity = line % 50 + 1
+        total_quantity += quantity
+        kind = line % 3
+        if kind == 0:
+            body.append(["PO1", str(line), str(quantity), "EA", "12.50", "", "EN", f"{5012345000000 + line:013d}"])
+        elif kind == 1:
+            body.append(["PO1", str(line), str(quantity), "CA", "40.00", "", "UP", f"{12345000000 + line:012d}"])
+            body.append(["PO4", "12"])
+        else:
+            body.append(["PO1", str(line), str(quantity), "EA", "7.25", "", "BP", f"B0{line:08d}"])
+    body.append(["CTT", str(lines), str(total_quantity)])
+    group = FunctionalGroup("PO", "AMAZON", "ACMEBRANDS", 1, "004010", [TransactionSet("850", "0001", body)])
+    return write_interchange(AMAZON, 1, [group], when=datetime(2026, 11, 20, 9, 30))
+
+
+def read_ours(text: str) -> int:
+    reader = X12Reader(io.StringIO(text))
+    count = sum(1 for _ in reader)
+    assert not reader.errors, reader.errors
+    return count
+
+
+def read_pyx12(text: str) -> int:
+    reader = pyx12.x12file.X12Reader(io.StringIO(text))
+    count = sum(1 for _ in reader)
+    reader.cleanup()
+    assert not reader.pop_errors()
+    return count
+
+
+def best_rate(run: Callable[[str], int], text: str, repeat: int) -> tuple[int, float]:
+    """Segments read and the best segments/s over ``repeat`` runs."""
+    best = float("inf")
+    count = 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        count = run(text)
+        best = min(best, time.perf_counter() - start)
+    return count, count / best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=10_000, help="PO1 lines in the generated 850")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement; the best one counts")
+    args = parser.parse_args()
+
+    text = generate_850(args.lines)
+    print(f"850 with {args.lines} PO1 lines: {len(text):,} characters, best of {args.repeat} runs")
+    print(f"{'step':<34}{'segments':>10}{'segments/s':>14}")
+    for name, run in (
+        ("read: edi_maps X12Reader", read_ours),
+        ("read: pyx12.x12file.X12Reader", read_pyx12),
+    ):
+        count, rate = best_rate(run, text, args.repeat)
+        print(f"{name:<34}{count:>10,}{rate:>14,.0f}")
+
+
+if __name__ == "__main__":
+    main()
