@@ -1,0 +1,154 @@
+"""The ``edi-gateway`` command.
+
+Configuration errors and start-up failures end the program with one line on stderr and
+exit code 2, never a traceback: an operator reading it should know what to fix.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+
+import click
+
+from gateway.config import ConfigError, Settings, load_settings
+from gateway.logging import configure_logging
+from gateway.preflight import StartupError, check_database, check_port_free, check_queue
+
+
+def location_options(command: Callable) -> Callable:
+    """``--data-dir`` and ``--port``: the same as EDI_GATEWAY_DATA_DIR / EDI_GATEWAY_PORT.
+
+    They are written to the environment so child processes (``run``) inherit them.
+    """
+
+    def apply(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            os.environ[f"EDI_GATEWAY_{param.name.upper()}"] = str(value)
+
+    command = click.option("--data-dir", type=click.Path(file_okay=False), expose_value=False,
+                           callback=apply, help="Data folder (EDI_GATEWAY_DATA_DIR).")(command)
+    command = click.option("--port", type=int, expose_value=False, callback=apply,
+                           help="HTTP port (EDI_GATEWAY_PORT).")(command)
+    return command
+
+
+def settings() -> Settings:
+    loaded = load_settings()
+    configure_logging(loaded)
+    return loaded
+
+
+@click.group()
+def cli() -> None:
+    """EDI gateway for Amazon Vendor Central: AS2, X12 and your IMS."""
+
+
+@cli.command()
+@location_options
+def init() -> None:
+    """Create the data folder and bring the database schema up to date."""
+    current = settings()
+    initialise(current)
+    click.echo(f"initialised {current.data_dir}")
+
+
+def initialise(current: Settings) -> None:
+    from gateway import db
+
+    current.data_dir.mkdir(parents=True, exist_ok=True)
+    check_database(current)
+    db.upgrade(current)
+
+
+@cli.command()
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+@click.option("--down", is_flag=True, help="Downgrade to --revision (e.g. base) instead of upgrading.")
+def migrate(revision: str, down: bool) -> None:
+    """Upgrade (or downgrade) the database schema."""
+    from gateway import db
+
+    current = settings()
+    check_database(current)
+    if down:
+        db.downgrade(current, "base" if revision == "head" else revision)
+    else:
+        db.upgrade(current, revision)
+    click.echo(f"schema at {db.schema_revision(current)}")
+
+
+@cli.command()
+@location_options
+def run() -> None:
+    """Initialise, then run web, worker and beat together until Ctrl-C."""
+    from gateway.runner import run_together
+
+    current = settings()
+    initialise(current)
+    check_queue(current)
+    check_port_free(current)
+    click.echo(f"edi-gateway on http://{current.host}:{current.port} (data in {current.data_dir})", err=True)
+    sys.exit(run_together())
+
+
+@cli.command()
+@location_options
+def serve() -> None:
+    """Run the web server (gunicorn)."""
+    from gateway.server import serve as serve_web
+
+    current = settings()
+    check_database(current)
+    check_queue(current)
+    check_port_free(current)
+    serve_web(current)
+
+
+@cli.command()
+@click.option("--concurrency", type=int, default=None, help="Worker processes (EDI_GATEWAY_WORKER_CONCURRENCY).")
+def worker(concurrency: int | None) -> None:
+    """Run a Celery worker."""
+    current = settings()
+    check_database(current)
+    check_queue(current)
+    from workers.celery_app import app
+
+    app.worker_main([
+        "worker",
+        f"--loglevel={current.log_level}",
+        f"--concurrency={concurrency or current.worker_concurrency}",
+        f"--queues={current.queue}",
+        "--without-gossip",
+        "--without-mingle",
+    ])
+
+
+@cli.command()
+def beat() -> None:
+    """Run the Celery beat scheduler (exactly one per installation)."""
+    current = settings()
+    check_queue(current)
+    from workers.celery_app import app
+
+    current.data_dir.mkdir(parents=True, exist_ok=True)
+    app.start(["beat", f"--loglevel={current.log_level}", f"--schedule={current.data_dir / 'celerybeat-schedule'}"])
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except (ConfigError, StartupError) as error:
+        click.echo(f"edi-gateway: error: {error}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as exit_:
+        sys.exit(exit_.exit_code)
+
+
+if __name__ == "__main__":
+    main()

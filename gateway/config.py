@@ -1,0 +1,118 @@
+"""Settings, read once from the environment and checked before anything starts.
+
+Every variable is named ``EDI_GATEWAY_*``. With none set the gateway runs on its embedded
+default: a SQLite file and a filesystem Celery broker, both under one data folder, so a
+fresh clone needs no server. A bad value raises :class:`ConfigError` whose message names
+the variable, so start-up can fail with one line instead of a traceback.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PREFIX = "EDI_GATEWAY_"
+DATABASE_DIALECTS = ("sqlite", "postgresql")
+BROKER_SCHEMES = ("filesystem", "redis", "rediss", "amqp", "pyamqp")
+LOG_FORMATS = ("console", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or wrong; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    broker_url: str
+    host: str
+    port: int
+    log_format: str
+    log_level: str
+    queue: str
+    worker_concurrency: int
+
+    @property
+    def broker_folder(self) -> Path:
+        """Where the filesystem broker keeps its messages (embedded default only)."""
+        path = urlsplit(self.broker_url).path
+        return Path(path) if path not in ("", "/") else self.data_dir / "broker"
+
+    @property
+    def uses_filesystem_broker(self) -> bool:
+        return urlsplit(self.broker_url).scheme == "filesystem"
+
+    @property
+    def blob_dir(self) -> Path:
+        """Content-addressed store for message bodies too large to keep in a row."""
+        return self.data_dir / "blobs"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the ``EDI_GATEWAY_*`` variables (``os.environ`` by default)."""
+    env = os.environ if environ is None else environ
+
+    def get(name: str, default: str) -> str:
+        value = env.get(PREFIX + name, "").strip()
+        return value or default
+
+    data_dir = Path(get("DATA_DIR", "./var")).expanduser().absolute()
+    database_url = get("DATABASE_URL", f"sqlite:///{data_dir / 'gateway.sqlite3'}")
+    _check_database_url(database_url)
+    broker_url = get("BROKER_URL", "filesystem://localhost/")
+    _check_broker_url(broker_url)
+    log_format = get("LOG_FORMAT", "console").lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(f"{PREFIX}LOG_FORMAT={log_format!r} is not one of {', '.join(LOG_FORMATS)}")
+    log_level = get("LOG_LEVEL", "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"{PREFIX}LOG_LEVEL={log_level!r} is not one of {', '.join(LOG_LEVELS)}")
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        broker_url=broker_url,
+        host=get("HOST", "127.0.0.1"),
+        port=_integer(get, "PORT", "8080", 1, 65535),
+        log_format=log_format,
+        log_level=log_level,
+        queue=get("QUEUE", "edi-gateway"),
+        worker_concurrency=_integer(get, "WORKER_CONCURRENCY", "2", 1, 64),
+    )
+
+
+def _integer(get, name: str, default: str, low: int, high: int) -> int:
+    raw = get(name, default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{PREFIX}{name}={raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{PREFIX}{name}={value} is outside {low}..{high}")
+    return value
+
+
+def _check_database_url(url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"{PREFIX}DATABASE_URL={url!r} is not a database URL") from None
+    if parsed.get_backend_name() not in DATABASE_DIALECTS:
+        raise ConfigError(
+            f"{PREFIX}DATABASE_URL uses {parsed.get_backend_name()!r}; "
+            f"supported: {', '.join(DATABASE_DIALECTS)}"
+        )
+
+
+def _check_broker_url(url: str) -> None:
+    scheme = urlsplit(url).scheme
+    if scheme not in BROKER_SCHEMES:
+        raise ConfigError(
+            f"{PREFIX}BROKER_URL scheme {scheme or url!r} is unknown; supported: {', '.join(BROKER_SCHEMES)}"
+        )

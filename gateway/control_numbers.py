@@ -1,0 +1,37 @@
+"""Interchange, group and set control numbers: per partner and direction, never reused.
+
+Each allocation is a single ``UPDATE ... RETURNING`` on the sequence row, which the
+database serialises, so two worker processes writing at once never get the same number.
+The row is created on first use with ``INSERT ... ON CONFLICT DO NOTHING``.
+"""
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from gateway.models import ControlNumberSequence
+
+# ISA13 is nine digits and GS06/ST02 at most nine: wrap before overflowing the field.
+LIMIT = 999_999_999
+KINDS = ("isa", "gs", "st")
+
+
+def next_control_number(session: Session, partner_key: str, kind: str, direction: str = "outbound") -> int:
+    """Allocate the next number of ``kind`` (isa, gs or st) for ``partner_key``."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown control number kind {kind!r}; expected one of {KINDS}")
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    session.execute(
+        insert(ControlNumberSequence)
+        .values(partner_key=partner_key, direction=direction, kind=kind, last_value=0)
+        .on_conflict_do_nothing(index_elements=["partner_key", "direction", "kind"])
+    )
+    table = ControlNumberSequence
+    value = session.execute(
+        update(table)
+        .where(table.partner_key == partner_key, table.direction == direction, table.kind == kind)
+        .values(last_value=table.last_value % LIMIT + 1)
+        .returning(table.last_value)
+    ).scalar_one()
+    return value

@@ -1,0 +1,57 @@
+"""``edi-gateway run``: web, worker and beat as three child processes, stopped together.
+
+Each child is this same program with another sub-command, so it reads the same
+environment. When one child dies, or on Ctrl-C / SIGTERM, all are stopped: a gateway with
+a dead worker would accept messages that nothing processes.
+"""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import structlog
+
+log = structlog.get_logger("gateway.runner")
+
+ROLES = ("serve", "worker", "beat")
+GRACE_SECONDS = 15
+
+
+def run_together(roles: tuple[str, ...] = ROLES) -> int:
+    stopping = False
+
+    def request_stop(signum, _frame) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    children = {role: subprocess.Popen([sys.executable, "-m", "gateway.cli", role]) for role in roles}
+    log.info("started", processes={role: child.pid for role, child in children.items()})
+    exit_code = 0
+    while not stopping:
+        time.sleep(0.2)
+        ended = {role: child.returncode for role, child in children.items() if child.poll() is not None}
+        if ended:
+            log.error("process ended, stopping the others", ended=ended)
+            exit_code = 1
+            break
+    _stop(children)
+    return exit_code
+
+
+def _stop(children: dict[str, subprocess.Popen]) -> None:
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + GRACE_SECONDS
+    for role, child in children.items():
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            log.warning("killing process that did not stop in time", role=role)
+            child.kill()
+            child.wait()
+    log.info("stopped")

@@ -1,0 +1,52 @@
+"""The Flask application factory: one blueprint per concern, settings from the environment."""
+from __future__ import annotations
+
+import time
+
+import structlog
+from flask import Flask, g, request
+
+from gateway.config import Settings, load_settings
+from gateway.logging import REQUEST_ID_HEADER, bind_request_id, new_request_id
+
+log = structlog.get_logger("gateway.web")
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config["GATEWAY_SETTINGS"] = settings
+
+    from gateway.web import diagnostics, health
+
+    app.register_blueprint(health.blueprint)
+    app.register_blueprint(diagnostics.blueprint)
+    _log_requests(app)
+    return app
+
+
+def _log_requests(app: Flask) -> None:
+    """One log line per request, under a request id taken from the caller or made here."""
+
+    @app.before_request
+    def start() -> None:
+        supplied = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = supplied if supplied.isprintable() and 0 < len(supplied) <= 64 else new_request_id()
+        g.started = time.perf_counter()
+        bind_request_id(g.request_id)
+
+    @app.after_request
+    def finish(response):
+        response.headers[REQUEST_ID_HEADER] = g.request_id
+        log.info(
+            "request",
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+            ms=round((time.perf_counter() - g.started) * 1000, 1),
+        )
+        return response
+
+
+def settings_of(app: Flask) -> Settings:
+    return app.config["GATEWAY_SETTINGS"]

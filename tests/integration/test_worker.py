@@ -1,0 +1,41 @@
+"""A task sent through a real broker runs in a separately started worker process."""
+import pytest
+from sqlalchemy import select
+
+from gateway import db
+from gateway.logging import bind_request_id
+from gateway.models import AuditEvent
+from gateway.queue import enqueue
+from tests.conftest import make_settings
+from tests.processes import gateway_environment, start, stop, wait_for
+
+
+@pytest.fixture(params=["postgresql+redis", "sqlite+filesystem"])
+def stack(request, tmp_path):
+    if request.param == "postgresql+redis":
+        overrides = {"database_url": request.getfixturevalue("postgres_url"),
+                     "broker_url": request.getfixturevalue("redis_url")}
+    else:
+        overrides = {}
+    overrides["queue"] = f"test-{tmp_path.name}"
+    settings = make_settings(tmp_path, **overrides)
+    db.upgrade(settings)
+    worker = start(["worker", "--concurrency=1"], gateway_environment(tmp_path, **overrides), tmp_path / "worker.log")
+    yield settings
+    assert stop(worker) is not None
+    db.engine(settings).dispose()
+
+
+def _heartbeat(settings, request_id):
+    with db.session_scope(settings) as session:
+        return session.scalars(select(AuditEvent).where(AuditEvent.request_id == request_id)).first()
+
+
+def test_queued_task_runs_in_the_worker_and_its_result_is_persisted(stack, tmp_path):
+    bind_request_id("req-from-test")
+    enqueue(stack, "workers.tasks.heartbeat", source="test")
+    event = wait_for(lambda: _heartbeat(stack, "req-from-test"), 60, "the worker to record the heartbeat")
+    assert event.action == "worker.heartbeat"
+    assert event.detail["source"] == "test"
+    log = (tmp_path / "worker.log").read_text()
+    assert "request_id=req-from-test" in log
