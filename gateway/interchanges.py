@@ -1,0 +1,80 @@
+"""Outbound X12: one functional group wrapped in an interchange, in the partner's terms.
+
+Control numbers come from the database sequences (never reused towards a partner), the
+delimiters and the usage indicator from the partner's profile; the translation modules
+in ``edi_maps`` supply only the transaction-set bodies.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import Session
+
+from edi_maps.x12.writer import Delimiters, Envelope, FunctionalGroup, TransactionSet, write_interchange
+from gateway.control_numbers import next_control_number
+from gateway.models import Organisation, TradingPartner
+
+X12_VERSIONS = {"004010": "00401", "005010": "00501"}
+
+
+@dataclass(frozen=True)
+class SetBody:
+    code: str  # ST01, e.g. "855"
+    segments: Sequence[Sequence[str | Sequence[str]]]
+
+
+@dataclass(frozen=True)
+class OutboundInterchange:
+    text: str
+    interchange_control_number: int
+    group_control_number: int
+    set_control_numbers: tuple[str, ...]
+    functional_id: str
+
+
+def partner_delimiters(partner: TradingPartner) -> Delimiters:
+    """The delimiters the partner asked for (profile ``x12.delimiters``), else the guides' ``~ * >``."""
+    chosen = partner.profile.get("x12", {}).get("delimiters", {})
+    return Delimiters(**{key: chosen[key] for key in ("element", "component", "segment", "suffix") if key in chosen})
+
+
+def build_interchange(
+    session: Session,
+    organisation: Organisation,
+    partner: TradingPartner,
+    functional_id: str,
+    sets: Sequence[SetBody],
+    *,
+    version: str = "004010",
+    when: datetime | None = None,
+) -> OutboundInterchange:
+    """Allocate control numbers and write one group of ``sets`` from us to ``partner``."""
+    key = partner.as2_id
+    isa = next_control_number(session, key, "isa")
+    gs = next_control_number(session, key, "gs")
+    transaction_sets = [
+        TransactionSet(code=body.code, control_number=str(next_control_number(session, key, "st")).zfill(4),
+                       segments=body.segments)
+        for body in sets
+    ]
+    envelope = Envelope(
+        sender_qualifier=organisation.x12_qualifier,
+        sender_id=organisation.x12_id,
+        receiver_qualifier=partner.x12_qualifier,
+        receiver_id=partner.x12_id,
+        version=X12_VERSIONS[version],
+        usage_indicator=partner.profile.get("x12", {}).get("usage_indicator", "P"),
+    )
+    group = FunctionalGroup(
+        functional_id=functional_id,
+        application_sender=organisation.x12_id,
+        application_receiver=partner.x12_id,
+        control_number=gs,
+        version=version,
+        transaction_sets=transaction_sets,
+    )
+    text = write_interchange(envelope, isa, [group], delimiters=partner_delimiters(partner),
+                             when=when or datetime.now(timezone.utc))
+    return OutboundInterchange(text, isa, gs, tuple(s.control_number for s in transaction_sets), functional_id)
