@@ -1,0 +1,70 @@
+"""Helpers for the translation tests: X12 text in, one list of segments per set out.
+
+The segments come from the real streaming reader, so the maps are tested with what they
+will get in production, segment numbers included.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from edi_maps.x12.reader import X12Reader
+from edi_maps.x12.segment import Segment
+
+SHARED_FIXTURES = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "amazon"
+OWN_FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+ISA = (
+    "ISA*00*          *00*          *ZZ*AMAZON         *ZZ*ACMEBRANDS     "
+    "*261120*0930*U*00401*000000900*0*P*>~"
+)
+
+
+@dataclass(frozen=True)
+class TransactionSet:
+    segments: list[Segment]
+    component_separator: str
+
+
+def read_sets(text: str) -> list[TransactionSet]:
+    """Every ST..SE of ``text``, in order."""
+    sets: list[TransactionSet] = []
+    current: list[Segment] | None = None
+    for segment, location in X12Reader(io.StringIO(text)).located():
+        if segment.tag == "ST":
+            current = []
+            sets.append(TransactionSet(current, location.interchange.delimiters.component))
+        if current is not None:
+            current.append(segment)
+        if segment.tag == "SE":
+            current = None
+    return sets
+
+
+def shared_sets(name: str) -> list[TransactionSet]:
+    return read_sets((SHARED_FIXTURES / name).read_text())
+
+
+def own_sets(name: str) -> list[TransactionSet]:
+    return read_sets((OWN_FIXTURES / name).read_text())
+
+
+def interchange(functional_id: str, set_id: str, *body: str) -> str:
+    """A one-set interchange in Amazon's delimiters around ``body`` (segments without
+    terminators), so a test shows only the segments it is about. ST is segment 3, so
+    the first body segment is segment 4."""
+    segments = [f"ST*{set_id}*0001", *body, f"SE*{len(body) + 2}*0001"]
+    return "".join(
+        [
+            ISA,
+            f"GS*{functional_id}*AMAZON*ACMEBRANDS*20261120*0930*900*X*004010~",
+            *(f"{segment}~" for segment in segments),
+            "GE*1*900~IEA*1*000000900~",
+        ]
+    )
+
+
+def one_set(functional_id: str, set_id: str, *body: str) -> TransactionSet:
+    (transaction_set,) = read_sets(interchange(functional_id, set_id, *body))
+    return transaction_set
