@@ -1,0 +1,741 @@
+"""AS2 messages and MDNs (RFC 4130) as pure functions around pyas2lib.
+
+The endpoint, the database and the workers call three functions:
+
+- :func:`receive` turns an inbound HTTP request into an :class:`InboundResult` (payload,
+  disposition, the MDN to answer with). It never raises for bad input: every failure
+  becomes a negative disposition and, when the sender asked for one, a negative MDN.
+- :func:`build_message` signs/encrypts/compresses a payload for a partner, keeping the
+  Message-ID on a retry.
+- :func:`check_mdn` verifies a sync or async MDN and that its MIC is the one we stored.
+
+What pyas2lib 1.4.4 does that shapes this module (read from its as2.py/cms.py):
+
+- ``Message.parse`` raises instead of returning an error when AS2-From is unknown and a
+  signed MDN is asked for (``AttributeError`` in ``Mdn.build``), when AS2-To/AS2-From
+  are missing (``TypeError`` in ``Mdn.build``), and when Disposition-Notification-Options
+  lists the micalg before the protocol (it takes the last comma/semicolon item as the
+  digest). So partner lookup, duplicates and header checks happen here, before pyas2lib;
+  the options header is rewritten into the order pyas2lib reads.
+- It decrypts with one key and verifies with one certificate. A certificate rollover
+  needs two of each, so a message is parsed again with the next key or certificate
+  when the first gives ``decryption-failed`` or ``authentication-failed``.
+- It decompresses with an unbounded ``zlib.decompress``; :class:`_CappedMessage`
+  replaces that step with one that stops at a size cap.
+- ``Message.build(message_id=...)`` appends ``@<domain>`` (``@None`` without one), so a
+  retry's Message-ID is set on the built message instead.
+- ``Mdn.parse`` only compares MICs when the MDN carries one; :func:`check_mdn` requires it.
+"""
+
+from __future__ import annotations
+
+import email
+import email.message
+import email.utils
+import enum
+import functools
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from asn1crypto import cms
+from pyas2lib import Mdn, Message, Organization, Partner
+from pyas2lib.exceptions import AS2Exception, DecompressionError, ImproperlyConfigured
+
+from gateway.as2.certificates import (
+    CertificateError,
+    OrganizationKey,
+    PrivateKeyError,
+    certificate_pem,
+    pyas2lib_key_bundle,
+)
+
+RawHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
+
+DIGEST_ALGORITHMS = ("sha1", "sha224", "sha256", "sha384", "sha512")
+# Our names (as in ``openssl cms``) -> pyas2lib's. RC2 is absent: OpenSSL 3 has no RC2.
+ENCRYPTION_ALGORITHMS = {
+    "aes-128-cbc": "aes_128_cbc",
+    "aes-192-cbc": "aes_192_cbc",
+    "aes-256-cbc": "aes_256_cbc",
+    "des-ede3-cbc": "tripledes_192_cbc",
+}
+
+# RFC 4130 section 7.4.3 disposition modifiers, worded as pyas2lib words them.
+UNKNOWN_TRADING_PARTNER = "unknown-trading-partner"
+DUPLICATE_DOCUMENT = "duplicate-document"
+UNEXPECTED_PROCESSING_ERROR = "unexpected-processing-error"
+DECRYPTION_FAILED = "decryption-failed"
+AUTHENTICATION_FAILED = "authentication-failed"
+DECOMPRESSION_FAILED = "decompression-failed"
+
+# Details with which pyas2lib's Mdn.parse rejects an MDN itself (as opposed to relaying
+# a negative disposition written by the partner).
+_MDN_REJECTED_BY_PYAS2LIB = (
+    "mdn-not-found",
+    "original-message-not-found",
+    "Expected signed MDN",
+    "Failed to parse received MDN",
+)
+
+
+class ProfileError(Exception):
+    """An organisation or partner profile cannot be used (bad key, certificate, setting)."""
+
+
+class MdnMode(str, enum.Enum):
+    """Whether and how an MDN is requested: none, on the same HTTP exchange, or POSTed later."""
+
+    NONE = "none"
+    SYNC = "sync"
+    ASYNC = "async"
+
+
+class InboundStatus(str, enum.Enum):
+    """Outcome of :func:`receive`; only ``PROCESSED`` carries a payload to process."""
+
+    PROCESSED = "processed"
+    DUPLICATE = "duplicate"
+    ERROR = "error"
+
+
+class MdnStatus(str, enum.Enum):
+    """Outcome of :func:`check_mdn`."""
+
+    PROCESSED = "processed"  # delivered, MIC confirmed
+    PROCESSED_WITH_WARNING = "processed-with-warning"  # delivered, e.g. duplicate-document
+    FAILED = "failed"  # the partner reports an error: not delivered
+    INVALID = "invalid"  # the MDN cannot be trusted: signature, MIC or reference wrong
+
+
+@dataclass(frozen=True)
+class OrganizationProfile:
+    """Our side of AS2.
+
+    ``keys[0]`` signs what we send and our MDNs; every key is tried to decrypt inbound
+    messages, so partners may encrypt to the old or the new certificate during a
+    rollover. ``mdn_url`` is where partners POST asynchronous MDNs to us.
+    """
+
+    as2_id: str
+    keys: tuple[OrganizationKey, ...]
+    mdn_url: str | None = None
+    message_id_domain: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", tuple(self.keys))
+        if not self.as2_id:
+            raise ProfileError("an organisation needs an AS2 id")
+        if not self.keys:
+            raise ProfileError(f"organisation {self.as2_id} has no key pair")
+
+
+@dataclass(frozen=True)
+class PartnerProfile:
+    """A trading partner.
+
+    ``certificates[0]`` is the one we encrypt to; a signature from any of them is
+    accepted (partner rollover). ``sign``/``encrypt`` apply both ways, as in pyas2lib:
+    we sign/encrypt what we send, and refuse unsigned/unencrypted messages with
+    ``insufficient-message-security``. ``validate_certs`` is off by default because
+    Amazon's certificates may not chain to a public CA; ``ca_certificates`` (PEM) are
+    the roots when it is on. ``canonicalize_as_binary`` verifies signatures over the
+    bytes as sent, for partners that sign bare-LF content in binary mode.
+    """
+
+    as2_id: str
+    certificates: tuple[bytes, ...]
+    url: str | None = None
+    sign: bool = True
+    encrypt: bool = True
+    compress: bool = False
+    digest_algorithm: str = "sha256"
+    encryption_algorithm: str = "aes-256-cbc"
+    mdn_mode: MdnMode = MdnMode.SYNC
+    signed_mdn: bool = True
+    canonicalize_as_binary: bool = False
+    validate_certs: bool = False
+    ca_certificates: bytes | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "certificates", tuple(self.certificates))
+        object.__setattr__(self, "mdn_mode", MdnMode(self.mdn_mode))
+        if not self.as2_id:
+            raise ProfileError("a partner needs an AS2 id")
+        if not self.certificates:
+            raise ProfileError(f"partner {self.as2_id} has no certificate")
+        if self.digest_algorithm not in DIGEST_ALGORITHMS:
+            raise ProfileError(
+                f"digest {self.digest_algorithm!r} is not one of {DIGEST_ALGORITHMS}"
+            )
+        if self.encryption_algorithm not in ENCRYPTION_ALGORITHMS:
+            raise ProfileError(
+                f"encryption {self.encryption_algorithm!r} is not one of "
+                f"{tuple(ENCRYPTION_ALGORITHMS)}"
+            )
+
+
+@dataclass(frozen=True)
+class ReceiveLimits:
+    """Guard rails for :func:`receive`: the HTTP body, and the payload once decompressed."""
+
+    max_body_bytes: int = 20 * 1024 * 1024
+    max_decompressed_bytes: int = 100 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class InboundMdn:
+    """The MDN to answer with: in the HTTP response (sync) or POSTed to ``url`` (async)."""
+
+    mode: MdnMode
+    url: str | None
+    headers: dict[str, str]
+    body: bytes
+    signed: bool
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    """What :func:`receive` made of a request. ``disposition`` is the RFC 4130 text sent
+    in the MDN, e.g. ``processed/Error: decryption-failed``; ``error`` explains a
+    failure for our logs and operators (it never holds key material)."""
+
+    status: InboundStatus
+    disposition: str
+    message_id: str | None
+    as2_from: str | None
+    as2_to: str | None
+    payload: bytes | None = field(default=None, repr=False)
+    filename: str | None = None
+    content_type: str | None = None
+    mic: str | None = None
+    mic_algorithm: str | None = None
+    signed: bool = False
+    encrypted: bool = False
+    compressed: bool = False
+    mdn: InboundMdn | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """A message ready to POST to ``url``. Store ``message_id`` and ``mic`` before sending:
+    a retry reuses the Message-ID, and the MDN's MIC must equal ``mic``."""
+
+    message_id: str
+    headers: dict[str, str]
+    body: bytes = field(repr=False)
+    mic: str | None
+    mic_algorithm: str | None
+    mdn_mode: MdnMode
+    url: str | None
+
+
+@dataclass(frozen=True)
+class MdnResult:
+    """What :func:`check_mdn` concluded; ``disposition`` is the partner's text."""
+
+    status: MdnStatus
+    disposition: str | None
+    original_message_id: str | None
+    message_id: str | None
+    signed: bool
+    mic: str | None
+    error: str | None = None
+
+
+# --------------------------------------------------------------------------- receive
+
+
+def receive(
+    raw_headers: RawHeaders,
+    body: bytes,
+    lookup_org: Callable[[str], OrganizationProfile | None],
+    lookup_partner: Callable[[str], PartnerProfile | None],
+    is_duplicate: Callable[[str, str], bool],
+    limits: ReceiveLimits = ReceiveLimits(),
+) -> InboundResult:
+    """Decrypt, verify and decompress an inbound AS2 message and build its MDN.
+
+    ``lookup_org(as2_to)`` and ``lookup_partner(as2_from)`` return a profile or None;
+    ``is_duplicate(message_id, as2_from)`` says whether that Message-ID was already
+    received from that partner. Exceptions from these callbacks propagate (the
+    endpoint should answer 5xx so the sender retries); everything wrong with the
+    request itself comes back as a negative result.
+    """
+    headers = _header_pairs(raw_headers)
+    message_id = _message_id(headers)
+    as2_from = _unquote(_header(headers, "as2-from"))
+    as2_to = _unquote(_header(headers, "as2-to"))
+    request = _Request(headers, body, message_id, as2_from, as2_to)
+
+    missing = [name for name, value in
+               (("AS2-From", as2_from), ("AS2-To", as2_to), ("Message-ID", message_id))
+               if not value]
+    if missing:
+        # Without these an MDN can be neither addressed nor matched: no MDN.
+        return request.result(
+            InboundStatus.ERROR,
+            "processed/Error",
+            UNEXPECTED_PROCESSING_ERROR,
+            error=f"missing AS2 header(s): {', '.join(missing)}",
+        )
+
+    organization = lookup_org(as2_to)
+    partner = lookup_partner(as2_from)
+    signer = None
+    try:
+        if organization is not None:
+            signer = _pyas2lib_organization(organization, 0)
+        sender = _pyas2lib_partner(partner, 0) if partner is not None else None
+    except ProfileError as error:
+        return request.negative(signer, None, UNEXPECTED_PROCESSING_ERROR, f"profile: {error}")
+
+    if organization is None:
+        return request.negative(None, None, UNKNOWN_TRADING_PARTNER, f"unknown AS2-To {as2_to!r}")
+    if partner is None:
+        return request.negative(signer, None, UNKNOWN_TRADING_PARTNER, f"unknown AS2-From {as2_from!r}")
+    if len(body) > limits.max_body_bytes:
+        return request.negative(
+            signer, sender, UNEXPECTED_PROCESSING_ERROR,
+            f"body of {len(body)} bytes exceeds the limit of {limits.max_body_bytes}",
+        )
+    if is_duplicate(message_id, as2_from):
+        return request.negative(
+            signer, sender, DUPLICATE_DOCUMENT,
+            f"Message-ID {message_id} already received from {as2_from}",
+            status=InboundStatus.DUPLICATE, disposition_type="processed/Warning",
+        )
+    return _parse_with_rollover(request, organization, partner, limits)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """An inbound request with its AS2 headers read, and how to answer it negatively."""
+
+    headers: list[tuple[str, str]]
+    body: bytes = field(repr=False)
+    message_id: str | None
+    as2_from: str | None
+    as2_to: str | None
+
+    def result(self, status: InboundStatus, disposition_type: str, modifier: str | None,
+               **fields: object) -> InboundResult:
+        disposition = f"{disposition_type}: {modifier}" if modifier else disposition_type
+        return InboundResult(status=status, disposition=disposition,
+                             message_id=self.message_id, as2_from=self.as2_from,
+                             as2_to=self.as2_to, **fields)
+
+    def negative(self, receiver: Organization | None, sender: Partner | None,
+                 modifier: str, error: str, *, status: InboundStatus = InboundStatus.ERROR,
+                 disposition_type: str = "processed/Error") -> InboundResult:
+        """A result refused before pyas2lib parsed anything, with its MDN if one was asked.
+
+        The MDN is built by pyas2lib's ``Mdn.build`` from a header-only message. An
+        unknown sender is stood in for by a bare Partner, since ``Mdn.build`` reads its
+        signature algorithm to sign the MDN.
+        """
+        mdn, mdn_error = None, None
+        if _header(self.headers, "disposition-notification-to"):
+            message = Message(sender=sender or Partner(as2_name=self.as2_from),
+                              receiver=receiver)
+            message.message_id = self.message_id
+            message.payload = email.message.Message()
+            for name, value in self.headers:
+                message.payload.add_header(name.lower(), value)
+            try:
+                mdn = _mdn_for(message, disposition_type, modifier)
+            except Exception as failure:  # noqa: BLE001 - never raise for bad input
+                mdn_error = f"; no MDN could be built: {failure!r}"
+        return self.result(status, disposition_type, modifier, mdn=mdn,
+                           error=error + (mdn_error or ""))
+
+
+def _mdn_for(message: Message, status: str, modifier: str) -> InboundMdn:
+    """Build a (negative) MDN for ``message`` the way pyas2lib's Message.parse does."""
+    headers = {name.lower(): value for name, value in message.payload.items()}
+    url = headers.get("receipt-delivery-option") or None
+    mdn = Mdn(mdn_mode="ASYNC" if url else "SYNC", mdn_url=url)
+    mdn.build(message=message, status=status, detailed_status=modifier)
+    return _inbound_mdn(mdn)
+
+
+def _inbound_mdn(mdn: Mdn) -> InboundMdn:
+    headers = mdn.headers
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    return InboundMdn(
+        mode=MdnMode.ASYNC if mdn.mdn_mode == "ASYNC" else MdnMode.SYNC,
+        url=mdn.mdn_url,
+        headers=headers,
+        body=mdn.content,
+        signed=content_type.lower().startswith("multipart/signed"),
+    )
+
+
+def _parse_with_rollover(request: _Request, organization: OrganizationProfile,
+                         partner: PartnerProfile, limits: ReceiveLimits) -> InboundResult:
+    """Let pyas2lib parse the message, with each of our keys and each partner certificate.
+
+    pyas2lib tries one decryption key and one verification certificate; during a
+    rollover the message may be for the other one. Only a failure that another key
+    or certificate could cure leads to another attempt.
+    """
+    raw = _raw_message(request.headers, request.body)
+    result = None
+    for key_index in range(len(organization.keys)):
+        for cert_index in range(len(partner.certificates)):
+            try:
+                receiver = _pyas2lib_organization(organization, key_index)
+                sender = _pyas2lib_partner(partner, cert_index)
+            except ProfileError as error:
+                return request.negative(None, None, UNEXPECTED_PROCESSING_ERROR,
+                                        f"profile: {error}")
+            result = _parse_once(request, raw, receiver, sender, limits)
+            if result.disposition.endswith(AUTHENTICATION_FAILED):
+                continue
+            break
+        if not result.disposition.endswith(DECRYPTION_FAILED):
+            return result
+    return result
+
+
+def _parse_once(request: _Request, raw: bytes, receiver: Organization, sender: Partner,
+                limits: ReceiveLimits) -> InboundResult:
+    message = _CappedMessage(limits.max_decompressed_bytes)
+    try:
+        status, (exception, _traceback), mdn = message.parse(
+            raw, find_org_cb=lambda _as2_to: receiver, find_partner_cb=lambda _as2_from: sender
+        )
+    except Exception as failure:  # noqa: BLE001 - pyas2lib raised instead of returning
+        return request.negative(receiver, sender, UNEXPECTED_PROCESSING_ERROR,
+                                f"pyas2lib raised {failure!r}")
+
+    modifier = None
+    if exception is not None:
+        modifier = getattr(exception, "disposition_modifier", UNEXPECTED_PROCESSING_ERROR)
+    processed = status == "processed"
+    payload_part = message.payload if processed else None
+    return request.result(
+        InboundStatus.PROCESSED if processed else InboundStatus.ERROR,
+        status,
+        modifier,
+        payload=message.content if processed else None,
+        filename=payload_part.get_filename() if payload_part is not None else None,
+        content_type=payload_part.get_content_type() if payload_part is not None else None,
+        mic=message.mic.decode("ascii") if message.mic else None,
+        mic_algorithm=message.digest_alg if message.mic else None,
+        signed=message.signed,
+        encrypted=message.encrypted,
+        compressed=message.compressed,
+        mdn=_inbound_mdn(mdn) if mdn is not None else None,
+        error=None if exception is None else f"{type(exception).__name__}: {exception}",
+    )
+
+
+class _CappedMessage(Message):
+    """pyas2lib's Message, with decompression stopped at a size cap (compression bomb).
+
+    pyas2lib 1.4.4 decompresses in the private method ``_decompress_data`` with an
+    unbounded ``zlib.decompress``; this override keeps its behaviour and condition but
+    inflates at most ``max_decompressed_bytes``. The compression-bomb test fails if
+    pyas2lib stops calling it.
+    """
+
+    def __init__(self, max_decompressed_bytes: int) -> None:
+        super().__init__()
+        self.max_decompressed_bytes = max_decompressed_bytes
+
+    def _decompress_data(self, payload: email.message.Message):
+        if not (payload.get_content_type() == "application/pkcs7-mime"
+                and payload.get_param("smime-type") == "compressed-data"):
+            return False, payload
+        content = decompress_cms(payload.get_payload(decode=True), self.max_decompressed_bytes)
+        return True, email.message_from_bytes(content)
+
+
+def decompress_cms(data: bytes, max_bytes: int) -> bytes:
+    """Inflate a CMS CompressedData (zlib), refusing content larger than ``max_bytes``.
+
+    Raises pyas2lib's ``DecompressionError`` so the disposition is
+    ``decompression-failed``.
+    """
+    try:
+        content_info = cms.ContentInfo.load(data)
+        if content_info["content_type"].native != "compressed_data":
+            raise DecompressionError("compressed data not found in the CMS structure")
+        compressed = content_info["content"]
+        algorithm = compressed["compression_algorithm"]["algorithm"].native
+        if algorithm != "zlib":
+            raise DecompressionError(f"unsupported compression algorithm {algorithm!r}")
+        inflater = zlib.decompressobj()
+        content = inflater.decompress(compressed["encap_content_info"]["content"].native,
+                                      max_bytes + 1)
+    except DecompressionError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any malformed input is a decompression failure
+        raise DecompressionError(f"decompression failed: {error}") from error
+    if len(content) > max_bytes:
+        raise DecompressionError(f"decompressed content exceeds the limit of {max_bytes} bytes")
+    if not inflater.eof:
+        raise DecompressionError("compressed content is truncated")
+    return content
+
+
+# ----------------------------------------------------------------------------- send
+
+
+def build_message(
+    org: OrganizationProfile,
+    partner: PartnerProfile,
+    payload: bytes,
+    filename: str | None,
+    content_type: str = "application/edi-x12",
+    message_id: str | None = None,
+    subject: str = "AS2 Message",
+) -> OutboundMessage:
+    """Sign, compress and encrypt ``payload`` for ``partner`` as its profile says.
+
+    Pass the ``message_id`` of an earlier attempt to resend it: RFC 4130 wants a retry
+    to keep its Message-ID so that the receiver can recognise the duplicate. Raises
+    :class:`ProfileError` when the profiles cannot be used.
+    """
+    if message_id is not None:
+        message_id = _checked_message_id(message_id)
+    message = Message(sender=_pyas2lib_organization(org, 0),
+                      receiver=_pyas2lib_partner(partner, 0))
+    try:
+        message.build(payload, filename=filename, subject=subject, content_type=content_type,
+                      disposition_notification_to=org.as2_id)
+    except ImproperlyConfigured as error:
+        raise ProfileError(str(error)) from None
+    if message_id is not None:
+        message.message_id = message_id
+        message.payload.replace_header("Message-ID", f"<{message_id}>")
+    return OutboundMessage(
+        message_id=message.message_id,
+        headers=message.headers,
+        body=message.content,
+        mic=message.mic.decode("ascii") if message.mic else None,
+        mic_algorithm=message.digest_alg if message.mic else None,
+        mdn_mode=partner.mdn_mode,
+        url=partner.url,
+    )
+
+
+def _checked_message_id(message_id: str) -> str:
+    message_id = message_id.strip().removeprefix("<").removesuffix(">")
+    if not message_id or len(message_id) > 255 or any(c in message_id for c in "<> \r\n"):
+        raise ValueError(f"not a usable Message-ID: {message_id!r}")
+    return message_id
+
+
+# ------------------------------------------------------------------------------ MDN
+
+
+def check_mdn(
+    org: OrganizationProfile,
+    partner: PartnerProfile,
+    raw_headers: RawHeaders,
+    body: bytes,
+    original_message_id: str,
+    stored_mic: str | None,
+) -> MdnResult:
+    """Verify an MDN (sync response or async POST) for the message we sent.
+
+    The MDN must refer to ``original_message_id``, carry a valid signature from one of
+    the partner's certificates when the profile asks for signed MDNs, and, when it says
+    ``processed``, return exactly the MIC we stored at send time. pyas2lib alone skips
+    the MIC comparison when the MDN leaves the MIC out; here that is invalid.
+    """
+    headers = _header_pairs(raw_headers)
+    raw = _raw_message(headers, body)
+    signed = _header(headers, "content-type").lower().startswith("multipart/signed")
+    original_message_id = original_message_id.strip("<>")
+
+    def invalid(error: str, mdn: Mdn | None = None) -> MdnResult:
+        return MdnResult(MdnStatus.INVALID, None, original_message_id,
+                         mdn.message_id if mdn else None, signed, None, error)
+
+    try:
+        receiver = _pyas2lib_organization(org, 0)
+        senders = [_pyas2lib_partner(partner, i) for i in range(len(partner.certificates))]
+    except ProfileError as error:
+        return invalid(f"profile: {error}")
+
+    for sender in senders:
+        original = Message(sender=receiver, receiver=sender)
+        original.message_id = original_message_id
+        mdn = Mdn()
+        status, detail = mdn.parse(
+            raw, lambda mdn_original_id, _recipient: original
+            if mdn_original_id == original_message_id else None
+        )
+        rejected = status == "failed/Failure" and str(detail).startswith(_MDN_REJECTED_BY_PYAS2LIB)
+        if not rejected:
+            break
+    if rejected:
+        return invalid(str(detail), mdn)
+
+    fields = _disposition_fields(mdn.payload)
+    disposition = fields.get("disposition", "").rpartition(";")[2].strip()
+    mic = fields.get("received-content-mic", "").partition(",")[0].strip() or None
+    normalised = disposition.lower()
+    if normalised == "processed":
+        status = MdnStatus.PROCESSED
+    elif normalised.startswith("processed/warning"):
+        status = MdnStatus.PROCESSED_WITH_WARNING
+    elif disposition:
+        status = MdnStatus.FAILED
+    else:
+        return invalid("the MDN has no Disposition", mdn)
+
+    if status is not MdnStatus.FAILED and stored_mic is not None:
+        mic_required = status is MdnStatus.PROCESSED
+        if (mic is not None or mic_required) and mic != stored_mic:
+            return invalid(f"MIC mismatch: the MDN returned {mic!r}, we sent {stored_mic!r}", mdn)
+    return MdnResult(status, disposition, original_message_id, mdn.message_id, signed, mic)
+
+
+def mdn_original_message_id(raw_headers: RawHeaders, body: bytes) -> str | None:
+    """The Original-Message-ID an MDN answers, or None if this is not an MDN.
+
+    Lets the endpoint tell an asynchronous MDN from an AS2 message, and find the
+    stored message (and MIC) to pass to :func:`check_mdn`.
+    """
+    mdn = Mdn()
+    try:
+        mdn.payload = email.message_from_bytes(_raw_message(_header_pairs(raw_headers), body))
+        original_message_id, _recipient = mdn.detect_mdn()
+    except Exception:  # noqa: BLE001 - MDNNotFound, or a malformed report
+        return None
+    return original_message_id or None
+
+
+def _disposition_fields(report: email.message.Message | None) -> dict[str, str]:
+    """The fields of the message/disposition-notification part, names in lower case."""
+    fields: dict[str, str] = {}
+    if report is None:
+        return fields
+    for part in report.walk():
+        if part.get_content_type() == "message/disposition-notification":
+            for block in part.get_payload():
+                for name, value in block.items():
+                    fields.setdefault(name.lower(), " ".join(str(value).split()))
+    return fields
+
+
+# --------------------------------------------------- headers and pyas2lib objects
+
+
+def _header_pairs(raw_headers: RawHeaders) -> list[tuple[str, str]]:
+    """Headers as (name, value) pairs, values on one line (no header injection), with
+    Disposition-Notification-Options rewritten so that pyas2lib reads it right."""
+    items = raw_headers.items() if isinstance(raw_headers, Mapping) else raw_headers
+    pairs = []
+    for name, value in items:
+        name, value = str(name).strip(), " ".join(str(value).split())
+        if name.lower() == "disposition-notification-options":
+            value = normalise_mdn_options(value)
+            if value is None:
+                continue
+        pairs.append((name, value))
+    return pairs
+
+
+def normalise_mdn_options(value: str) -> str | None:
+    """Rewrite Disposition-Notification-Options as pyas2lib expects, or None to drop it.
+
+    pyas2lib takes the digest for the signed MDN from the last item of the header, so
+    ``signed-receipt-micalg=optional, sha256; signed-receipt-protocol=required,
+    pkcs7-signature`` made it sign with "pkcs7signature" and raise. The sender lists
+    micalgs by preference (RFC 4130 7.3), so the first one we support is kept
+    (sha256 if none). Options that do not ask for a pkcs7-signature are dropped: the
+    MDN is then unsigned.
+    """
+    parameters = {}
+    for parameter in value.split(";"):
+        name, _, rest = parameter.partition("=")
+        parameters[name.strip().lower()] = [item.strip() for item in rest.split(",")]
+    protocol = parameters.get("signed-receipt-protocol", [])
+    if "pkcs7-signature" not in [item.lower() for item in protocol[1:]]:
+        return None
+    micalg = parameters.get("signed-receipt-micalg", ["optional"])
+    offered = [item.lower().replace("-", "") for item in micalg[1:]]
+    digest = next((item for item in offered if item in DIGEST_ALGORITHMS), "sha256")
+    return (
+        f"signed-receipt-protocol={_importance(protocol)}, pkcs7-signature; "
+        f"signed-receipt-micalg={_importance(micalg)}, {digest}"
+    )
+
+
+def _importance(items: list[str]) -> str:
+    return items[0].lower() if items and items[0].lower() in ("required", "optional") else "optional"
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str:
+    return next((value for key, value in headers if key.lower() == name), "")
+
+
+def _unquote(as2_name: str) -> str:
+    return email.utils.unquote(as2_name.strip())
+
+
+def _message_id(headers: list[tuple[str, str]]) -> str:
+    # Amazon sends Message-IDs without an @-domain; they are used as they are.
+    return _header(headers, "message-id").strip().removeprefix("<").removesuffix(">")
+
+
+def _raw_message(headers: list[tuple[str, str]], body: bytes) -> bytes:
+    """The ``Name: value`` lines, a blank line and the body: what pyas2lib parses.
+
+    WSGI hands header values over as latin-1 strings, so latin-1 gives back the bytes
+    received."""
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers)
+    return head.encode("latin-1", errors="replace") + b"\r\n" + body
+
+
+@functools.lru_cache(maxsize=256)
+def _pyas2lib_organization(org: OrganizationProfile, decrypt_key_index: int) -> Organization:
+    """pyas2lib's Organization signing with ``keys[0]``, decrypting with the given key.
+
+    Cached: loading a passphrase-protected key costs a key derivation, and profiles
+    are immutable, so equal profiles share their loaded keys.
+    """
+    try:
+        sign_key = pyas2lib_key_bundle(org.keys[0])
+        decrypt_key = pyas2lib_key_bundle(org.keys[decrypt_key_index])
+        return Organization(
+            as2_name=org.as2_id,
+            sign_key=sign_key,
+            sign_key_pass=org.keys[0].passphrase,
+            decrypt_key=decrypt_key,
+            decrypt_key_pass=org.keys[decrypt_key_index].passphrase,
+            mdn_url=org.mdn_url,
+            domain=org.message_id_domain,
+        )
+    except (AS2Exception, CertificateError, PrivateKeyError) as error:
+        raise ProfileError(f"organisation {org.as2_id}: {error}") from None
+
+
+@functools.lru_cache(maxsize=256)
+def _pyas2lib_partner(partner: PartnerProfile, verify_cert_index: int) -> Partner:
+    """pyas2lib's Partner verifying with the given certificate, encrypting to the first."""
+    try:
+        return Partner(
+            as2_name=partner.as2_id,
+            verify_cert=certificate_pem(partner.certificates[verify_cert_index]),
+            verify_cert_ca=partner.ca_certificates,
+            encrypt_cert=certificate_pem(partner.certificates[0]),
+            encrypt_cert_ca=partner.ca_certificates,
+            validate_certs=partner.validate_certs,
+            compress=partner.compress,
+            encrypt=partner.encrypt,
+            enc_alg=ENCRYPTION_ALGORITHMS[partner.encryption_algorithm],
+            sign=partner.sign,
+            digest_alg=partner.digest_algorithm,
+            mdn_mode=None if partner.mdn_mode is MdnMode.NONE else partner.mdn_mode.value.upper(),
+            mdn_digest_alg=partner.digest_algorithm if partner.signed_mdn else None,
+            canonicalize_as_binary=partner.canonicalize_as_binary,
+        )
+    except (ImproperlyConfigured, CertificateError) as error:
+        raise ProfileError(f"partner {partner.as2_id}: {error}") from None
