@@ -237,16 +237,18 @@ class X12Reader:
 
 
 def _skip_whitespace(text: str, chunks: Iterator[str]) -> str:
-    """``text`` without leading whitespace (and byte order mark), reading on while it is blank."""
-    text = text.lstrip(WHITESPACE + "\ufeff")
-    while len(text) < 3:
+    """``text`` without leading whitespace or byte order mark, reading on while it is blank."""
+    while True:
+        text = text.lstrip(WHITESPACE + "\ufeff")
+        if text.startswith("\xef\xbb\xbf"):  # a UTF-8 byte order mark read as latin-1
+            text = text[3:]
+            continue
+        if len(text) >= 3:
+            return text
         chunk = next(chunks, None)
         if chunk is None:
             return text
-        text = (text + chunk).lstrip(WHITESPACE + "\ufeff")
-    if text.startswith("ï»¿"):  # a UTF-8 byte order mark read as latin-1
-        text = text[3:]
-    return text
+        text += chunk
 
 
 def _parse_isa(text: str) -> tuple[tuple[str, ...], InterchangeHeader]:

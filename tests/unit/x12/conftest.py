@@ -1,0 +1,43 @@
+"""Fixtures for the X12 reader and writer tests: sample paths and a read-everything helper."""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from edi_maps.x12.errors import EnvelopeError
+from edi_maps.x12.reader import Location, X12Reader
+from edi_maps.x12.segment import Segment
+
+_SHARED = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "amazon"
+if not _SHARED.is_dir():  # a CI clone sits beside its own copy of shared/
+    _SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "amazon"
+
+Read = Callable[[str | bytes], tuple[list[tuple[Segment, Location]], list[EnvelopeError]]]
+
+
+@pytest.fixture
+def shared_fixtures() -> Path:
+    """The Amazon samples every part of the gateway is tested against."""
+    assert _SHARED.is_dir(), f"shared fixtures not found at {_SHARED}"
+    return _SHARED
+
+
+@pytest.fixture
+def own_fixtures() -> Path:
+    """Small interchanges made for one envelope fault each."""
+    return Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def read() -> Read:
+    """Read text (as a text stream) or bytes (as a binary stream) to the end."""
+
+    def read_all(data: str | bytes) -> tuple[list[tuple[Segment, Location]], list[EnvelopeError]]:
+        stream = io.BytesIO(data) if isinstance(data, bytes) else io.StringIO(data)
+        reader = X12Reader(stream)
+        return list(reader.located()), reader.errors
+
+    return read_all
