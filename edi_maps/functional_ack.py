@@ -1,0 +1,144 @@
+"""The 997s (and TA1s) we owe a partner for what they sent, built from a ValidationReport.
+
+pyx12 can write a 997 itself, but not one Amazon should receive: it writes GS08 as
+``00401``, takes ISA13 from the clock, copies or restarts control numbers and hard-codes
+``~ * :``. Here we only build the bodies; ``edi_maps.x12.writer`` writes them in the
+partner's delimiters with control numbers the caller allocated (never the inbound ones).
+
+X12 rules followed: one 997 per inbound functional group (AK1 names it), an AK2..AK5 for
+every set in it, AK9 with the group's counts; the 997 group carries the GS08 of the groups
+it answers. An interchange whose envelope is bad is answered with a TA1 instead.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from edi_maps.validation import GroupResult, InterchangeResult, SegmentError, SetResult
+from edi_maps.x12.delimiters import Delimiters
+from edi_maps.x12.writer import Element, Envelope, FunctionalGroup, TransactionSet
+
+MAX_AK4_PER_AK3 = 99  # AK4 max use in 004010
+AK404_MAX_LENGTH = 99
+# Characters an AN element may hold (X12 extended character set), so AK404 stays valid.
+_AN_CHARACTERS = re.compile(r"""[A-Za-z0-9!"&'()*+,\-./:;?= %~@\[\]_{}\\|<>#$]+""")
+
+
+def build_997(group: GroupResult, control_number: str, *, delimiters: Delimiters = Delimiters()) -> TransactionSet:
+    """The 997 answering one inbound functional group.
+
+    ``control_number`` is our ST02. ``delimiters`` are the ones the 997 will be written
+    in: a copy of a bad value (AK404) that cannot be written in them is left out rather
+    than making the whole acknowledgment unwritable.
+    """
+    segments: list[Sequence[Element]] = [["AK1", group.functional_id, group.control_number]]
+    for tset in group.sets:
+        segments.extend(_set_response(tset, delimiters))
+    segments.append(
+        ["AK9", group.status, str(group.sets_included), str(group.sets_received), str(group.sets_accepted),
+         *group.codes]
+    )
+    return TransactionSet("997", control_number, segments)
+
+
+def build_ack_groups(
+    interchange: InterchangeResult,
+    group_control_numbers: Iterable[int],
+    *,
+    delimiters: Delimiters = Delimiters(),
+) -> list[FunctionalGroup]:
+    """The FA groups answering every group of an interchange.
+
+    One 997 per inbound group; 997s for groups of the same GS08 share one FA group, so
+    one control number is taken from ``group_control_numbers`` per distinct version.
+    Application sender and receiver are the inbound group's, swapped. ST02s are numbered
+    0001, 0002, ... within each FA group.
+    """
+    numbers = iter(group_control_numbers)
+    by_version: dict[tuple[str, str, str], list[GroupResult]] = {}
+    for group in interchange.groups:
+        key = (group.version, group.application_receiver, group.application_sender)
+        by_version.setdefault(key, []).append(group)
+    out = []
+    for (version, sender, receiver), groups in by_version.items():
+        try:
+            control_number = next(numbers)
+        except StopIteration:
+            raise ValueError(f"not enough group control numbers for {len(by_version)} FA groups") from None
+        sets = [build_997(group, f"{index:04d}", delimiters=delimiters) for index, group in enumerate(groups, start=1)]
+        out.append(FunctionalGroup("FA", sender, receiver, control_number, version, sets))
+    return out
+
+
+def reply_envelope(interchange: InterchangeResult) -> Envelope:
+    """The envelope of our answer: the inbound one with sender and receiver swapped."""
+    return Envelope(
+        sender_qualifier=interchange.receiver_qualifier,
+        sender_id=interchange.receiver_id,
+        receiver_qualifier=interchange.sender_qualifier,
+        receiver_id=interchange.sender_id,
+        version=interchange.version,
+        usage_indicator=interchange.usage_indicator,
+    )
+
+
+@dataclass(frozen=True)
+class Ta1:
+    """An interchange acknowledgment: TA1*ISA13*ISA09*ISA10*ack code*note code."""
+
+    control_number: str
+    date: str
+    time: str
+    ack_code: str
+    note_code: str
+
+    @property
+    def elements(self) -> list[str]:
+        return ["TA1", self.control_number, self.date, self.time, self.ack_code, self.note_code]
+
+    def render(self, delimiters: Delimiters = Delimiters()) -> str:
+        """The segment with its terminator, to sit between an ISA and IEA of ours."""
+        return delimiters.element.join(self.elements) + delimiters.segment
+
+
+def build_ta1(interchange: InterchangeResult) -> Ta1 | None:
+    """The TA1 rejecting an interchange whose envelope is bad, or None when it is sound
+    (its groups are then answered with 997s)."""
+    if interchange.ta1_note_code is None:
+        return None
+    return Ta1(interchange.control_number, interchange.date, interchange.time, "R", interchange.ta1_note_code)
+
+
+def _set_response(tset: SetResult, delimiters: Delimiters) -> list[Sequence[Element]]:
+    segments: list[Sequence[Element]] = [["AK2", tset.set_id, tset.control_number]]
+    for error in tset.segment_errors:
+        segments.extend(_segment_note(error, delimiters))
+    segments.append(["AK5", tset.status, *tset.codes])
+    return segments
+
+
+def _segment_note(error: SegmentError, delimiters: Delimiters) -> list[Sequence[Element]]:
+    segments: list[Sequence[Element]] = [["AK3", _segment_id(error.tag), str(error.position), error.loop_id, error.code]]
+    for element in error.elements[:MAX_AK4_PER_AK3]:
+        position: Element = (
+            [str(element.position), str(element.component)] if element.component else str(element.position)
+        )
+        reference = element.data_element if element.data_element.isdigit() and len(element.data_element) <= 4 else ""
+        segments.append(["AK4", position, reference, element.code, _bad_value_copy(element.bad_value, delimiters)])
+    return segments
+
+
+def _segment_id(tag: str) -> str:
+    """AK301 must be 2-3 letters or digits; an unrecognized tag is cut to fit."""
+    return re.sub(r"[^A-Z0-9]", "", tag.upper())[:3].ljust(2, "X")
+
+
+def _bad_value_copy(value: str, delimiters: Delimiters) -> str:
+    """AK404, or "" when the value cannot be copied as a valid AN in these delimiters."""
+    value = value.strip()[:AK404_MAX_LENGTH].rstrip()
+    if not value or not _AN_CHARACTERS.fullmatch(value):
+        return ""
+    if any(char in value for char in delimiters.in_use().values()):
+        return ""
+    return value
