@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import cache
 from typing import NoReturn, TypeVar
 
 from edi_maps.documents import IdentifierQualifier, ProductIdentifier
@@ -21,9 +22,6 @@ CodeT = TypeVar("CodeT", bound=Enum)
 
 _DECIMAL_CHARACTERS = frozenset("0123456789.-")
 
-# code -> member per code set; a dict lookup is several times cheaper than
-# ``code_set(value)``, which counts on 10,000-line orders.
-_MEMBERS_BY_CODE: dict[type[Enum], dict[str, Enum]] = {}
 _QUALIFIERS = {qualifier.value: qualifier for qualifier in IdentifierQualifier}
 
 
@@ -159,11 +157,11 @@ def first_component_code(
     return member
 
 
+@cache
 def _members(code_set: type[CodeT]) -> dict[str, CodeT]:
-    members = _MEMBERS_BY_CODE.get(code_set)
-    if members is None:
-        members = _MEMBERS_BY_CODE[code_set] = {member.value: member for member in code_set}
-    return members
+    """Code -> member; a dict lookup is several times cheaper than ``code_set(value)``,
+    which counts on 10,000-line orders."""
+    return {member.value: member for member in code_set}
 
 
 def _reject_code(value: str, code_set: type[Enum], name: str, what: str, segment: Segment) -> NoReturn:
@@ -171,12 +169,6 @@ def _reject_code(value: str, code_set: type[Enum], name: str, what: str, segment
         raise TranslationError(f"{name} {what} is missing", segment)
     allowed = ", ".join(member.value for member in code_set)
     raise TranslationError(f"{name} {what} {value!r} is not one of {allowed}", segment)
-
-
-def optional_code(segment: Segment, index: int, code_set: type[CodeT], what: str) -> CodeT | None:
-    if not segment[index]:
-        return None
-    return code(segment, index, code_set, what)
 
 
 def product_identifiers(segment: Segment, first: int) -> tuple[ProductIdentifier, ...]:
