@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
@@ -325,7 +325,7 @@ def _int(value: str | None) -> int:
 
 def _loop_id(map_node: Any) -> str:
     """AK303: the X12 loop ID (the loop's first segment tag) of the innermost loop."""
-    node = map_node.parent if map_node is not None else None
+    node = map_node if map_node is not None and map_node.is_loop() else getattr(map_node, "parent", None)
     while node is not None and not node.is_map_root():
         if node.is_loop() and node.id not in ("ISA_LOOP", "GS_LOOP", "ST_LOOP"):
             first = node.get_first_seg()
@@ -471,6 +471,9 @@ class _Validation:
         (3), loop over max (4), over max use (5)."""
         seg_data = error.seg_data if error.seg_data is not None else seg
         tag = seg_data.get_seg_id() or ""
+        if tag == "SE" and error.err_cde == "3":
+            self._set_issue("2", "the transaction set has no SE trailer")
+            return
         position = error.seg_count if error.seg_count is not None else self.reader.get_seg_count()
         loop = _loop_id(error.map_node)
         message = (f"{tag} at position {position} (segment {error.src_line} of the payload): "
@@ -489,6 +492,9 @@ class _Validation:
             return
         tag = seg.get_seg_id()
         elements = tuple(_element_error(node, seg, error) for error in errors)
+        if tag in ("ISA", "IEA", "GS", "GE", "ST", "SE"):
+            # An envelope element error is reported with the envelope's own code.
+            elements = tuple(replace(e, message=e.message.split(" [AK4")[0]) for e in elements)
         if tag in ("ISA", "IEA"):
             notes = _ISA_ELEMENT_NOTES if tag == "ISA" else _IEA_ELEMENT_NOTES
             for e in elements:
@@ -514,6 +520,10 @@ class _Validation:
         for level, code, message, value, _line in self.reader.pop_errors():
             if level == "isa":
                 self._interchange_issue(code, f"{message} [TA1 note {code}]")
+            elif level == "gs" and code == "3" and seg is not None and seg.get_seg_id() == "GE" and self.tset:
+                # pyx12 reads a GE inside an open set as a missing GE; it is the SE that is missing.
+                if "2" not in {issue.code for issue in self.tset.issues}:
+                    self._set_issue("2", "the transaction set has no SE trailer")
             elif level == "gs":
                 self._group_issue(code, f"{message} [AK9 code {code}: {AK905_NOTES.get(code, '')}]")
             elif level == "st":
