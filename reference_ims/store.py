@@ -1,0 +1,358 @@
+"""The reference IMS's own SQLite database: stock, sales orders and their allocation.
+
+A test and demo double, not the product: its tables are made with ``create_all`` and it
+has no migrations. Every change runs under one lock, in one transaction, and ends by
+re-allocating the SKUs it touched, so the allocation rule always holds. Orders whose
+allocation changed get a new revision and are handed to ``on_change`` after the commit
+(the callback to the gateway).
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint, create_engine, event, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+
+from reference_ims.allocation import (
+    CANCELLED_LINE,
+    Demand,
+    LineAllocation,
+    LineStatus,
+    StockPosition,
+    UnavailableReason,
+    reallocate,
+    settle_line,
+)
+from reference_ims.orders import LineChange, NewOrder, OrderChange, OrderLine, SalesOrder, ShipWindow
+from reference_ims.stock import LocationStock, StockLevel, StockUpdate
+
+OPEN = "open"
+CANCELLED = "cancelled"
+
+
+class OrderNotFound(LookupError):
+    pass
+
+
+class SkuNotFound(LookupError):
+    pass
+
+
+class IdempotencyConflict(Exception):
+    """The PO number was used before with a different body."""
+
+
+class OrderClosed(Exception):
+    """The order or line is cancelled and cannot change."""
+
+
+class UnknownLine(ValueError):
+    """A change names a line the order does not have."""
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SkuRow(Base):
+    __tablename__ = "skus"
+
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    discontinued: Mapped[bool] = mapped_column(default=False)
+    restock_date: Mapped[date | None] = mapped_column(Date)
+    locations: Mapped[list[StockRow]] = relationship(order_by="StockRow.location")
+
+
+class StockRow(Base):
+    __tablename__ = "stock_levels"
+
+    sku: Mapped[str] = mapped_column(ForeignKey("skus.sku"), primary_key=True)
+    location: Mapped[str] = mapped_column(String(32), primary_key=True)
+    on_hand: Mapped[int]
+    reserved: Mapped[int]
+
+
+class OrderRow(Base):
+    __tablename__ = "sales_orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # creation order: oldest is served first
+    po_number: Mapped[str] = mapped_column(String(22), unique=True)
+    request_body: Mapped[str]  # canonical JSON of the create, to tell a retry from a conflict
+    vendor_code: Mapped[str | None]
+    order_type: Mapped[str] = mapped_column(String(2))
+    ship_to: Mapped[str]
+    not_before: Mapped[date] = mapped_column(Date)
+    not_after: Mapped[date] = mapped_column(Date)
+    backorder_allowed: Mapped[bool]
+    status: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    lines: Mapped[list[LineRow]] = relationship(back_populates="order", order_by="LineRow.position")
+
+
+class LineRow(Base):
+    """An order line with the allocation last reported for it."""
+
+    __tablename__ = "sales_order_lines"
+    __table_args__ = (UniqueConstraint("order_id", "line_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"))
+    position: Mapped[int]
+    line_number: Mapped[str] = mapped_column(String(20))
+    sku: Mapped[str] = mapped_column(String(64), index=True)
+    unit_cost: Mapped[str]  # decimal text, exactly as ordered
+    quantity: Mapped[int]
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    allocated: Mapped[int] = mapped_column(default=0)
+    backordered: Mapped[int] = mapped_column(default=0)
+    unavailable: Mapped[int] = mapped_column(default=0)
+    backorder_ship_date: Mapped[date | None] = mapped_column(Date)
+    unavailable_reason: Mapped[str | None]
+    status: Mapped[str] = mapped_column(String(24), default=LineStatus.UNAVAILABLE)
+    order: Mapped[OrderRow] = relationship(back_populates="lines")
+
+    @property
+    def allocation(self) -> LineAllocation:
+        return LineAllocation(
+            allocated=self.allocated,
+            backordered=self.backordered,
+            unavailable=self.unavailable,
+            backorder_ship_date=self.backorder_ship_date,
+            unavailable_reason=UnavailableReason(self.unavailable_reason) if self.unavailable_reason else None,
+            status=LineStatus(self.status),
+        )
+
+    def record(self, allocation: LineAllocation) -> bool:
+        """Keep ``allocation``; True when it differs from what the line had."""
+        if allocation == self.allocation:
+            return False
+        self.allocated = allocation.allocated
+        self.backordered = allocation.backordered
+        self.unavailable = allocation.unavailable
+        self.backorder_ship_date = allocation.backorder_ship_date
+        self.unavailable_reason = allocation.unavailable_reason
+        self.status = allocation.status
+        return True
+
+
+class Store:
+    """Stock and sales orders in one SQLite file."""
+
+    def __init__(self, database_path: Path) -> None:
+        database_path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(f"sqlite:///{database_path}", connect_args={"timeout": 30})
+        event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_lock = threading.Lock()  # one writer at a time: allocation reads, then writes
+        self.on_change: Callable[[list[str]], None] = lambda po_numbers: None  # e.g. AllocationNotifier.notify
+
+    # --- orders -----------------------------------------------------------------------
+
+    def create_order(self, order: NewOrder, request_body: str) -> tuple[SalesOrder, bool]:
+        """Create and allocate ``order``; True when it was created, False when this is a
+        repeat of the same request (then the order is answered as it stands now)."""
+        with self._write_lock, self._sessions() as session:
+            existing = session.scalar(select(OrderRow).where(OrderRow.po_number == order.po_number))
+            if existing is not None:
+                if existing.request_body != request_body:
+                    raise IdempotencyConflict(
+                        f"sales order {order.po_number} exists and was created from a different body; "
+                        "send changes with PATCH"
+                    )
+                return _sales_order(existing), False
+            now = _now()
+            row = OrderRow(
+                po_number=order.po_number, request_body=request_body, vendor_code=order.vendor_code,
+                order_type=order.order_type, ship_to=order.ship_to, not_before=order.ship_window.not_before,
+                not_after=order.ship_window.not_after, backorder_allowed=order.backorder_allowed, status=OPEN,
+                revision=1, created_at=now, updated_at=now,
+                lines=[
+                    LineRow(position=position, line_number=line.line_number, sku=line.sku,
+                            unit_cost=format(line.unit_cost, "f"), quantity=line.quantity)
+                    for position, line in enumerate(order.lines)
+                ],
+            )
+            session.add(row)
+            session.flush()
+            changed = self._settle(session, {line.sku for line in order.lines}) - {row}
+            self._commit(session, changed, now)
+            return _sales_order(row), True
+
+    def order(self, po_number: str) -> SalesOrder:
+        with self._sessions() as session:
+            return _sales_order(_find_order(session, po_number))
+
+    def change_order(self, po_number: str, change: OrderChange) -> SalesOrder:
+        """Apply a PO change (absolute quantities, cancelled lines, a new ship window)."""
+        with self._write_lock, self._sessions() as session:
+            row = _find_order(session, po_number)
+            if row.status != OPEN:
+                raise OrderClosed(f"sales order {po_number} is {row.status} and cannot change")
+            lines = {line.line_number: line for line in row.lines}
+            for line_change in change.lines:
+                _apply_line_change(po_number, lines, line_change)
+            changed = set()
+            if change.ship_window is not None:
+                window = (change.ship_window.not_before, change.ship_window.not_after)
+                if window != (row.not_before, row.not_after):
+                    row.not_before, row.not_after = window
+                    changed.add(row)
+            changed |= self._settle(session, {line.sku for line in row.lines})
+            self._commit(session, changed, _now())
+            return _sales_order(row)
+
+    def cancel_order(self, po_number: str) -> SalesOrder:
+        """Cancel every line and release the stock to other orders; a second cancel is a no-op."""
+        with self._write_lock, self._sessions() as session:
+            row = _find_order(session, po_number)
+            if row.status == CANCELLED:
+                return _sales_order(row)
+            row.status = CANCELLED
+            for line in row.lines:
+                line.cancelled = True
+            changed = self._settle(session, {line.sku for line in row.lines}) | {row}
+            self._commit(session, changed, _now())
+            return _sales_order(row)
+
+    # --- stock ------------------------------------------------------------------------
+
+    def set_stock(self, sku: str, update: StockUpdate) -> StockLevel:
+        """Replace the SKU's quantities at ``update.location`` and its attributes, then re-allocate."""
+        with self._write_lock, self._sessions() as session:
+            item = session.get(SkuRow, sku) or SkuRow(sku=sku)
+            item.discontinued = update.discontinued
+            item.restock_date = update.restock_date
+            session.add(item)
+            place = session.get(StockRow, (sku, update.location)) or StockRow(sku=sku, location=update.location)
+            place.on_hand, place.reserved = update.on_hand, update.reserved
+            session.add(place)
+            session.flush()
+            changed = self._settle(session, {sku})
+            self._commit(session, changed, _now())
+            return _stock_level(session, item)
+
+    def stock_levels(self) -> list[StockLevel]:
+        with self._sessions() as session:
+            return [_stock_level(session, item) for item in session.scalars(select(SkuRow).order_by(SkuRow.sku))]
+
+    def stock_level(self, sku: str) -> StockLevel:
+        with self._sessions() as session:
+            item = session.get(SkuRow, sku)
+            if item is None:
+                raise SkuNotFound(f"no SKU {sku!r} in the IMS")
+            return _stock_level(session, item)
+
+    # --- allocation -------------------------------------------------------------------
+
+    def _settle(self, session: Session, skus: Iterable[str]) -> set[OrderRow]:
+        """Re-allocate every line of ``skus`` and return the orders whose allocation changed."""
+        changed: set[OrderRow] = set()
+        for sku in sorted(skus):
+            item = session.get(SkuRow, sku)
+            position = _position(item) if item is not None else None
+            lines = session.scalars(
+                select(LineRow).join(OrderRow).where(LineRow.sku == sku).order_by(OrderRow.id, LineRow.position)
+            ).all()
+            open_lines = [line for line in lines if not line.cancelled]
+            allocated = reallocate(
+                position or StockPosition(on_hand=0, reserved=0),
+                [Demand(line.id, line.quantity, line.allocated) for line in open_lines],
+            )
+            for line in lines:
+                if line.cancelled:
+                    outcome = CANCELLED_LINE
+                else:
+                    outcome = settle_line(line.quantity, allocated[line.id], position, line.order.backorder_allowed)
+                if line.record(outcome):
+                    changed.add(line.order)
+        return changed
+
+    def _commit(self, session: Session, changed: set[OrderRow], now: datetime) -> None:
+        for row in changed:
+            row.revision += 1
+            row.updated_at = now
+        po_numbers = sorted(row.po_number for row in changed)
+        session.commit()
+        if po_numbers:
+            self.on_change(po_numbers)
+
+
+def _apply_line_change(po_number: str, lines: dict[str, LineRow], change: LineChange) -> None:
+    line = lines.get(change.line_number)
+    if line is None:
+        raise UnknownLine(f"sales order {po_number} has no line {change.line_number!r}")
+    if line.cancelled:
+        raise OrderClosed(f"line {change.line_number} of sales order {po_number} is cancelled and cannot change")
+    if change.cancelled:
+        line.cancelled = True
+    else:
+        line.quantity = change.quantity
+
+
+def _find_order(session: Session, po_number: str) -> OrderRow:
+    row = session.scalar(select(OrderRow).where(OrderRow.po_number == po_number))
+    if row is None:
+        raise OrderNotFound(f"no sales order for PO {po_number}")
+    return row
+
+
+def _position(item: SkuRow) -> StockPosition:
+    return StockPosition(
+        on_hand=sum(place.on_hand for place in item.locations),
+        reserved=sum(place.reserved for place in item.locations),
+        discontinued=item.discontinued,
+        restock_date=item.restock_date,
+    )
+
+
+def _stock_level(session: Session, item: SkuRow) -> StockLevel:
+    position = _position(item)
+    allocated = session.scalar(select(func.coalesce(func.sum(LineRow.allocated), 0)).where(LineRow.sku == item.sku))
+    return StockLevel(
+        sku=item.sku,
+        on_hand=position.on_hand,
+        reserved=position.reserved,
+        allocated=allocated,
+        discontinued=item.discontinued,
+        restock_date=item.restock_date,
+        locations=tuple(LocationStock(place.location, place.on_hand, place.reserved) for place in item.locations),
+    )
+
+
+def _sales_order(row: OrderRow) -> SalesOrder:
+    return SalesOrder(
+        po_number=row.po_number,
+        vendor_code=row.vendor_code,
+        order_type=row.order_type,
+        ship_to=row.ship_to,
+        ship_window=ShipWindow(row.not_before, row.not_after),
+        backorder_allowed=row.backorder_allowed,
+        status=row.status,
+        revision=row.revision,
+        created_at=row.created_at.replace(tzinfo=UTC),
+        updated_at=row.updated_at.replace(tzinfo=UTC),
+        lines=tuple(
+            OrderLine(line.line_number, line.sku, Decimal(line.unit_cost), line.quantity, line.allocation)
+            for line in row.lines
+        ),
+    )
+
+
+def _now() -> datetime:
+    """UTC without tzinfo: SQLite's DateTime keeps no offset, so it is added back on the way out."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets readers go on while the writer works; foreign keys are off by default.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
