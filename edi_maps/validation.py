@@ -349,13 +349,22 @@ class _Validation:
         self.tset: SetResult | None = None
 
     def run(self) -> None:
+        segments = iter(self.reader)
         try:
-            for seg in self.reader:
+            while True:
+                try:
+                    seg = next(segments)
+                except StopIteration:
+                    break
+                except IndexError:
+                    # pyx12's reader loses its loop stack when an SE or GE closes
+                    # nothing (e.g. the ST was garbled) and then indexes an empty list.
+                    raise pyx12.errors.X12Error("a trailer segment closes a loop that was never opened") from None
                 self._segment(seg)
             self.reader.cleanup()
             self._reader_errors(None)
         except (pyx12.errors.X12Error, pyx12.errors.EngineError) as exc:
-            self.report.errors.append(f"Stopped at segment {self.reader.get_cur_line()}: {exc}")
+            self._interchange_issue("024", f"Stopped at segment {self.reader.get_cur_line()}: {exc}")
         finally:
             self.reader.close()
 

@@ -54,11 +54,13 @@ DATA_ELEMENTS: dict[str, tuple[str, int, int, str]] = {
     "I12": ("N0", 9, 9, "Interchange Control Number"),
     "I13": ("ID", 1, 1, "Acknowledgment Requested"),
     "I14": ("ID", 1, 1, "Usage Indicator"),
-    "I15": ("AN", 1, 1, "Component Element Separator"),
+    # Separators are not data: any character the data does not use may serve, so they
+    # get pyx12's "B" type, which skips the character-set check ("^" is not in it).
+    "I15": ("B", 1, 1, "Component Element Separator"),
     "I16": ("N0", 1, 5, "Number of Included Functional Groups"),
     "I17": ("ID", 1, 1, "Interchange Acknowledgment Code"),
     "I18": ("ID", 3, 3, "Interchange Note Code"),
-    "I65": ("AN", 1, 1, "Repetition Separator"),
+    "I65": ("B", 1, 1, "Repetition Separator"),
     # Functional group and transaction set control
     "28": ("N0", 1, 9, "Group Control Number"),
     "96": ("N0", 1, 10, "Number of Included Segments"),
