@@ -153,7 +153,7 @@ class X12Reader:
         lookup, and the envelope bookkeeping only for envelope segments and for segments
         outside a transaction set.
         """
-        while len(text) < ISA_LENGTH + 1:
+        while len(text) < ISA_LENGTH + 3:  # the ISA, a CR LF suffix and what follows, to see the suffix
             chunk = next(chunks, None)
             if chunk is None:
                 break
