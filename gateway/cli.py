@@ -54,11 +54,14 @@ def init() -> None:
 
 
 def initialise(current: Settings) -> None:
+    """Data folder, schema, and on a new installation a development organisation with a key."""
     from gateway import db
+    from gateway.development import ensure_development_identity
 
     current.data_dir.mkdir(parents=True, exist_ok=True)
     check_database(current)
     db.upgrade(current)
+    ensure_development_identity(current)
 
 
 @cli.command()
@@ -134,10 +137,25 @@ def beat() -> None:
     app.start(["beat", f"--loglevel={current.log_level}", f"--schedule={current.data_dir / 'celerybeat-schedule'}"])
 
 
+def _register_command_groups() -> tuple[type[Exception], ...]:
+    """Add the sub-command groups; returns the errors they raise that mean "you asked wrong"."""
+    from gateway.commands import as2
+
+    errors: tuple[type[Exception], ...] = ()
+    for module in (as2,):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+        errors += module.ERRORS
+    return errors
+
+
+USER_ERRORS = _register_command_groups()
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
-    except (ConfigError, StartupError) as error:
+    except (ConfigError, StartupError, *USER_ERRORS) as error:
         click.echo(f"edi-gateway: error: {error}", err=True)
         sys.exit(2)
     except click.exceptions.Abort:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +38,12 @@ class Settings:
     log_level: str
     queue: str
     worker_concurrency: int
+    public_url: str
+    # First retry delay of outbound sends; doubles each attempt, with jitter.
+    retry_base_seconds: float
+    # Protects our private keys; when unset, a development passphrase file in the data
+    # folder is used (see gateway.keystore). Never printed: left out of repr.
+    key_passphrase: str | None = field(default=None, repr=False)
 
     @property
     def broker_folder(self) -> Path:
@@ -74,16 +80,24 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     log_level = get("LOG_LEVEL", "INFO").upper()
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"{PREFIX}LOG_LEVEL={log_level!r} is not one of {', '.join(LOG_LEVELS)}")
+    host = get("HOST", "127.0.0.1")
+    port = _integer(get, "PORT", "8080", 1, 65535)
+    public_url = get("PUBLIC_URL", f"http://{host}:{port}").rstrip("/")
+    if urlsplit(public_url).scheme not in ("http", "https"):
+        raise ConfigError(f"{PREFIX}PUBLIC_URL={public_url!r} must start with http:// or https://")
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
         broker_url=broker_url,
-        host=get("HOST", "127.0.0.1"),
-        port=_integer(get, "PORT", "8080", 1, 65535),
+        host=host,
+        port=port,
         log_format=log_format,
         log_level=log_level,
         queue=get("QUEUE", "edi-gateway"),
         worker_concurrency=_integer(get, "WORKER_CONCURRENCY", "2", 1, 64),
+        public_url=public_url,
+        retry_base_seconds=_number(get, "RETRY_BASE_SECONDS", "30", 0.01, 3600),
+        key_passphrase=env.get(PREFIX + "KEY_PASSPHRASE") or None,
     )
 
 
@@ -93,6 +107,17 @@ def _integer(get, name: str, default: str, low: int, high: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{PREFIX}{name}={raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{PREFIX}{name}={value} is outside {low}..{high}")
+    return value
+
+
+def _number(get, name: str, default: str, low: float, high: float) -> float:
+    raw = get(name, default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{PREFIX}{name}={raw!r} is not a number") from None
     if not low <= value <= high:
         raise ConfigError(f"{PREFIX}{name}={value} is outside {low}..{high}")
     return value

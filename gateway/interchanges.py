@@ -12,7 +12,16 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from edi_maps.x12.writer import Delimiters, Envelope, FunctionalGroup, TransactionSet, write_interchange
+from edi_maps.functional_ack import build_ack_groups, build_ta1, reply_envelope
+from edi_maps.validation import InterchangeResult
+from edi_maps.x12.writer import (
+    Delimiters,
+    Envelope,
+    FunctionalGroup,
+    TransactionSet,
+    write_interchange,
+    write_ta1_interchange,
+)
 from gateway.control_numbers import next_control_number
 from gateway.models import Organisation, TradingPartner
 
@@ -78,3 +87,36 @@ def build_interchange(
     text = write_interchange(envelope, isa, [group], delimiters=partner_delimiters(partner),
                              when=when or datetime.now(timezone.utc))
     return OutboundInterchange(text, isa, gs, tuple(s.control_number for s in transaction_sets), functional_id)
+
+
+def build_functional_acks(
+    session: Session, partner: TradingPartner, interchange: InterchangeResult, *, when: datetime | None = None
+) -> OutboundInterchange:
+    """The 997s answering every group of an inbound interchange, in one interchange of ours."""
+    key = partner.as2_id
+    delimiters = partner_delimiters(partner)
+    group_numbers: list[int] = []
+
+    def allocate():
+        while True:
+            group_numbers.append(next_control_number(session, key, "gs"))
+            yield group_numbers[-1]
+
+    groups = build_ack_groups(interchange, allocate(), delimiters=delimiters)
+    isa = next_control_number(session, key, "isa")
+    text = write_interchange(reply_envelope(interchange), isa, groups, delimiters=delimiters,
+                             when=when or datetime.now(timezone.utc))
+    return OutboundInterchange(text, isa, group_numbers[0], tuple(s.control_number for g in groups
+                                                                  for s in g.transaction_sets), "FA")
+
+
+def build_ta1_interchange(
+    session: Session, partner: TradingPartner, interchange: InterchangeResult, *, when: datetime | None = None
+) -> str | None:
+    """The TA1 rejecting an interchange whose envelope is bad, or None when it is sound."""
+    ta1 = build_ta1(interchange)
+    if ta1 is None:
+        return None
+    isa = next_control_number(session, partner.as2_id, "isa")
+    return write_ta1_interchange(reply_envelope(interchange), isa, ta1.elements,
+                                 delimiters=partner_delimiters(partner), when=when or datetime.now(timezone.utc))

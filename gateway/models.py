@@ -104,14 +104,94 @@ class Message(Base):
     body: Mapped[bytes | None] = mapped_column(LargeBinary)
     body_sha256: Mapped[str] = mapped_column(String(64))
     body_size: Mapped[int] = mapped_column(BigInteger)
+    # The document inside: decrypted and verified for inbound, what we signed for outbound.
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    payload_sha256: Mapped[str | None] = mapped_column(String(64))
     mic: Mapped[str | None] = mapped_column(String(255))
+    # The MDN: the one we answered (inbound) or the one the partner returned (outbound).
+    mdn_mode: Mapped[str | None] = mapped_column(String(8))
+    mdn_status: Mapped[str | None] = mapped_column(String(32))
+    mdn_disposition: Mapped[str | None] = mapped_column(Text)
+    mdn_headers: Mapped[dict[str, Any] | None]
+    mdn_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    mdn_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     processed_at: Mapped[datetime | None]
 
     partner: Mapped[TradingPartner | None] = relationship()
+
+
+class Certificate(Base):
+    """An AS2 certificate: ours (with the file of its encrypted private key) or a partner's.
+
+    Several may be active for one owner at once: that is how a rollover works.
+    """
+
+    __tablename__ = "certificate"
+    __table_args__ = (UniqueConstraint("organisation_id", "partner_id", "fingerprint_sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("trading_partner.id"), index=True)
+    certificate_pem: Mapped[str] = mapped_column(Text)
+    private_key_file: Mapped[str | None] = mapped_column(String(512))
+    fingerprint_sha256: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(512))
+    serial_number: Mapped[str] = mapped_column(String(64))
+    not_before: Mapped[datetime]
+    not_after: Mapped[datetime] = mapped_column(index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class X12Group(Base):
+    """A functional group (GS..GE) we received or sent, and its 997.
+
+    Inbound: ``ack_message_id`` is the 997 we returned. Outbound: ``ack_due_at`` is when
+    the partner's 997 is due and ``ack_message_id`` the message that carried it. This is
+    what the functional-ack tracker reads.
+    """
+
+    __tablename__ = "x12_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id"), index=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("trading_partner.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(8))
+    interchange_control_number: Mapped[str] = mapped_column(String(9))
+    functional_id: Mapped[str] = mapped_column(String(2))
+    control_number: Mapped[str] = mapped_column(String(9), index=True)
+    version: Mapped[str] = mapped_column(String(12))
+    ack_status: Mapped[str | None] = mapped_column(String(1))
+    ack_codes: Mapped[list[str] | None] = mapped_column(JSON)
+    ack_message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+    ack_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    acked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sets: Mapped[list[X12Set]] = relationship(back_populates="group", order_by="X12Set.id")
+
+
+class X12Set(Base):
+    """A transaction set (ST..SE) in a group: its 997 status, errors in words, and key."""
+
+    __tablename__ = "x12_set"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("x12_group.id"), index=True)
+    set_id: Mapped[str] = mapped_column(String(3))
+    control_number: Mapped[str] = mapped_column(String(9))
+    # The business key of the document: the PO number for 850/855/856/810.
+    reference: Mapped[str | None] = mapped_column(String(64), index=True)
+    ack_status: Mapped[str | None] = mapped_column(String(1))
+    errors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    document: Mapped[dict[str, Any] | None]
+
+    group: Mapped[X12Group] = relationship(back_populates="sets")
 
 
 class AuditEvent(Base):

@@ -5,4 +5,5 @@ from __future__ import annotations
 def beat_schedule() -> dict:
     return {
         "heartbeat": {"task": "workers.tasks.heartbeat", "schedule": 300.0, "kwargs": {"source": "beat"}},
+        "requeue-stalled-work": {"task": "workers.tasks.requeue_stalled_work", "schedule": 120.0},
     }

@@ -1,33 +1,75 @@
-"""Celery tasks: thin wrappers that load settings and call a gateway service.
+"""Celery tasks: thin wrappers that take the settings and call one gateway service each.
 
-I/O tasks derive from :class:`IOTask`, whose default is to retry on connection and
-timeout errors with exponential backoff and jitter, so a flaky IMS or partner does not
-need per-task retry code.
+I/O tasks derive from :class:`IOTask`: on connection errors and timeouts they retry
+with exponential backoff and jitter, so a flaky partner or IMS needs no retry code of
+its own. Tasks are idempotent: each one looks at the stored state before acting, so a
+re-delivered task (``acks_late``) or a sweep that re-queues it does no harm.
 """
 from __future__ import annotations
 
+import random
 import socket
 
+import httpx
 from celery import Task
 
-from gateway import audit
+from gateway import as2_inbound, as2_outbound, audit, inbound, recovery
 from gateway.db import session_scope
 from workers.celery_app import app
 
 
 class IOTask(Task):
-    autoretry_for = (ConnectionError, TimeoutError, OSError)
+    autoretry_for = (ConnectionError, TimeoutError, OSError, httpx.TransportError, httpx.HTTPStatusError)
     retry_backoff = 2
     retry_backoff_max = 600
     retry_jitter = True
     max_retries = 8
 
 
+def settings():
+    return app.conf.gateway_settings
+
+
 @app.task(base=IOTask, name="workers.tasks.heartbeat")
 def heartbeat(source: str = "manual") -> int:
     """Prove a worker runs tasks: writes an audit event naming the worker and returns its id."""
-    settings = app.conf.gateway_settings
-    with session_scope(settings) as session:
+    with session_scope(settings()) as session:
         event = audit.record(session, "worker.heartbeat", actor="worker", source=source, worker=socket.gethostname())
         session.flush()
         return event.id
+
+
+@app.task(base=IOTask, name="workers.tasks.send_async_mdn")
+def send_async_mdn(message_id: int) -> None:
+    as2_inbound.send_async_mdn(settings(), message_id)
+
+
+@app.task(bind=True, base=IOTask, name="workers.tasks.send_as2_message", max_retries=6)
+def send_as2_message(self: Task, message_id: int) -> str:
+    """Send a queued outbound message; after the last attempt it is marked failed."""
+    current = settings()
+    try:
+        return as2_outbound.send(current, message_id)
+    except as2_outbound.TransientSendError as error:
+        if self.request.retries >= self.max_retries:
+            as2_outbound.give_up(current, message_id, str(error))
+            return "failed"
+        delay = backoff(current.retry_base_seconds, self.request.retries)
+        as2_outbound.note_retry(current, message_id, delay)
+        raise self.retry(exc=error, countdown=delay)
+
+
+def backoff(base_seconds: float, retries: int, cap: float = 3600.0) -> float:
+    """Exponential backoff with jitter: base, 2x base, 4x base ..., each cut by up to half."""
+    return min(cap, base_seconds * 2**retries) * random.uniform(0.5, 1.0)
+
+
+@app.task(base=IOTask, name="workers.tasks.process_inbound_message")
+def process_inbound_message(message_id: int) -> str:
+    return inbound.process_inbound_message(settings(), message_id)
+
+
+@app.task(name="workers.tasks.requeue_stalled_work")
+def requeue_stalled_work() -> dict:
+    """Beat's safety net: re-queue stored work whose task was lost (broker outage, killed worker)."""
+    return recovery.requeue_stalled_work(settings())

@@ -22,6 +22,7 @@ __all__ = [
     "X12Error",
     "X12WriteError",
     "write_interchange",
+    "write_ta1_interchange",
 ]
 
 ENVELOPE_TAGS = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
@@ -93,6 +94,33 @@ def write_interchange(
         seen_groups.add(group.control_number)
         segments.extend(_group(composer, group, when))
     segments.append(composer.segment("IEA", [str(len(groups)), f"{control_number:09d}"]))
+    end = delimiters.segment + delimiters.suffix
+    return end.join(segments) + end
+
+
+def write_ta1_interchange(
+    envelope: Envelope,
+    control_number: int,
+    ta1: Sequence[str],
+    *,
+    delimiters: Delimiters = Delimiters(),
+    when: datetime,
+) -> str:
+    """An interchange holding only a TA1 (``["TA1", ISA13, date, time, code, note]``).
+
+    A TA1 answers an interchange whose envelope was unusable, so it travels alone:
+    ISA, TA1, IEA with a group count of zero.
+    """
+    _check_delimiters(delimiters, envelope.version)
+    composer = _Composer(delimiters)
+    _check_range("ISA13 (interchange control number)", control_number)
+    if not ta1 or ta1[0] != "TA1":
+        raise X12WriteError(f"expected a TA1 segment, got {list(ta1)[:1]}")
+    segments = [
+        _isa(composer, envelope, control_number, delimiters, when),
+        composer.segment("TA1", list(ta1[1:]), "TA1"),
+        composer.segment("IEA", ["0", f"{control_number:09d}"]),
+    ]
     end = delimiters.segment + delimiters.suffix
     return end.join(segments) + end
 

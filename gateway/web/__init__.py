@@ -16,10 +16,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["GATEWAY_SETTINGS"] = settings
+    # Refuse bodies past the AS2 cap even when they come chunked, without a Content-Length.
+    from gateway.as2_inbound import LIMITS
 
-    from gateway.web import diagnostics, health
+    app.config["MAX_CONTENT_LENGTH"] = LIMITS.max_body_bytes
+
+    from gateway.web import as2, diagnostics, health
 
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(as2.blueprint)
     app.register_blueprint(diagnostics.blueprint)
     _log_requests(app)
     return app

@@ -11,7 +11,7 @@ from tests.processes import gateway_environment, start, stop, wait_for
 
 
 @pytest.fixture(params=["postgresql+redis", "sqlite+filesystem"])
-def stack(request, tmp_path):
+def broker_stack(request, tmp_path):
     if request.param == "postgresql+redis":
         overrides = {"database_url": request.getfixturevalue("postgres_url"),
                      "broker_url": request.getfixturevalue("redis_url")}
@@ -31,10 +31,10 @@ def _heartbeat(settings, request_id):
         return session.scalars(select(AuditEvent).where(AuditEvent.request_id == request_id)).first()
 
 
-def test_queued_task_runs_in_the_worker_and_its_result_is_persisted(stack, tmp_path):
+def test_queued_task_runs_in_the_worker_and_its_result_is_persisted(broker_stack, tmp_path):
     bind_request_id("req-from-test")
-    enqueue(stack, "workers.tasks.heartbeat", source="test")
-    event = wait_for(lambda: _heartbeat(stack, "req-from-test"), 60, "the worker to record the heartbeat")
+    enqueue(broker_stack, "workers.tasks.heartbeat", source="test")
+    event = wait_for(lambda: _heartbeat(broker_stack, "req-from-test"), 60, "the worker to record the heartbeat")
     assert event.action == "worker.heartbeat"
     assert event.detail["source"] == "test"
     log = (tmp_path / "worker.log").read_text()

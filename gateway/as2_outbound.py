@@ -1,0 +1,156 @@
+"""Sending AS2: build once, keep it, POST it until the partner's MDN says it arrived.
+
+The message is signed and encrypted when it is queued and stored as sent on the wire,
+with its Message-ID and MIC. Every retry POSTs those same bytes, so the partner sees the
+same Message-ID (RFC 4130) and the MDN's MIC can be checked against the stored one.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import structlog
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway import audit
+from gateway.as2 import MdnMode, MdnStatus, build_message, check_mdn, mdn_original_message_id
+from gateway.as2_inbound import HttpAnswer
+from gateway.config import Settings
+from gateway.db import session_scope
+from gateway.models import Direction, Message, TradingPartner
+from gateway.storage import attach_body, attach_payload, read_body
+from gateway.trading_partners import as2_settings, organisation_profile, partner_profile, the_organisation
+
+log = structlog.get_logger("gateway.as2")
+
+TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# Final states: nothing more will be sent for these.
+FINISHED = ("delivered", "failed", "mdn-failed")
+
+
+class TransientSendError(Exception):
+    """The partner could not be reached or answered 5xx: worth another attempt."""
+
+
+def queue_outbound(
+    session: Session, settings: Settings, partner: TradingPartner, payload: bytes, *,
+    document_type: str, filename: str,
+) -> Message:
+    """Sign/encrypt ``payload`` for ``partner`` and store it ready to send."""
+    organisation = the_organisation(session)
+    built = build_message(organisation_profile(session, settings, organisation), partner_profile(session, partner),
+                          payload, filename)
+    message = Message(
+        direction=Direction.OUTBOUND.value, transport="as2", transport_id=built.message_id, partner_id=partner.id,
+        document_type=document_type, status="queued", headers=dict(built.headers), mic=built.mic,
+        mdn_mode=built.mdn_mode.value,
+    )
+    attach_body(settings, message, built.body)
+    attach_payload(settings, message, payload)
+    session.add(message)
+    session.flush()
+    audit.record(session, "as2.queued", actor="as2", subject_type="message", subject_id=message.id,
+                 partner=partner.as2_id, document_type=document_type)
+    return message
+
+
+def send(settings: Settings, message_id: int) -> str:
+    """POST the stored message once; returns its new status.
+
+    Raises :class:`TransientSendError` for a failure worth retrying. A 4xx answer or an
+    MDN that reports an error or cannot be verified is final and recorded as such.
+    """
+    with session_scope(settings) as session:
+        message = session.get(Message, message_id)
+        if message is None or message.status in FINISHED or message.status == "awaiting-mdn":
+            return message.status if message else "missing"
+        partner = session.get(TradingPartner, message.partner_id)
+        url = as2_settings(partner)["url"]
+        message.attempts += 1
+        headers, body = dict(message.headers), read_body(settings, message)
+    try:
+        response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT)
+    except httpx.HTTPError as error:
+        _note_attempt(settings, message_id, f"{type(error).__name__}: {error}")
+        raise TransientSendError(f"POST {url}: {type(error).__name__}: {error}") from None
+    if response.status_code >= 500:
+        _note_attempt(settings, message_id, f"HTTP {response.status_code}")
+        raise TransientSendError(f"POST {url}: HTTP {response.status_code}")
+    with session_scope(settings) as session:
+        message = session.get(Message, message_id)
+        if response.status_code >= 400:
+            _finish(session, message, "failed", f"partner refused the message: HTTP {response.status_code}: "
+                                                f"{response.text[:300]}")
+        elif message.mdn_mode == MdnMode.SYNC.value:
+            _apply_mdn(session, settings, message, list(response.headers.multi_items()), response.content)
+        elif message.mdn_mode == MdnMode.ASYNC.value:
+            if message.status not in FINISHED:  # the async MDN may have beaten the HTTP answer
+                message.status = "awaiting-mdn"
+            audit.record(session, "as2.sent", actor="as2", subject_type="message", subject_id=message.id)
+        else:
+            _finish(session, message, "delivered", None)
+        return message.status
+
+
+def note_retry(settings: Settings, message_id: int, delay_seconds: float) -> None:
+    """Record when the next attempt is due, so the stalled-work sweep leaves it alone until then."""
+    with session_scope(settings) as session:
+        message = session.get(Message, message_id)
+        message.next_attempt_at = datetime.now(timezone.utc) + timedelta(seconds=delay_seconds)
+
+
+def give_up(settings: Settings, message_id: int, reason: str) -> None:
+    """After the last attempt: the message failed; the exception monitor takes it from here."""
+    with session_scope(settings) as session:
+        _finish(session, session.get(Message, message_id), "failed", f"gave up after retries: {reason}")
+
+
+def receive_async_mdn(settings: Settings, headers: Sequence[tuple[str, str]], body: bytes) -> HttpAnswer:
+    """Handle an asynchronous MDN POSTed to ``/as2/mdn`` for a message we sent."""
+    original = mdn_original_message_id(headers, body)
+    if original is None:
+        return HttpAnswer(400, {"Content-Type": "text/plain"}, b"not an MDN\n")
+    with session_scope(settings) as session:
+        message = session.scalars(
+            select(Message).where(Message.direction == Direction.OUTBOUND.value,
+                                  Message.transport_id == original.strip("<>"))
+        ).first()
+        if message is None:
+            log.warning("MDN for an unknown message", original_message_id=original)
+            return HttpAnswer(404, {"Content-Type": "text/plain"}, b"unknown Original-Message-ID\n")
+        _apply_mdn(session, settings, message, headers, body)
+    return HttpAnswer(200, {"Content-Type": "text/plain"}, b"MDN received\n")
+
+
+def _apply_mdn(session: Session, settings: Settings, message: Message, headers, body: bytes) -> None:
+    organisation = the_organisation(session)
+    partner = session.get(TradingPartner, message.partner_id)
+    result = check_mdn(organisation_profile(session, settings, organisation), partner_profile(session, partner),
+                       headers, body, message.transport_id, message.mic)
+    message.mdn_headers = dict(headers)
+    message.mdn_body = body
+    message.mdn_status = result.status.value
+    message.mdn_disposition = result.disposition
+    message.mdn_at = datetime.now(timezone.utc)
+    if result.status in (MdnStatus.PROCESSED, MdnStatus.PROCESSED_WITH_WARNING):
+        _finish(session, message, "delivered", None)
+    else:
+        _finish(session, message, "mdn-failed", result.error or result.disposition)
+
+
+def _note_attempt(settings: Settings, message_id: int, error: str) -> None:
+    with session_scope(settings) as session:
+        message = session.get(Message, message_id)
+        message.error = error
+        audit.record(session, "as2.attempt_failed", actor="as2", subject_type="message", subject_id=message_id,
+                     attempt=message.attempts, error=error)
+
+
+def _finish(session: Session, message: Message, status: str, error: str | None) -> None:
+    message.status = status
+    message.error = error
+    message.processed_at = datetime.now(timezone.utc)
+    audit.record(session, f"as2.{status}", actor="as2", subject_type="message", subject_id=message.id, error=error)
+    log.info("as2 send finished", message=message.id, status=status, error=error)

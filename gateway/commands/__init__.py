@@ -1,0 +1,1 @@
+"""Sub-command groups of ``edi-gateway``, one module per concern."""

@@ -1,0 +1,127 @@
+"""What happens to an inbound AS2 payload once it is safely stored: validate, 997, translate.
+
+Runs in a worker (``workers.tasks.process_inbound_message``). Every group gets its 997
+(or the interchange its TA1), every group and set is recorded for the tracker with its
+errors in words, and each accepted set is translated to its canonical document. A
+payload that is not X12 at all fails visibly; nothing is dropped.
+"""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+import structlog
+from sqlalchemy.orm import Session
+
+from edi_maps.amazon import TranslationError, translate_transaction_set
+from edi_maps.canonical_json import to_json_dict
+from edi_maps.validation import InterchangeResult, validate_interchange
+from edi_maps.x12.errors import X12Error
+from edi_maps.x12.reader import X12Reader
+from gateway import audit
+from gateway.as2_outbound import queue_outbound
+from gateway.config import Settings
+from gateway.db import session_scope
+from gateway.interchanges import build_functional_acks, build_ta1_interchange
+from gateway.models import Direction, Message, TradingPartner, X12Group, X12Set
+from gateway.queue import enqueue
+from gateway.storage import read_payload
+
+log = structlog.get_logger("gateway.inbound")
+
+# Statuses from which processing (re)starts; anything else was already handled.
+PENDING = ("accepted", "processing")
+
+
+def process_inbound_message(settings: Settings, message_id: int) -> str:
+    """Validate, acknowledge and translate one stored inbound message; returns its status."""
+    with session_scope(settings) as session:
+        message = session.get(Message, message_id)
+        if message is None or message.status not in PENDING:
+            return message.status if message else "missing"
+        message.status = "processing"
+        payload = read_payload(settings, message)
+    report = validate_interchange(payload)
+    documents = _translate(payload)
+    outbound: list[int] = []
+    with session_scope(settings) as session:
+        message = session.get(Message, message_id)
+        partner = session.get(TradingPartner, message.partner_id)
+        if report.errors:
+            message.status, message.error = "failed", "; ".join(report.errors)
+        else:
+            for interchange in report.interchanges:
+                outbound += _acknowledge(session, settings, message, partner, interchange, documents)
+            message.status = "processed"
+            message.error = None if report.is_valid else "; ".join(report.messages())[:4000]
+        message.processed_at = datetime.now(timezone.utc)
+        audit.record(session, "inbound.processed", actor="worker", subject_type="message", subject_id=message_id,
+                     status=message.status, valid=report.is_valid, acknowledgements=outbound)
+        status = message.status
+    for ack_id in outbound:
+        enqueue(settings, "workers.tasks.send_as2_message", message_id=ack_id)
+    log.info("inbound processed", message=message_id, status=status, valid=report.is_valid)
+    return status
+
+
+def _acknowledge(session: Session, settings: Settings, message: Message, partner: TradingPartner,
+                 interchange: InterchangeResult, documents: dict[tuple[str, str, str], dict]) -> list[int]:
+    """Record the interchange's groups and sets, and queue its 997s (or TA1)."""
+    if not interchange.groups and interchange.ta1_note_code is None:
+        return []
+    ta1 = build_ta1_interchange(session, partner, interchange)
+    if ta1 is not None:
+        ack = queue_outbound(session, settings, partner, ta1.encode(), document_type="TA1",
+                             filename=f"TA1-{interchange.control_number}.edi")
+        return [ack.id]
+    acks = build_functional_acks(session, partner, interchange)
+    ack = queue_outbound(session, settings, partner, acks.text.encode(), document_type="997",
+                         filename=f"997-{acks.interchange_control_number}.edi")
+    for group in interchange.groups:
+        row = X12Group(
+            message_id=message.id, partner_id=partner.id, direction=Direction.INBOUND.value,
+            interchange_control_number=interchange.control_number, functional_id=group.functional_id,
+            control_number=group.control_number, version=group.version, ack_status=group.status,
+            ack_codes=list(group.codes), ack_message_id=ack.id, acked_at=datetime.now(timezone.utc),
+        )
+        for result in group.sets:
+            document = documents.get((group.control_number, result.set_id, result.control_number))
+            row.sets.append(X12Set(
+                set_id=result.set_id, control_number=result.control_number, ack_status=result.status,
+                errors=[error.message for error in result.segment_errors]
+                + [element.message for error in result.segment_errors for element in error.elements]
+                + [issue.message for issue in result.issues],
+                reference=_reference(document), document=document if result.status != "R" else None,
+            ))
+        session.add(row)
+    return [ack.id]
+
+
+def _translate(payload: bytes) -> dict[tuple[str, str, str], dict]:
+    """Canonical JSON of every set that translates, keyed by (GS06, ST01, ST02)."""
+    documents: dict[tuple[str, str, str], dict] = {}
+    reader = X12Reader(io.BytesIO(payload))
+    current: list = []
+    try:
+        for segment, location in reader.located():
+            if segment.tag == "ST":
+                current = [segment]
+            elif current:
+                current.append(segment)
+                if segment.tag == "SE":
+                    key = (location.group.control_number, current[0][1], current[0][2])
+                    try:
+                        component = location.interchange.delimiters.component
+                        documents[key] = to_json_dict(translate_transaction_set(current, component))
+                    except TranslationError as error:
+                        log.info("set not translated", set=key, error=str(error))
+                    current = []
+    except X12Error as error:
+        log.info("payload not readable as X12", error=str(error))
+    return documents
+
+
+def _reference(document: dict | None) -> str | None:
+    if not document:
+        return None
+    return document.get("po_number") or document.get("reference")

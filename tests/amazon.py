@@ -1,0 +1,98 @@
+"""A fake Amazon that speaks real AS2 over HTTP, played by pyas2lib through gateway.as2.
+
+Amazon is outside the product, so it is the one thing faked, and the fake keeps to the
+protocol: it signs and encrypts what it sends, verifies our MDNs, and receives our
+messages with their MIC checked, answering with a signed MDN (sync or async).
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import httpx
+from flask import Flask, Response, request
+
+from gateway.as2 import (
+    InboundStatus,
+    MdnMode,
+    OrganizationKey,
+    OrganizationProfile,
+    PartnerProfile,
+    build_message,
+    check_mdn,
+    generate_organization_key,
+    receive,
+)
+
+AMAZON_ID = "AMAZON"
+
+
+@dataclass
+class AmazonSimulator:
+    gateway_certificate: bytes
+    gateway_as2_id: str = "ACMEBRANDS"
+    key: OrganizationKey = field(default_factory=lambda: generate_organization_key(AMAZON_ID, b"amazon test key"))
+    mdn_mode: MdnMode = MdnMode.SYNC
+    # The next N POSTs to Amazon's /as2 answer 503, as a partner outage would.
+    fail_next: int = 0
+    received: list = field(default_factory=list)
+    received_message_ids: list = field(default_factory=list)
+    mdns: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def certificate(self) -> bytes:
+        return self.key.certificate_pem
+
+    def own_profile(self, mdn_url: str | None = None) -> OrganizationProfile:
+        return OrganizationProfile(AMAZON_ID, (self.key,), mdn_url=mdn_url)
+
+    def gateway_profile(self, mdn_mode: MdnMode | None = None) -> PartnerProfile:
+        # Amazon sends EDI as binary: the bytes signed are the bytes sent, bare LFs and all.
+        return PartnerProfile(self.gateway_as2_id, (self.gateway_certificate,), mdn_mode=mdn_mode or self.mdn_mode,
+                              canonicalize_as_binary=True)
+
+    def send(self, gateway_url: str, payload: bytes, *, message_id: str | None = None,
+             mdn_mode: MdnMode = MdnMode.SYNC, mdn_url: str | None = None):
+        """POST an AS2 message to the gateway; returns (built message, HTTP response)."""
+        built = build_message(self.own_profile(mdn_url), self.gateway_profile(mdn_mode), payload,
+                              "order.edi", message_id=message_id)
+        response = httpx.post(f"{gateway_url}/as2", content=built.body, headers=built.headers, timeout=30)
+        return built, response
+
+    def verify_mdn(self, built, headers, body: bytes):
+        return check_mdn(self.own_profile(), self.gateway_profile(), headers, body, built.message_id, built.mic)
+
+    def app(self) -> Flask:
+        """Amazon's AS2 endpoint (``/as2``) and its async MDN receiver (``/mdn``)."""
+        app = Flask("amazon")
+
+        @app.post("/as2")
+        def as2():
+            with self.lock:
+                if self.fail_next > 0:
+                    self.fail_next -= 1
+                    return Response("busy", 503)
+            headers = list(request.headers.items())
+            result = receive(headers, request.get_data(), lambda _to: self.own_profile(),
+                             lambda _from: self.gateway_profile(), lambda _id, _from: False)
+            with self.lock:
+                self.received_message_ids.append(result.message_id)
+                if result.status is InboundStatus.PROCESSED:
+                    self.received.append(result.payload)
+            if result.mdn is not None and result.mdn.mode is MdnMode.SYNC:
+                return Response(result.mdn.body, 200, headers=result.mdn.headers)
+            if result.mdn is not None and result.mdn.url:
+                # Like a real partner, answer the POST first and deliver the MDN afterwards.
+                threading.Timer(0.3, httpx.post, args=(result.mdn.url,),
+                                kwargs={"content": result.mdn.body, "headers": result.mdn.headers,
+                                        "timeout": 30}).start()
+            return Response("ok", 200)
+
+        @app.post("/mdn")
+        def mdn():
+            with self.lock:
+                self.mdns.append((list(request.headers.items()), request.get_data()))
+            return Response("ok", 200)
+
+        return app

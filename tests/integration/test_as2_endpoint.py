@@ -1,0 +1,86 @@
+"""The AS2 endpoint over real HTTP, with a fake Amazon speaking real AS2 (pyas2lib)."""
+import httpx
+from sqlalchemy import select
+
+from gateway.as2 import MdnMode, MdnStatus
+from gateway.db import session_scope
+from gateway.models import AuditEvent, Message
+from gateway.storage import read_body, read_payload
+from tests.conftest import SHARED_FIXTURES
+from tests.processes import wait_for
+
+ORDER = (SHARED_FIXTURES / "850-single-po.edi").read_bytes()
+
+
+def inbound_messages(settings):
+    with session_scope(settings) as session:
+        return session.scalars(select(Message).where(Message.direction == "inbound").order_by(Message.id)).all()
+
+
+def test_a_signed_encrypted_850_is_stored_and_answered_with_a_signed_mdn(stack):
+    built, response = stack.amazon.send(stack.url, ORDER)
+    assert response.status_code == 200
+    mdn = stack.amazon.verify_mdn(built, list(response.headers.multi_items()), response.content)
+    assert mdn.status is MdnStatus.PROCESSED, mdn
+    assert mdn.signed
+
+    [message] = inbound_messages(stack.settings)
+    assert message.status == "accepted"
+    assert message.transport_id == built.message_id
+    assert read_body(stack.settings, message) == built.body
+    # pyas2lib, playing Amazon, sends application/edi-x12 as 8bit MIME, which turns LF into CRLF.
+    assert read_payload(stack.settings, message) == ORDER.replace(b"\n", b"\r\n")
+    assert message.mdn_disposition.endswith("processed")
+    assert message.mdn_status == "sent"
+    with session_scope(stack.settings) as session:
+        actions = session.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == str(message.id))).all()
+    assert actions == ["as2.received", "as2.accepted"]
+
+
+def test_the_same_message_id_again_is_a_duplicate_and_not_processed_twice(stack):
+    built, _ = stack.amazon.send(stack.url, ORDER)
+    again, response = stack.amazon.send(stack.url, ORDER, message_id=built.message_id)
+    assert again.message_id == built.message_id
+    mdn = stack.amazon.verify_mdn(again, list(response.headers.multi_items()), response.content)
+    assert mdn.status is MdnStatus.PROCESSED_WITH_WARNING
+    assert "duplicate-document" in mdn.disposition
+    first, second = inbound_messages(stack.settings)
+    assert (first.status, second.status) == ("accepted", "duplicate")
+    assert second.payload is None
+    assert read_body(stack.settings, second) == again.body, "the duplicate's bytes are kept all the same"
+
+
+def test_an_unknown_partner_gets_a_negative_mdn_and_its_bytes_are_kept(stack):
+    from tests.amazon import AmazonSimulator
+
+    stranger = AmazonSimulator(gateway_certificate=stack.amazon.gateway_certificate)
+    stranger_profile = stranger.own_profile
+    stranger.own_profile = lambda mdn_url=None: type(stranger_profile())("STRANGER", (stranger.key,), mdn_url=mdn_url)
+    built, response = stranger.send(stack.url, ORDER)
+    assert response.status_code == 200
+    assert b"unknown-trading-partner" in response.content or b"authentication-failed" in response.content
+    [message] = inbound_messages(stack.settings)
+    assert message.status == "rejected"
+    assert message.partner_id is None
+    assert read_body(stack.settings, message) == built.body
+
+
+def test_a_body_over_the_cap_is_refused_before_it_is_read(stack, monkeypatch):
+    from gateway import as2_inbound
+
+    monkeypatch.setattr(as2_inbound, "LIMITS", as2_inbound.ReceiveLimits(max_body_bytes=1000))
+    monkeypatch.setattr("gateway.web.as2.LIMITS", as2_inbound.LIMITS)
+    response = httpx.post(f"{stack.url}/as2", content=b"x" * 5000, headers={"AS2-From": "AMAZON"})
+    assert response.status_code == 413
+    assert inbound_messages(stack.settings) == []
+
+
+def test_an_async_mdn_is_posted_by_the_worker_to_the_url_the_sender_named(stack):
+    stack.start_worker()
+    built, response = stack.amazon.send(stack.url, ORDER, mdn_mode=MdnMode.ASYNC, mdn_url=f"{stack.amazon_url}/mdn")
+    assert response.status_code == 200
+    headers, body = wait_for(lambda: stack.amazon.mdns and stack.amazon.mdns[0], 60, "the async MDN")
+    mdn = stack.amazon.verify_mdn(built, headers, body)
+    assert mdn.status is MdnStatus.PROCESSED, mdn
+    [message] = inbound_messages(stack.settings)
+    assert message.mdn_status == "sent"
