@@ -3,7 +3,7 @@
     .venv/bin/python bench/x12_bench.py [--lines 10000] [--repeat 5]
 
 Each figure is the best of ``--repeat`` runs over the same in-memory text, so disk and
-page cache play no part. ``generate_850`` is importable so that the validation and
+page cache play no part; rates are given in CPU time and in wall-clock time. ``generate_850`` is importable so that the validation and
 translation benchmarks can be added here against the same file.
 """
 from __future__ import annotations
@@ -69,15 +69,20 @@ def read_pyx12(text: str) -> int:
     return count
 
 
-def best_rate(run: Callable[[str], int], text: str, repeat: int) -> tuple[int, float]:
-    """Segments read and the best segments/s over ``repeat`` runs."""
-    best = float("inf")
+def best_rates(run: Callable[[str], int], text: str, repeat: int) -> tuple[int, float, float]:
+    """Segments read, and the best segments/s over ``repeat`` runs in CPU time and in wall time.
+
+    CPU time is the figure to compare: other processes on a shared machine slow the wall
+    clock without making the reader any slower.
+    """
+    best_cpu = best_wall = float("inf")
     count = 0
     for _ in range(repeat):
-        start = time.perf_counter()
+        cpu, wall = time.process_time(), time.perf_counter()
         count = run(text)
-        best = min(best, time.perf_counter() - start)
-    return count, count / best
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+        best_wall = min(best_wall, time.perf_counter() - wall)
+    return count, count / best_cpu, count / best_wall
 
 
 def main() -> None:
@@ -88,14 +93,13 @@ def main() -> None:
 
     text = generate_850(args.lines)
     print(f"850 with {args.lines} PO1 lines: {len(text):,} characters, best of {args.repeat} runs")
-    print(f"{'step':<34}{'segments':>10}{'segments/s':>14}")
+    print(f"{'step':<34}{'segments':>10}{'segments/s CPU':>16}{'segments/s wall':>17}")
     for name, run in (
         ("read: edi_maps X12Reader", read_ours),
         ("read: pyx12.x12file.X12Reader", read_pyx12),
     ):
-        count, rate = best_rate(run, text, args.repeat)
-        print(f"{name:<34}{count:>10,}{rate:>14,.0f}")
-
+        count, cpu_rate, wall_rate = best_rates(run, text, args.repeat)
+        print(f"{name:<34}{count:>10,}{cpu_rate:>16,.0f}{wall_rate:>17,.0f}")
 
 if __name__ == "__main__":
     main()

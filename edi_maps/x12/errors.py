@@ -129,5 +129,7 @@ class EnvelopeError:
         return X12_CODES[self.code][0]
 
     def __str__(self) -> str:
-        where = f"segment {self.segment_number} ({self.segment_tag})" if self.segment_number else "end of data"
-        return f"{where}: {self.message}"
+        if self.segment_number is None:
+            return self.message
+        tag = f" ({self.segment_tag})" if self.segment_tag else ""
+        return f"segment {self.segment_number}{tag}: {self.message}"

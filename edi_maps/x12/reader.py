@@ -119,15 +119,11 @@ class X12Reader:
             raise X12SyntaxError("empty input: no ISA segment found")
         if not text.startswith("ISA"):
             raise X12SyntaxError(f"not X12: the data begins with {text[:20]!r}, not with an ISA segment")
-        previous: InterchangeHeader | None = None
         while text:
-            if not text.startswith("ISA"):
-                assert previous is not None  # the first interchange starts with ISA, checked above
-                text = self._skip_to_isa(text, chunks, previous)
-                if not text:
-                    return
-            previous, text = yield from self._interchange(text, chunks)
+            header, text = yield from self._interchange(text, chunks)
             text = _skip_whitespace(text, chunks)
+            if text and not text.startswith("ISA"):
+                text = self._skip_to_isa(text, chunks, header)
 
     def _chunks(self) -> Iterator[str]:
         read = self._stream.read
@@ -174,18 +170,19 @@ class X12Reader:
             if padded:
                 pieces = [piece.lstrip(WHITESPACE) for piece in pieces]
             location, in_set = envelope.location, envelope.in_set
-            for index, raw in enumerate(pieces):
+            first = number + 1  # the number of pieces[0]
+            for raw in pieces:
                 number += 1
                 fields = raw.split(separator)
                 tag = fields[0]
-                if tag in ENVELOPE_TAGS or not in_set or len(tag) > 3:
+                if not in_set or tag in ENVELOPE_TAGS or len(tag) > 3:
                     if raw.startswith("ISA"):  # a new interchange before this one's IEA
                         envelope.interrupted(number)
-                        return header, terminator.join(pieces[index:] + [buffer])
+                        return header, terminator.join(pieces[number - first :] + [buffer])
                     segment = Segment(tuple(fields), number)
                     yield segment, envelope.handle(segment)
                     if envelope.ended:
-                        return header, terminator.join(pieces[index + 1 :] + [buffer])
+                        return header, terminator.join(pieces[number - first + 1 :] + [buffer])
                     location, in_set = envelope.location, envelope.in_set
                     continue
                 yield Segment(tuple(fields), number), location
