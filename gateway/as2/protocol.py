@@ -11,12 +11,14 @@ The endpoint, the database and the workers call three functions:
 
 What pyas2lib 1.4.4 does that shapes this module (read from its as2.py/cms.py):
 
-- ``Message.parse`` raises instead of returning an error when AS2-From is unknown and a
-  signed MDN is asked for (``AttributeError`` in ``Mdn.build``), when AS2-To/AS2-From
-  are missing (``TypeError`` in ``Mdn.build``), and when Disposition-Notification-Options
-  lists the micalg before the protocol (it takes the last comma/semicolon item as the
-  digest). So partner lookup, duplicates and header checks happen here, before pyas2lib;
-  the options header is rewritten into the order pyas2lib reads.
+- ``Message.parse`` builds the MDN itself, and raises instead of returning an error
+  when AS2-From is unknown and a signed MDN is asked for (``AttributeError`` in
+  ``Mdn.build``), when AS2-To/AS2-From are missing (``TypeError``), and when
+  Disposition-Notification-Options lists the micalg before the protocol (it takes the
+  last item of the header as the digest). ``Mdn.build`` is also ~80% of a receive's
+  CPU (eager debug serialisation, asn1crypto). So pyas2lib never sees the MDN request
+  headers: partner lookup, duplicates and header checks happen here, and the MDN is
+  written here and signed with ``cryptography`` (:func:`_build_mdn`).
 - It decrypts with one key and verifies with one certificate. A certificate rollover
   needs two of each, so a message is parsed again with the next key or certificate
   when the first gives ``decryption-failed`` or ``authentication-failed``.
@@ -29,24 +31,34 @@ What pyas2lib 1.4.4 does that shapes this module (read from its as2.py/cms.py):
 
 from __future__ import annotations
 
+import base64
 import email
 import email.message
 import email.utils
 import enum
 import functools
+import socket
+import uuid
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from asn1crypto import cms
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from pyas2lib import Mdn, Message, Organization, Partner
 from pyas2lib.exceptions import AS2Exception, DecompressionError, ImproperlyConfigured
+from pyas2lib.utils import quote_as2name
 
 from gateway.as2.certificates import (
     CertificateError,
     OrganizationKey,
     PrivateKeyError,
     certificate_pem,
+    load_certificate,
+    load_private_key,
     pyas2lib_key_bundle,
 )
 
@@ -61,13 +73,27 @@ ENCRYPTION_ALGORITHMS = {
     "des-ede3-cbc": "tripledes_192_cbc",
 }
 
-# RFC 4130 section 7.4.3 disposition modifiers, worded as pyas2lib words them.
+# RFC 4130 disposition modifiers, worded as pyas2lib words them.
 UNKNOWN_TRADING_PARTNER = "unknown-trading-partner"
 DUPLICATE_DOCUMENT = "duplicate-document"
 UNEXPECTED_PROCESSING_ERROR = "unexpected-processing-error"
 DECRYPTION_FAILED = "decryption-failed"
 AUTHENTICATION_FAILED = "authentication-failed"
-DECOMPRESSION_FAILED = "decompression-failed"
+
+# The headers that ask for an MDN; pyas2lib is not shown them (see the module docstring).
+MDN_REQUEST_HEADERS = frozenset(
+    {"disposition-notification-to", "disposition-notification-options", "receipt-delivery-option"}
+)
+# Digests we sign MDNs with (cryptography's PKCS7 signer has no SHA-1), and their
+# micalg names (RFC 5751).
+MDN_DIGESTS = {"sha224": hashes.SHA224, "sha256": hashes.SHA256,
+               "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+MICALG_NAMES = {"sha224": "sha-224", "sha256": "sha-256", "sha384": "sha-384",
+                "sha512": "sha-512"}
+MDN_PROCESSED_TEXT = "The AS2 message has been received and processed."
+MDN_FAILED_TEXT = ("The AS2 message could not be processed. The disposition-notification "
+                   "report has additional details.")
+REPORTING_UA = "edi-gateway AS2"
 
 # Details with which pyas2lib's Mdn.parse rejects an MDN itself (as opposed to relaying
 # a negative disposition written by the partner).
@@ -263,113 +289,82 @@ def receive(
     endpoint should answer 5xx so the sender retries); everything wrong with the
     request itself comes back as a negative result.
     """
-    headers = _header_pairs(raw_headers)
-    message_id = _message_id(headers)
-    as2_from = _unquote(_header(headers, "as2-from"))
-    as2_to = _unquote(_header(headers, "as2-to"))
-    request = _Request(headers, body, message_id, as2_from, as2_to)
-
-    missing = [name for name, value in
-               (("AS2-From", as2_from), ("AS2-To", as2_to), ("Message-ID", message_id))
-               if not value]
+    request = _Request.read(_header_pairs(raw_headers), body)
+    missing = [name for name, value in (("AS2-From", request.as2_from),
+                                        ("AS2-To", request.as2_to),
+                                        ("Message-ID", request.message_id)) if not value]
     if missing:
         # Without these an MDN can be neither addressed nor matched: no MDN.
-        return request.result(
-            InboundStatus.ERROR,
-            "processed/Error",
-            UNEXPECTED_PROCESSING_ERROR,
-            error=f"missing AS2 header(s): {', '.join(missing)}",
-        )
+        return InboundResult(
+            InboundStatus.ERROR, f"processed/Error: {UNEXPECTED_PROCESSING_ERROR}",
+            request.message_id or None, request.as2_from or None, request.as2_to or None,
+            error=f"missing AS2 header(s): {', '.join(missing)}")
 
-    organization = lookup_org(as2_to)
-    partner = lookup_partner(as2_from)
-    signer = None
-    try:
-        if organization is not None:
-            signer = _pyas2lib_organization(organization, 0)
-        sender = _pyas2lib_partner(partner, 0) if partner is not None else None
-    except ProfileError as error:
-        return request.negative(signer, None, UNEXPECTED_PROCESSING_ERROR, f"profile: {error}")
-
+    organization = lookup_org(request.as2_to)
     if organization is None:
-        return request.negative(None, None, UNKNOWN_TRADING_PARTNER, f"unknown AS2-To {as2_to!r}")
+        return request.refuse(None, UNKNOWN_TRADING_PARTNER, f"unknown AS2-To {request.as2_to!r}")
+    partner = lookup_partner(request.as2_from)
     if partner is None:
-        return request.negative(signer, None, UNKNOWN_TRADING_PARTNER, f"unknown AS2-From {as2_from!r}")
+        return request.refuse(organization, UNKNOWN_TRADING_PARTNER,
+                              f"unknown AS2-From {request.as2_from!r}")
     if len(body) > limits.max_body_bytes:
-        return request.negative(
-            signer, sender, UNEXPECTED_PROCESSING_ERROR,
-            f"body of {len(body)} bytes exceeds the limit of {limits.max_body_bytes}",
-        )
-    if is_duplicate(message_id, as2_from):
-        return request.negative(
-            signer, sender, DUPLICATE_DOCUMENT,
-            f"Message-ID {message_id} already received from {as2_from}",
-            status=InboundStatus.DUPLICATE, disposition_type="processed/Warning",
-        )
+        return request.refuse(organization, UNEXPECTED_PROCESSING_ERROR,
+                              f"body of {len(body)} bytes exceeds the limit of "
+                              f"{limits.max_body_bytes}")
+    if is_duplicate(request.message_id, request.as2_from):
+        return request.answer(
+            organization, InboundStatus.DUPLICATE, "processed/Warning", DUPLICATE_DOCUMENT,
+            error=f"Message-ID {request.message_id} already received from {request.as2_from}")
     return _parse_with_rollover(request, organization, partner, limits)
 
 
 @dataclass(frozen=True)
+class _MdnRequest:
+    """The MDN a sender asked for; ``mic_algorithm`` None means an unsigned MDN."""
+
+    mode: MdnMode
+    url: str | None
+    mic_algorithm: str | None
+
+
+@dataclass(frozen=True)
 class _Request:
-    """An inbound request with its AS2 headers read, and how to answer it negatively."""
+    """An inbound request with its AS2 headers read, and how to answer it."""
 
     headers: list[tuple[str, str]]
     body: bytes = field(repr=False)
-    message_id: str | None
-    as2_from: str | None
-    as2_to: str | None
+    message_id: str
+    as2_from: str
+    as2_to: str
+    mdn_request: _MdnRequest | None
 
-    def result(self, status: InboundStatus, disposition_type: str, modifier: str | None,
-               **fields: object) -> InboundResult:
+    @classmethod
+    def read(cls, headers: list[tuple[str, str]], body: bytes) -> _Request:
+        mdn_request = None
+        if _header(headers, "disposition-notification-to"):
+            url = _header(headers, "receipt-delivery-option") or None
+            mdn_request = _MdnRequest(
+                MdnMode.ASYNC if url else MdnMode.SYNC, url,
+                requested_mic_algorithm(_header(headers, "disposition-notification-options")))
+        return cls(headers, body, _message_id(headers), _unquote(_header(headers, "as2-from")),
+                   _unquote(_header(headers, "as2-to")), mdn_request)
+
+    def answer(self, organization: OrganizationProfile | None, status: InboundStatus,
+               disposition_type: str, modifier: str | None, **fields: object) -> InboundResult:
+        """The result, with the MDN asked for (signed with our current key if we can)."""
         disposition = f"{disposition_type}: {modifier}" if modifier else disposition_type
+        mdn = None
+        if self.mdn_request is not None:
+            mdn = _build_mdn(self, organization, disposition,
+                             fields.get("mic"), fields.get("mic_algorithm"))
         return InboundResult(status=status, disposition=disposition,
                              message_id=self.message_id, as2_from=self.as2_from,
-                             as2_to=self.as2_to, **fields)
+                             as2_to=self.as2_to, mdn=mdn, **fields)
 
-    def negative(self, receiver: Organization | None, sender: Partner | None,
-                 modifier: str, error: str, *, status: InboundStatus = InboundStatus.ERROR,
-                 disposition_type: str = "processed/Error") -> InboundResult:
-        """A result refused before pyas2lib parsed anything, with its MDN if one was asked.
-
-        The MDN is built by pyas2lib's ``Mdn.build`` from a header-only message. An
-        unknown sender is stood in for by a bare Partner, since ``Mdn.build`` reads its
-        signature algorithm to sign the MDN.
-        """
-        mdn, mdn_error = None, None
-        if _header(self.headers, "disposition-notification-to"):
-            message = Message(sender=sender or Partner(as2_name=self.as2_from),
-                              receiver=receiver)
-            message.message_id = self.message_id
-            message.payload = email.message.Message()
-            for name, value in self.headers:
-                message.payload.add_header(name.lower(), value)
-            try:
-                mdn = _mdn_for(message, disposition_type, modifier)
-            except Exception as failure:  # noqa: BLE001 - never raise for bad input
-                mdn_error = f"; no MDN could be built: {failure!r}"
-        return self.result(status, disposition_type, modifier, mdn=mdn,
-                           error=error + (mdn_error or ""))
-
-
-def _mdn_for(message: Message, status: str, modifier: str) -> InboundMdn:
-    """Build a (negative) MDN for ``message`` the way pyas2lib's Message.parse does."""
-    headers = {name.lower(): value for name, value in message.payload.items()}
-    url = headers.get("receipt-delivery-option") or None
-    mdn = Mdn(mdn_mode="ASYNC" if url else "SYNC", mdn_url=url)
-    mdn.build(message=message, status=status, detailed_status=modifier)
-    return _inbound_mdn(mdn)
-
-
-def _inbound_mdn(mdn: Mdn) -> InboundMdn:
-    headers = mdn.headers
-    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-    return InboundMdn(
-        mode=MdnMode.ASYNC if mdn.mdn_mode == "ASYNC" else MdnMode.SYNC,
-        url=mdn.mdn_url,
-        headers=headers,
-        body=mdn.content,
-        signed=content_type.lower().startswith("multipart/signed"),
-    )
+    def refuse(self, organization: OrganizationProfile | None, modifier: str,
+               error: str) -> InboundResult:
+        return self.answer(organization, InboundStatus.ERROR, "processed/Error", modifier,
+                           error=error)
 
 
 def _parse_with_rollover(request: _Request, organization: OrganizationProfile,
@@ -378,58 +373,64 @@ def _parse_with_rollover(request: _Request, organization: OrganizationProfile,
 
     pyas2lib tries one decryption key and one verification certificate; during a
     rollover the message may be for the other one. Only a failure that another key
-    or certificate could cure leads to another attempt.
+    or certificate could cure leads to another attempt. The MDN is built once, for the
+    last attempt.
     """
-    raw = _raw_message(request.headers, request.body)
-    result = None
+    raw = _raw_message([(name, value) for name, value in request.headers
+                        if name.lower() not in MDN_REQUEST_HEADERS], request.body)
     for key_index in range(len(organization.keys)):
         for cert_index in range(len(partner.certificates)):
             try:
                 receiver = _pyas2lib_organization(organization, key_index)
                 sender = _pyas2lib_partner(partner, cert_index)
             except ProfileError as error:
-                return request.negative(None, None, UNEXPECTED_PROCESSING_ERROR,
-                                        f"profile: {error}")
-            result = _parse_once(request, raw, receiver, sender, limits)
-            if result.disposition.endswith(AUTHENTICATION_FAILED):
-                continue
+                return request.refuse(organization, UNEXPECTED_PROCESSING_ERROR,
+                                      f"profile: {error}")
+            parsed = _parse_once(raw, receiver, sender, limits)
+            if parsed.modifier != AUTHENTICATION_FAILED:
+                break
+        if parsed.modifier != DECRYPTION_FAILED:
             break
-        if not result.disposition.endswith(DECRYPTION_FAILED):
-            return result
-    return result
+    return request.answer(organization, parsed.status, parsed.disposition_type,
+                          parsed.modifier, **parsed.fields)
 
 
-def _parse_once(request: _Request, raw: bytes, receiver: Organization, sender: Partner,
-                limits: ReceiveLimits) -> InboundResult:
+@dataclass(frozen=True)
+class _Parsed:
+    """One pyas2lib parse: its disposition and the InboundResult fields it found."""
+
+    status: InboundStatus
+    disposition_type: str
+    modifier: str | None
+    fields: dict[str, object]
+
+
+def _parse_once(raw: bytes, receiver: Organization, sender: Partner,
+                limits: ReceiveLimits) -> _Parsed:
     message = _CappedMessage(limits.max_decompressed_bytes)
     try:
-        status, (exception, _traceback), mdn = message.parse(
+        status, (exception, _traceback), _no_mdn = message.parse(
             raw, find_org_cb=lambda _as2_to: receiver, find_partner_cb=lambda _as2_from: sender
         )
-    except Exception as failure:  # noqa: BLE001 - pyas2lib raised instead of returning
-        return request.negative(receiver, sender, UNEXPECTED_PROCESSING_ERROR,
-                                f"pyas2lib raised {failure!r}")
-
-    modifier = None
+    except Exception as failure:  # noqa: BLE001 - never raise for bad input
+        return _Parsed(InboundStatus.ERROR, "processed/Error", UNEXPECTED_PROCESSING_ERROR,
+                       {"error": f"pyas2lib raised {failure!r}"})
     if exception is not None:
-        modifier = getattr(exception, "disposition_modifier", UNEXPECTED_PROCESSING_ERROR)
-    processed = status == "processed"
-    payload_part = message.payload if processed else None
-    return request.result(
-        InboundStatus.PROCESSED if processed else InboundStatus.ERROR,
-        status,
-        modifier,
-        payload=message.content if processed else None,
-        filename=payload_part.get_filename() if payload_part is not None else None,
-        content_type=payload_part.get_content_type() if payload_part is not None else None,
-        mic=message.mic.decode("ascii") if message.mic else None,
-        mic_algorithm=message.digest_alg if message.mic else None,
-        signed=message.signed,
-        encrypted=message.encrypted,
-        compressed=message.compressed,
-        mdn=_inbound_mdn(mdn) if mdn is not None else None,
-        error=None if exception is None else f"{type(exception).__name__}: {exception}",
-    )
+        return _Parsed(InboundStatus.ERROR, status,
+                       getattr(exception, "disposition_modifier", UNEXPECTED_PROCESSING_ERROR),
+                       {"error": f"{type(exception).__name__}: {exception}",
+                        "signed": message.signed, "encrypted": message.encrypted,
+                        "compressed": message.compressed})
+    return _Parsed(InboundStatus.PROCESSED, status, None, {
+        "payload": message.content,
+        "filename": message.payload.get_filename(),
+        "content_type": message.payload.get_content_type(),
+        "mic": message.mic.decode("ascii") if message.mic else None,
+        "mic_algorithm": message.digest_alg if message.mic else None,
+        "signed": message.signed,
+        "encrypted": message.encrypted,
+        "compressed": message.compressed,
+    })
 
 
 class _CappedMessage(Message):
@@ -529,7 +530,106 @@ def _checked_message_id(message_id: str) -> str:
     return message_id
 
 
-# ------------------------------------------------------------------------------ MDN
+# ------------------------------------------------------------------- MDNs we send
+
+
+def _build_mdn(request: _Request, organization: OrganizationProfile | None, disposition: str,
+               mic: str | None, mic_algorithm: str | None) -> InboundMdn:
+    """The MDN (RFC 4130 section 7) for ``request``, signed when asked and possible.
+
+    Written here rather than by pyas2lib's ``Mdn.build`` (see the module docstring).
+    The signature covers the multipart/report entity exactly as sent (binary mode), so
+    no canonicalisation can make sender and receiver disagree.
+    """
+    fields = [
+        ("Reporting-UA", REPORTING_UA),
+        ("Original-Recipient", f"rfc822; {request.as2_to}"),
+        ("Final-Recipient", f"rfc822; {request.as2_to}"),
+        ("Original-Message-ID", f"<{request.message_id}>"),
+        ("Disposition", f"automatic-action/MDN-sent-automatically; {disposition}"),
+    ]
+    if mic:
+        fields.append(("Received-content-MIC", f"{mic}, {mic_algorithm}"))
+    boundary = _new_boundary()
+    text = MDN_PROCESSED_TEXT if disposition == "processed" else MDN_FAILED_TEXT
+    content_type = (f"multipart/report; report-type=disposition-notification; "
+                    f'boundary="{boundary}"')
+    body = (
+        f"--{boundary}\r\nContent-Type: text/plain; charset=us-ascii\r\n"
+        f"Content-Transfer-Encoding: 7bit\r\n\r\n{text}\r\n"
+        f"--{boundary}\r\nContent-Type: message/disposition-notification\r\n"
+        f"Content-Transfer-Encoding: 7bit\r\n\r\n"
+        + "".join(f"{name}: {value}\r\n" for name, value in fields)
+        + f"\r\n--{boundary}--\r\n"
+    ).encode("latin-1", errors="replace")
+
+    signer = _mdn_signer(organization.keys[0]) if organization is not None else None
+    digest = request.mdn_request.mic_algorithm
+    if digest is not None and signer is not None:
+        content_type, body = _signed(f"Content-Type: {content_type}\r\n\r\n".encode() + body,
+                                     signer, digest)
+    domain = organization.message_id_domain if organization is not None else None
+    headers = {
+        "AS2-Version": "1.2",
+        "AS2-From": quote_as2name(request.as2_to),
+        "AS2-To": quote_as2name(request.as2_from),
+        "Message-ID": email.utils.make_msgid(domain=domain or _default_domain()),
+        "Date": email.utils.formatdate(usegmt=True),
+        "Subject": "Message Disposition Notification",
+        "MIME-Version": "1.0",
+        "Content-Type": content_type,
+    }
+    return InboundMdn(mode=request.mdn_request.mode, url=request.mdn_request.url,
+                      headers=headers, body=body, signed=signer is not None and digest is not None)
+
+
+def _signed(entity: bytes, signer: tuple[rsa.RSAPrivateKey, x509.Certificate],
+            digest: str) -> tuple[str, bytes]:
+    """``entity`` wrapped in multipart/signed with a detached CMS signature (RFC 5751)."""
+    private_key, certificate = signer
+    signature = (
+        pkcs7.PKCS7SignatureBuilder().set_data(entity)
+        .add_signer(certificate, private_key, MDN_DIGESTS[digest]())
+        .sign(Encoding.DER, [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary])
+    )
+    boundary = _new_boundary()
+    content_type = (f'multipart/signed; protocol="application/pkcs7-signature"; '
+                    f'micalg={MICALG_NAMES[digest]}; boundary="{boundary}"')
+    body = (
+        f"--{boundary}\r\n".encode() + entity + f"\r\n--{boundary}\r\n".encode()
+        + b'Content-Type: application/pkcs7-signature; name="smime.p7s"\r\n'
+          b"Content-Transfer-Encoding: base64\r\n"
+          b'Content-Disposition: attachment; filename="smime.p7s"\r\n\r\n'
+        + base64.encodebytes(signature).replace(b"\n", b"\r\n")
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return content_type, body
+
+
+@functools.lru_cache(maxsize=64)
+def _mdn_signer(key: OrganizationKey) -> tuple[rsa.RSAPrivateKey, x509.Certificate] | None:
+    """Our current key and certificate for signing MDNs; None if the key cannot be
+    opened (the MDN then goes unsigned; every parse also fails with a profile error)."""
+    try:
+        return (load_private_key(key.private_key_pem, key.passphrase),
+                load_certificate(key.certificate_pem))
+    except (PrivateKeyError, CertificateError):
+        return None
+
+
+def _new_boundary() -> str:
+    # Starts with "=" so that "--" + boundary never occurs inside the Content-Type header.
+    return f"=_edi_gateway_{uuid.uuid4().hex}"
+
+
+@functools.cache
+def _default_domain() -> str:
+    """Right-hand side of our Message-IDs when the profile sets none (looked up once:
+    ``make_msgid`` would otherwise resolve the host name for every message)."""
+    return socket.getfqdn()
+
+
+# --------------------------------------------------------------- MDNs we receive
 
 
 def check_mdn(
@@ -628,48 +728,28 @@ def _disposition_fields(report: email.message.Message | None) -> dict[str, str]:
 
 
 def _header_pairs(raw_headers: RawHeaders) -> list[tuple[str, str]]:
-    """Headers as (name, value) pairs, values on one line (no header injection), with
-    Disposition-Notification-Options rewritten so that pyas2lib reads it right."""
+    """Headers as (name, value) pairs, each value on one line (no header injection)."""
     items = raw_headers.items() if isinstance(raw_headers, Mapping) else raw_headers
-    pairs = []
-    for name, value in items:
-        name, value = str(name).strip(), " ".join(str(value).split())
-        if name.lower() == "disposition-notification-options":
-            value = normalise_mdn_options(value)
-            if value is None:
-                continue
-        pairs.append((name, value))
-    return pairs
+    return [(str(name).strip(), " ".join(str(value).split())) for name, value in items]
 
 
-def normalise_mdn_options(value: str) -> str | None:
-    """Rewrite Disposition-Notification-Options as pyas2lib expects, or None to drop it.
+def requested_mic_algorithm(options: str) -> str | None:
+    """The digest to sign the MDN with, from Disposition-Notification-Options; None
+    when no signed MDN is asked for.
 
-    pyas2lib takes the digest for the signed MDN from the last item of the header, so
-    ``signed-receipt-micalg=optional, sha256; signed-receipt-protocol=required,
-    pkcs7-signature`` made it sign with "pkcs7signature" and raise. The sender lists
-    micalgs by preference (RFC 4130 7.3), so the first one we support is kept
-    (sha256 if none). Options that do not ask for a pkcs7-signature are dropped: the
-    MDN is then unsigned.
+    Parameters are read by name, in any order (pyas2lib took the last item of the
+    header, so micalg listed before protocol broke it). The sender lists micalgs by
+    preference (RFC 4130 7.3): the first one we can sign with is used, else sha256.
     """
     parameters = {}
-    for parameter in value.split(";"):
+    for parameter in options.split(";"):
         name, _, rest = parameter.partition("=")
-        parameters[name.strip().lower()] = [item.strip() for item in rest.split(",")]
-    protocol = parameters.get("signed-receipt-protocol", [])
-    if "pkcs7-signature" not in [item.lower() for item in protocol[1:]]:
+        parameters[name.strip().lower()] = [item.strip().lower() for item in rest.split(",")]
+    if "pkcs7-signature" not in parameters.get("signed-receipt-protocol", [])[1:]:
         return None
-    micalg = parameters.get("signed-receipt-micalg", ["optional"])
-    offered = [item.lower().replace("-", "") for item in micalg[1:]]
-    digest = next((item for item in offered if item in DIGEST_ALGORITHMS), "sha256")
-    return (
-        f"signed-receipt-protocol={_importance(protocol)}, pkcs7-signature; "
-        f"signed-receipt-micalg={_importance(micalg)}, {digest}"
-    )
-
-
-def _importance(items: list[str]) -> str:
-    return items[0].lower() if items and items[0].lower() in ("required", "optional") else "optional"
+    offered = [item.replace("-", "") for item in
+               parameters.get("signed-receipt-micalg", [])[1:]]
+    return next((digest for digest in offered if digest in MDN_DIGESTS), "sha256")
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str:
@@ -711,7 +791,7 @@ def _pyas2lib_organization(org: OrganizationProfile, decrypt_key_index: int) -> 
             decrypt_key=decrypt_key,
             decrypt_key_pass=org.keys[decrypt_key_index].passphrase,
             mdn_url=org.mdn_url,
-            domain=org.message_id_domain,
+            domain=org.message_id_domain or _default_domain(),
         )
     except (AS2Exception, CertificateError, PrivateKeyError) as error:
         raise ProfileError(f"organisation {org.as2_id}: {error}") from None
