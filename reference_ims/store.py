@@ -351,8 +351,11 @@ def _now() -> datetime:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # WAL lets readers go on while the writer works; foreign keys are off by default.
+    # WAL lets readers go on while the writer works; with it, synchronous=NORMAL cannot corrupt
+    # the file and spares a disk flush per commit (a double may lose its last order on power loss).
+    # Foreign keys are off by default.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

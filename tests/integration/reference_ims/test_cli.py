@@ -1,0 +1,45 @@
+"""``sandbox_ims`` started as a program, the way ``edi-gateway sandbox-ims`` will run it."""
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from tests.conftest import SHARED_FIXTURES
+from tests.processes import gateway_environment, stop, wait_for
+
+
+@pytest.mark.slow
+def test_serves_the_stock_file_with_the_token_from_the_environment(tmp_path, free_port):
+    environ = gateway_environment(tmp_path, sandbox_ims_token="cli-token")
+    log = tmp_path / "ims.log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reference_ims.cli", "--port", str(free_port),
+             "--stock", str(SHARED_FIXTURES / "stock.csv")],
+            env=environ, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{free_port}"
+        wait_for(lambda: httpx.get(f"{base}/healthz").status_code == 200, 30, f"the reference IMS ({log.read_text()})")
+        response = httpx.get(f"{base}/api/v1/stock/ACME-SOAP-03", headers={"Authorization": "Bearer cli-token"})
+        assert (response.status_code, response.json()["available"]) == (200, 0)
+        assert (tmp_path / "sandbox-ims.sqlite3").is_file()  # <EDI_GATEWAY_DATA_DIR>/sandbox-ims.sqlite3
+    finally:
+        stop(process)
+
+
+def test_a_token_is_required(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "reference_ims.cli"], env=gateway_environment(tmp_path),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "--token" in result.stderr
+
+
+def test_a_bad_stock_file_stops_start_up_naming_the_line(tmp_path):
+    stock = tmp_path / "stock.csv"
+    stock.write_text("sku,on_hand,reserved\nACME-MUG-01,lots,0\n")
+    result = subprocess.run([sys.executable, "-m", "reference_ims.cli", "--token", "t", "--stock", str(stock)],
+                            env=gateway_environment(tmp_path), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"{stock}:2: on_hand='lots'" in result.stderr
+    assert "Traceback" not in result.stderr
