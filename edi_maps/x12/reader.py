@@ -425,6 +425,8 @@ class _Envelope:
     _handlers = {"GS": _gs, "ST": _st, "SE": _se, "GE": _ge, "IEA": _iea}
 
     def _outside_set(self, segment: Segment) -> Location:
+        if segment.tag == "TA1" and self.location.group is None:
+            return self.location  # TA1 acknowledgements sit in the interchange, outside any group
         if not self._stray_reported:
             self._stray_reported = True
             if self.location.group is None:

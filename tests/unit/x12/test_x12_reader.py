@@ -1,10 +1,13 @@
 """The reader on real-looking samples: segments, locations and envelope faults."""
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.errors import EnvelopeError, ErrorCode
+from edi_maps.x12.reader import X12Reader
 
 SHARED_EXPECTED = {
     # file: (segments, [(set control number, AK5 code)])
@@ -285,12 +288,19 @@ def test_byte_order_mark_and_leading_blank_lines_are_skipped(read):
     assert errors == [] and len(located) == 7
 
 
+def test_ta1_belongs_in_the_interchange_not_in_a_group(read):
+    ta1 = "TA1*000000104*261120*0930*R*001~"
+    alone, alone_errors = read(ISA_401 + ta1 + "IEA*0*000000301~")
+    in_group, group_errors = read(_variant("*", ">", "~", "").replace("ST*850", ta1 + "ST*850"))
+
+    assert alone_errors == [] and [segment.tag for segment, _ in alone] == ["ISA", "TA1", "IEA"]
+    assert [(error.code, error.segment_number, error.segment_tag) for error in group_errors] == [
+        (ErrorCode.OUTSIDE_SET, 3, "TA1")
+    ]
+
+
 @pytest.mark.parametrize("chunk_size", [1, 2, 3, 7, 105, 106, 107, 4096])
 def test_chunk_boundaries_anywhere_give_the_same_segments(own_fixtures, chunk_size):
-    import io
-
-    from edi_maps.x12.reader import X12Reader
-
     data = (own_fixtures / "two-interchanges.edi").read_bytes() + (own_fixtures / "se-missing.edi").read_bytes()
     whole = X12Reader(io.BytesIO(data))
     expected = list(whole)

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 import pyx12.x12file
 
+from edi_maps.x12.reader import X12Reader
 from edi_maps.x12.writer import (
     Delimiters,
     Envelope,
@@ -14,6 +15,7 @@ from edi_maps.x12.writer import (
     TransactionSet,
     X12WriteError,
     write_interchange,
+    write_ta1_interchange,
 )
 
 WHEN = datetime(2026, 11, 20, 10, 5)
@@ -233,3 +235,22 @@ def test_unusable_delimiters_are_refused(delimiters, version, message):
     with pytest.raises(X12WriteError) as raised:
         write(group(ACK_855), envelope=envelope, delimiters=delimiters)
     assert str(raised.value).startswith(message)
+
+
+def test_ta1_interchange_travels_alone_and_reads_back_clean():
+    text = write_ta1_interchange(US, 9, ["TA1", "000000104", "261120", "0930", "R", "001"], when=WHEN)
+    assert text.endswith("~TA1*000000104*261120*0930*R*001~IEA*0*000000009~")
+    reader = X12Reader(io.StringIO(text))
+    located = list(reader.located())
+    assert reader.errors == []
+    assert [(segment.tag, location.group) for segment, location in located] == [
+        ("ISA", None),
+        ("TA1", None),
+        ("IEA", None),
+    ]
+
+
+def test_ta1_interchange_takes_only_a_ta1():
+    with pytest.raises(X12WriteError) as raised:
+        write_ta1_interchange(US, 9, ["AK1", "PO", "1"], when=WHEN)
+    assert str(raised.value) == "expected a TA1 segment, got ['AK1']"
