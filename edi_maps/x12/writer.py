@@ -16,6 +16,7 @@ from edi_maps.x12.errors import X12Error, X12WriteError
 
 __all__ = [
     "Delimiters",
+    "Element",
     "Envelope",
     "FunctionalGroup",
     "TransactionSet",
@@ -30,6 +31,7 @@ MAX_CONTROL_NUMBER = 999_999_999
 # Characters the reader skips after a segment terminator, so the only ones a suffix may hold.
 SUFFIX_CHARACTERS = "\r\n"
 
+# One element of a body segment: a value, or a composite given as its components.
 Element = str | Sequence[str]
 
 
