@@ -49,6 +49,8 @@ def configure_logging(settings: Settings) -> None:
     root.setLevel(settings.log_level)
     # Alembic logs its dialect choice each time the schema revision is read (every /readyz).
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+    # At DEBUG pyas2lib logs decrypted payloads; never let it, whatever the level asked for.
+    logging.getLogger("pyas2lib").setLevel(logging.WARNING)
 
 
 def new_request_id() -> str:
