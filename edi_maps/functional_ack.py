@@ -19,6 +19,7 @@ from edi_maps.validation import GroupResult, InterchangeResult, SegmentError, Se
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.writer import Element, Envelope, FunctionalGroup, TransactionSet
 
+_VERSION_OF_ISA12 = {"00401": "004010", "00501": "005010"}
 MAX_AK4_PER_AK3 = 99  # AK4 max use in 004010
 AK404_MAX_LENGTH = 99
 # Characters an AN element may hold (X12 extended character set), so AK404 stays valid.
@@ -30,11 +31,14 @@ def build_997(group: GroupResult, control_number: str, *, delimiters: Delimiters
 
     ``control_number`` is our ST02. ``delimiters`` are the ones the 997 will be written
     in: a copy of a bad value (AK404) that cannot be written in them is left out rather
-    than making the whole acknowledgment unwritable.
+    than making the whole acknowledgment unwritable. A set whose ST01/ST02 is too
+    garbled to repeat in an AK2 gets no AK2 loop (it is optional); AK9 still counts it
+    as received and not accepted.
     """
     segments: list[Sequence[Element]] = [["AK1", group.functional_id, group.control_number]]
     for tset in group.sets:
-        segments.extend(_set_response(tset, delimiters))
+        if _can_echo(tset, delimiters):
+            segments.extend(_set_response(tset, delimiters))
     segments.append(
         ["AK9", group.status, str(group.sets_included), str(group.sets_received), str(group.sets_accepted),
          *group.codes]
@@ -53,12 +57,14 @@ def build_ack_groups(
     One 997 per inbound group; 997s for groups of the same GS08 share one FA group, so
     one control number is taken from ``group_control_numbers`` per distinct version.
     Application sender and receiver are the inbound group's, swapped. ST02s are numbered
-    0001, 0002, ... within each FA group.
+    0001, 0002, ... within each FA group. A group that came without GS08 is answered in
+    the interchange's version.
     """
     numbers = iter(group_control_numbers)
     by_version: dict[tuple[str, str, str], list[GroupResult]] = {}
     for group in interchange.groups:
-        key = (group.version, group.application_receiver, group.application_sender)
+        version = group.version or _VERSION_OF_ISA12.get(interchange.version, "004010")
+        key = (version, group.application_receiver, group.application_sender)
         by_version.setdefault(key, []).append(group)
     out = []
     for (version, sender, receiver), groups in by_version.items():
@@ -108,6 +114,16 @@ def build_ta1(interchange: InterchangeResult) -> Ta1 | None:
     if interchange.ta1_note_code is None:
         return None
     return Ta1(interchange.control_number, interchange.date, interchange.time, "R", interchange.ta1_note_code)
+
+
+def _can_echo(tset: SetResult, delimiters: Delimiters) -> bool:
+    """Whether ST01 and ST02 fit AK201 (3 digits) and AK202 (4-9 characters) as received."""
+    control_number = tset.control_number
+    return (
+        re.fullmatch(r"[0-9]{3}", tset.set_id) is not None
+        and 4 <= len(control_number) <= 9
+        and _bad_value_copy(control_number, delimiters) == control_number
+    )
 
 
 def _set_response(tset: SetResult, delimiters: Delimiters) -> list[Sequence[Element]]:

@@ -323,6 +323,22 @@ def _int(value: str | None) -> int:
         return 0
 
 
+# The X12 extended character set (004010), which AN elements may hold.
+_APPLICATION_ID = re.compile(r"""[A-Za-z0-9!"&'()*+,\-./:;?= %~@\[\]_{}\\|<>#$]{2,15}""")
+
+
+def _identifiable(group: GroupResult, separators: set[str]) -> bool:
+    """Whether a 997 can name the group (AK1), be addressed back (GS02/GS03) and carry
+    its version (GS08, may be absent). A value holding a separator was a garbled element."""
+    application_ids = (group.application_sender, group.application_receiver)
+    return (
+        re.fullmatch(r"[A-Z]{2}", group.functional_id) is not None
+        and re.fullmatch(r"[0-9]{1,9}", group.control_number) is not None
+        and re.fullmatch(r"[0-9A-Z]{0,12}", group.version) is not None
+        and all(_APPLICATION_ID.fullmatch(v) and not separators & set(v) for v in application_ids)
+    )
+
+
 def _loop_id(map_node: Any) -> str:
     """AK303: the X12 loop ID (the loop's first segment tag) of the innermost loop."""
     node = map_node if map_node is not None and map_node.is_loop() else getattr(map_node, "parent", None)
@@ -371,6 +387,9 @@ class _Validation:
     # -- one segment ---------------------------------------------------------------------
     def _segment(self, seg: pyx12.segment.Segment) -> None:
         tag = seg.get_seg_id()
+        if self.interchange is None and tag != "ISA":
+            # A garbled ISA (wrong length) makes pyx12 split at the wrong terminator.
+            raise pyx12.errors.X12Error(f"segment {tag!r} is outside an interchange (no ISA before it)")
         if tag == "ISA":
             self._open_interchange(seg)
         elif tag == "GS":
@@ -421,9 +440,15 @@ class _Validation:
             application_receiver=_text(seg.get_value("GS03")),
         )
         self.tset = None
-        if self.interchange is None:
-            self.report.errors.append(f"Segment {self.reader.get_cur_line()}: GS outside an interchange")
-            return
+        assert self.interchange is not None  # _segment refuses anything before an ISA
+        if not _identifiable(self.group, {self.reader.subele_term or "", self.reader.repetition_term or ""} - {""}):
+            # Without a readable GS01/GS06 (AK1), GS02/GS03 (our reply's GS03/GS02) and
+            # GS08 no 997 can answer this group: the interchange is rejected with a TA1.
+            self._interchange_issue(
+                "024", f"GS at segment {self.reader.get_cur_line()} cannot be acknowledged: GS01 "
+                       f"{self.group.functional_id!r}, GS02 {self.group.application_sender!r}, GS03 "
+                       f"{self.group.application_receiver!r}, GS06 {self.group.control_number!r}, GS08 {self.group.version!r}"
+            )
         self.interchange.groups.append(self.group)
         self.node = self.control_map.getnodebypath("/ISA_LOOP/GS_LOOP/GS")
         self.walker.forceWalkCounterToLoopStart("/ISA_LOOP/GS_LOOP", "/ISA_LOOP/GS_LOOP/GS")
@@ -528,15 +553,15 @@ class _Validation:
         """Envelope findings of pyx12's reader: counts, control numbers, HL numbering."""
         for level, code, message, value, _line in self.reader.pop_errors():
             if level == "isa":
-                self._interchange_issue(code, f"{message} [TA1 note {code}]")
+                self._interchange_issue(code, message)
             elif level == "gs" and code == "3" and seg is not None and seg.get_seg_id() == "GE" and self.tset:
                 # pyx12 reads a GE inside an open set as a missing GE; it is the SE that is missing.
                 if "2" not in {issue.code for issue in self.tset.issues}:
                     self._set_issue("2", "the transaction set has no SE trailer")
             elif level == "gs":
-                self._group_issue(code, f"{message} [AK9 code {code}: {AK905_NOTES.get(code, '')}]")
+                self._group_issue(code, message)
             elif level == "st":
-                self._set_issue(code, f"{message} [AK5 code {code}: {AK502_NOTES.get(code, '')}]")
+                self._set_issue(code, message)
             elif seg is not None:
                 self._reader_segment_error(seg, code, message, value)
 
@@ -563,25 +588,23 @@ class _Validation:
             self._interchange_issue("024", f"{error.message} (outside a transaction set)")
 
     def _interchange_issue(self, code: str, message: str) -> None:
+        text = f"{message} [TA1 note {code}: {TA1_NOTES.get(code, '')}]"
         if self.interchange is None:
-            self.report.errors.append(message)
+            self.report.errors.append(text)
         else:
-            self.interchange.issues.append(Issue(code, f"{message} [TA1 note {code}: {TA1_NOTES.get(code, '')}]"
-                                                 if "[TA1" not in message else message))
+            self.interchange.issues.append(Issue(code, text))
 
     def _group_issue(self, code: str, message: str) -> None:
         if self.group is None:
             self._interchange_issue("024", message)
         else:
-            self.group.issues.append(Issue(code, message if "[AK9" in message
-                                           else f"{message} [AK9 code {code}: {AK905_NOTES.get(code, '')}]"))
+            self.group.issues.append(Issue(code, f"{message} [AK9 code {code}: {AK905_NOTES.get(code, '')}]"))
 
     def _set_issue(self, code: str, message: str) -> None:
         if self.tset is None:
             self._group_issue("1", message)
         else:
-            self.tset.issues.append(Issue(code, message if "[AK5" in message
-                                          else f"{message} [AK5 code {code}: {AK502_NOTES.get(code, '')}]"))
+            self.tset.issues.append(Issue(code, f"{message} [AK5 code {code}: {AK502_NOTES.get(code, '')}]"))
 
 
 _TRAILING_DIGITS = re.compile(r"(\d+)$")

@@ -107,3 +107,28 @@ def test_partial_acceptance_counts() -> None:
     body = [segment_text(s) for s in group.transaction_sets[0].segments]
     assert body[-1] == "AK9*P*3*3*2"
     assert "AK4*1*563*7*Q" in body
+
+
+@pytest.mark.parametrize("st01", ["0850", ">850", "85"])
+def test_set_whose_st01_cannot_be_echoed_gets_no_ak2_but_is_counted(st01: str) -> None:
+    text = (SHARED_FIXTURES / "850-single-po.edi").read_text().replace("ST*850*", f"ST*{st01}*")
+    interchange = validate_interchange(text).interchanges[0]
+    (group,) = build_ack_groups(interchange, [1])
+    body = [segment_text(s) for s in group.transaction_sets[0].segments]
+    assert body == ["AK1*PO*101", "AK9*R*1*1*0"]
+
+
+def test_group_that_cannot_be_named_in_an_ak1_gets_the_interchange_rejected() -> None:
+    text = (SHARED_FIXTURES / "850-single-po.edi").read_text().replace("GS*PO*", "GS*P>O*")
+    interchange = validate_interchange(text).interchanges[0]
+    ta1 = build_ta1(interchange)
+    assert ta1 is not None and ta1.note_code == "024"
+    assert "cannot be acknowledged" in interchange.issues[0].message
+
+
+def test_group_without_gs08_is_answered_in_the_interchange_version() -> None:
+    text = (SHARED_FIXTURES / "850-single-po.edi").read_text().replace("*X*004010~", "*X~")
+    interchange = validate_interchange(text).interchanges[0]
+    (group,) = build_ack_groups(interchange, [1])
+    assert group.version == "004010"
+    assert [segment_text(s) for s in group.transaction_sets[0].segments][-1] == "AK9*R*1*1*0*2"
