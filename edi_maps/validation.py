@@ -551,7 +551,7 @@ class _Validation:
 
     def _reader_errors(self, seg: pyx12.segment.Segment | None) -> None:
         """Envelope findings of pyx12's reader: counts, control numbers, HL numbering."""
-        for level, code, message, value, _line in self.reader.pop_errors():
+        for level, code, message, _value, _line in self.reader.pop_errors():
             if level == "isa":
                 self._interchange_issue(code, message)
             elif level == "gs" and code == "3" and seg is not None and seg.get_seg_id() == "GE" and self.tset:
@@ -563,9 +563,9 @@ class _Validation:
             elif level == "st":
                 self._set_issue(code, message)
             elif seg is not None:
-                self._reader_segment_error(seg, code, message, value)
+                self._reader_segment_error(seg, code, message)
 
-    def _reader_segment_error(self, seg: pyx12.segment.Segment, code: str, message: str, value: str | None) -> None:
+    def _reader_segment_error(self, seg: pyx12.segment.Segment, code: str, message: str) -> None:
         tag = seg.get_seg_id() or ""
         position = self.reader.get_seg_count()
         line = self.reader.get_cur_line()
