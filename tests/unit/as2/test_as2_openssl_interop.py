@@ -6,11 +6,8 @@ would write it, so that neither side of a test is pyas2lib checking itself.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import email
-import hashlib
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,61 +15,20 @@ import pytest
 from gateway.as2 import (
     InboundStatus,
     MdnStatus,
-    OrganizationKey,
     build_message,
     check_mdn,
 )
+from tests.openssl_cms import OpenSSL, amazon_signs, mic_of
 
 from .conftest import AMAZON_ID, OUR_ID, PURCHASE_ORDER, Directory
 
-BOUNDARY = "----=_Part_20261127_AMZN"
 ENTITY_HEADERS = (b"Content-Type: application/edi-x12\r\n"
                   b'Content-Disposition: attachment; filename="po.edi"\r\n')
-
-
-class OpenSSL:
-    """Runs ``openssl cms`` with the keys of the test, written to a temporary folder."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def write(self, name: str, data: bytes) -> str:
-        path = self.folder / name
-        path.write_bytes(data)
-        return str(path)
-
-    def run(self, *arguments: str, stdin: bytes | None = None) -> bytes:
-        process = subprocess.run(["openssl", "cms", *arguments], input=stdin,
-                                 capture_output=True, timeout=60)
-        assert process.returncode == 0, process.stderr.decode(errors="replace")
-        return process.stdout
-
-    def key_arguments(self, key: OrganizationKey, name: str) -> list[str]:
-        return ["-inkey", self.write(f"{name}.key", key.private_key_pem),
-                "-passin", "pass:" + key.passphrase.decode()]
 
 
 @pytest.fixture
 def openssl(tmp_path: Path) -> OpenSSL:
     return OpenSSL(tmp_path)
-
-
-def amazon_signs(openssl: OpenSSL, amazon_key: OrganizationKey, entity: bytes) -> bytes:
-    """A multipart/signed entity, signed by openssl in binary mode over ``entity``."""
-    signature = openssl.run(
-        "-sign", "-binary", "-md", "sha256", "-outform", "DER",
-        "-signer", openssl.write("amazon.crt", amazon_key.certificate_pem),
-        *openssl.key_arguments(amazon_key, "amazon"), stdin=entity)
-    encoded = base64.encodebytes(signature).replace(b"\n", b"\r\n")
-    return (
-        f'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; '
-        f'micalg=sha-256; boundary="{BOUNDARY}"\r\n\r\n'
-        f"--{BOUNDARY}\r\n".encode() + entity + f"\r\n--{BOUNDARY}\r\n".encode()
-        + b"Content-Type: application/pkcs7-signature; name=smime.p7s\r\n"
-          b"Content-Transfer-Encoding: base64\r\n"
-          b"Content-Disposition: attachment; filename=smime.p7s\r\n\r\n"
-        + encoded + f"\r\n--{BOUNDARY}--\r\n".encode()
-    )
 
 
 def amazon_headers(message_id: str) -> dict[str, str]:
@@ -89,10 +45,6 @@ def amazon_headers(message_id: str) -> dict[str, str]:
         "Disposition-Notification-Options": "signed-receipt-protocol=optional, pkcs7-signature; "
                                             "signed-receipt-micalg=optional, sha256",
     }
-
-
-def mic_of(content: bytes) -> str:
-    return base64.b64encode(hashlib.sha256(content).digest()).decode()
 
 
 @pytest.mark.parametrize("key_transport", ["pkcs1", "oaep"])
