@@ -47,7 +47,7 @@ def create_app(
     if not token:
         raise ValueError("the reference IMS needs a bearer token")
     if callback_url and not callback_token:
-        raise ValueError("a callback URL needs the gateway's token (callback_token)")
+        raise ValueError("a callback URL needs the gateway's token (--callback-token)")
     app = Flask(__name__)
     store = Store(database_path)
     if callback_url:
@@ -55,8 +55,6 @@ def create_app(
     if stock_csv is not None:
         for sku, update in read_stock_csv(stock_csv):
             store.set_stock(sku, update)
-    app.extensions["reference_ims.store"] = store
-
     if faults:
         install_faults(app, problem)
     _require_token(app, token)
@@ -103,6 +101,11 @@ def _answer_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         return problem(error.code or 500, error.description or HTTPStatus(error.code).phrase)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        app.logger.exception("request failed")
+        return problem(500, f"the reference IMS failed: {type(error).__name__}: {error}")
 
 
 def _json_body() -> object:

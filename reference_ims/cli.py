@@ -37,13 +37,11 @@ def default_database() -> Path:
 def sandbox_ims(host: str, port: int, stock_csv: Path | None, database: Path | None, token: str,
                 callback_url: str | None, callback_token: str | None, faults: bool) -> None:
     """Run the reference IMS, a stand-in for your Inventory Management System."""
-    if callback_url and not callback_token:
-        raise click.UsageError("--callback-url needs --callback-token (the gateway's token for the IMS)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         app = create_app(database or default_database(), token=token, stock_csv=stock_csv,
                          callback_url=callback_url, callback_token=callback_token, faults=faults)
-    except StockFileError as error:
+    except (StockFileError, ValueError) as error:  # a bad stock file, an empty token, a callback without its token
         raise click.ClickException(str(error)) from None
     click.echo(f"reference IMS on http://{host}:{port}{' with fault injection' if faults else ''}", err=True)
     app.run(host=host, port=port, threaded=True)

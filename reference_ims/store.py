@@ -196,9 +196,10 @@ class Store:
             if row.status != OPEN:
                 raise OrderClosed(f"sales order {po_number} is {row.status} and cannot change")
             lines = {line.line_number: line for line in row.lines}
-            for line_change in change.lines:
-                _apply_line_change(po_number, lines, line_change)
             changed = set()
+            for line_change in change.lines:
+                if _apply_line_change(po_number, lines, line_change):
+                    changed.add(row)
             if change.ship_window is not None:
                 window = (change.ship_window.not_before, change.ship_window.not_after)
                 if window != (row.not_before, row.not_after):
@@ -284,16 +285,19 @@ class Store:
             self.on_change(po_numbers)
 
 
-def _apply_line_change(po_number: str, lines: dict[str, LineRow], change: LineChange) -> None:
+def _apply_line_change(po_number: str, lines: dict[str, LineRow], change: LineChange) -> bool:
+    """Apply one line change; True when it changed the line (a repeated change does not)."""
     line = lines.get(change.line_number)
     if line is None:
         raise UnknownLine(f"sales order {po_number} has no line {change.line_number!r}")
     if line.cancelled:
         raise OrderClosed(f"line {change.line_number} of sales order {po_number} is cancelled and cannot change")
+    before = (line.cancelled, line.quantity)
     if change.cancelled:
         line.cancelled = True
     else:
         line.quantity = change.quantity
+    return (line.cancelled, line.quantity) != before
 
 
 def _find_order(session: Session, po_number: str) -> OrderRow:

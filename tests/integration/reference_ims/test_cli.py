@@ -28,11 +28,17 @@ def test_serves_the_stock_file_with_the_token_from_the_environment(tmp_path, fre
         stop(process)
 
 
-def test_a_token_is_required(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "reference_ims.cli"], env=gateway_environment(tmp_path),
+@pytest.mark.parametrize(("args", "exit_code", "message"), [
+    ([], 2, "Missing option '--token'"),
+    (["--token", ""], 1, "needs a bearer token"),
+    (["--token", "t", "--callback-url", "http://127.0.0.1:9/api/v1/ims/allocations"], 1, "--callback-token"),
+])
+def test_start_up_needs_its_tokens(tmp_path, args, exit_code, message):
+    result = subprocess.run([sys.executable, "-m", "reference_ims.cli", *args], env=gateway_environment(tmp_path),
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2
-    assert "--token" in result.stderr
+    assert result.returncode == exit_code, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_a_bad_stock_file_stops_start_up_naming_the_line(tmp_path):

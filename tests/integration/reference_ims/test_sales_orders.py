@@ -1,4 +1,6 @@
 """Sales orders over real HTTP: allocation on create, idempotent retries, changes, cancellation."""
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import pytest
 
@@ -42,6 +44,15 @@ def test_the_same_create_twice_makes_one_order(ims):
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
     assert stock(ims, "ACME-MUG-01")["allocated"] == 30
+
+
+def test_simultaneous_creates_make_one_order(ims):
+    body = order_body("PO100013", ("ACME-MUG-01", 10))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(lambda _: create_order(ims, body).status_code, range(8)))
+
+    assert statuses == [200] * 7 + [201]
+    assert stock(ims, "ACME-MUG-01")["allocated"] == 10
 
 
 def test_commit_then_timeout_then_retry_returns_the_committed_order(ims):
@@ -114,6 +125,18 @@ def test_patch_reallocates(ims):
 
     raised = ims.patch("/api/v1/sales-orders/PO100008", json={"lines": [{"line_number": "1", "quantity": 45}]})
     assert (line(raised.json(), "1")["allocated"], line(raised.json(), "1")["backordered"]) == (40, 5)
+
+
+def test_a_repeated_change_changes_nothing(ims):
+    create_order(ims, order_body("PO100012", ("ACME-MUG-01", 5)))
+    change = {"ship_window": {"not_before": "2026-12-02", "not_after": "2026-12-09"},
+              "lines": [{"line_number": "1", "quantity": 7}]}
+    first = ims.patch("/api/v1/sales-orders/PO100012", json=change).json()
+    again = ims.patch("/api/v1/sales-orders/PO100012", json=change).json()
+
+    assert (first["revision"], again["revision"]) == (2, 2)
+    assert again == first
+    assert stock(ims, "ACME-MUG-01")["allocated"] == 7
 
 
 def test_patch_refuses_cancelled_lines_and_unknown_lines(ims):
