@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.config import ConfigError, Settings, load_settings
 from gateway.logging import configure_logging
@@ -139,10 +140,10 @@ def beat() -> None:
 
 def _register_command_groups() -> tuple[type[Exception], ...]:
     """Add the sub-command groups; returns the errors they raise that mean "you asked wrong"."""
-    from gateway.commands import as2
+    from gateway.commands import as2, x12
 
     errors: tuple[type[Exception], ...] = ()
-    for module in (as2,):
+    for module in (as2, x12):
         for command in module.COMMANDS:
             cli.add_command(command)
         errors += module.ERRORS
@@ -157,6 +158,11 @@ def main() -> None:
         cli.main(standalone_mode=False)
     except (ConfigError, StartupError, *USER_ERRORS) as error:
         click.echo(f"edi-gateway: error: {error}", err=True)
+        sys.exit(2)
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        click.echo(f"edi-gateway: error: database: {reason} (check EDI_GATEWAY_DATABASE_URL, run `edi-gateway init`)",
+                   err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)

@@ -22,7 +22,7 @@ from gateway import audit
 from gateway.as2_outbound import queue_outbound
 from gateway.config import Settings
 from gateway.db import session_scope
-from gateway.interchanges import build_functional_acks, build_ta1_interchange
+from gateway.interchanges import build_functional_acks, build_ta1_interchange, partner_delimiters
 from gateway.models import Direction, Message, TradingPartner, X12Group, X12Set
 from gateway.queue import enqueue
 from gateway.storage import read_payload
@@ -69,12 +69,13 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
     """Record the interchange's groups and sets, and queue its 997s (or TA1)."""
     if not interchange.groups and interchange.ta1_note_code is None:
         return []
-    ta1 = build_ta1_interchange(session, partner, interchange)
+    delimiters = partner_delimiters(partner)
+    ta1 = build_ta1_interchange(session, partner.as2_id, interchange, delimiters)
     if ta1 is not None:
         ack = queue_outbound(session, settings, partner, ta1.encode(), document_type="TA1",
                              filename=f"TA1-{interchange.control_number}.edi")
         return [ack.id]
-    acks = build_functional_acks(session, partner, interchange)
+    acks = build_functional_acks(session, partner.as2_id, interchange, delimiters)
     ack = queue_outbound(session, settings, partner, acks.text.encode(), document_type="997",
                          filename=f"997-{acks.interchange_control_number}.edi")
     for group in interchange.groups:

@@ -90,33 +90,36 @@ def build_interchange(
 
 
 def build_functional_acks(
-    session: Session, partner: TradingPartner, interchange: InterchangeResult, *, when: datetime | None = None
+    session: Session, partner_key: str, interchange: InterchangeResult, delimiters: Delimiters,
+    *, when: datetime | None = None,
 ) -> OutboundInterchange:
-    """The 997s answering every group of an inbound interchange, in one interchange of ours."""
-    key = partner.as2_id
-    delimiters = partner_delimiters(partner)
+    """The 997s answering every group of an inbound interchange, in one interchange of ours.
+
+    ``partner_key`` names the control-number sequences (the partner's AS2 id).
+    """
     group_numbers: list[int] = []
 
     def allocate():
         while True:
-            group_numbers.append(next_control_number(session, key, "gs"))
+            group_numbers.append(next_control_number(session, partner_key, "gs"))
             yield group_numbers[-1]
 
     groups = build_ack_groups(interchange, allocate(), delimiters=delimiters)
-    isa = next_control_number(session, key, "isa")
+    isa = next_control_number(session, partner_key, "isa")
     text = write_interchange(reply_envelope(interchange), isa, groups, delimiters=delimiters,
                              when=when or datetime.now(timezone.utc))
-    return OutboundInterchange(text, isa, group_numbers[0], tuple(s.control_number for g in groups
-                                                                  for s in g.transaction_sets), "FA")
+    set_numbers = tuple(tset.control_number for group in groups for tset in group.transaction_sets)
+    return OutboundInterchange(text, isa, group_numbers[0], set_numbers, "FA")
 
 
 def build_ta1_interchange(
-    session: Session, partner: TradingPartner, interchange: InterchangeResult, *, when: datetime | None = None
+    session: Session, partner_key: str, interchange: InterchangeResult, delimiters: Delimiters,
+    *, when: datetime | None = None,
 ) -> str | None:
     """The TA1 rejecting an interchange whose envelope is bad, or None when it is sound."""
     ta1 = build_ta1(interchange)
     if ta1 is None:
         return None
-    isa = next_control_number(session, partner.as2_id, "isa")
-    return write_ta1_interchange(reply_envelope(interchange), isa, ta1.elements,
-                                 delimiters=partner_delimiters(partner), when=when or datetime.now(timezone.utc))
+    isa = next_control_number(session, partner_key, "isa")
+    return write_ta1_interchange(reply_envelope(interchange), isa, ta1.elements, delimiters=delimiters,
+                                 when=when or datetime.now(timezone.utc))
