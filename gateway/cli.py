@@ -147,6 +147,10 @@ def _register_command_groups() -> tuple[type[Exception], ...]:
         for command in module.COMMANDS:
             cli.add_command(command)
         errors += module.ERRORS
+    # The reference IMS is a separate service (its own database); the CLI only starts it.
+    from reference_ims.cli import sandbox_ims
+
+    cli.add_command(sandbox_ims)
     return errors
 
 
