@@ -20,6 +20,7 @@ from gateway import audit
 from gateway.as2 import InboundResult, InboundStatus, MdnMode, ReceiveLimits, receive
 from gateway.config import Settings
 from gateway.db import session_scope
+from gateway.exceptions import record_exception
 from gateway.models import Direction, Message, Organisation, TradingPartner
 from gateway.queue import enqueue
 from gateway.storage import attach_body, attach_payload
@@ -119,6 +120,11 @@ def _record_outcome(settings: Settings, session: Session, message: Message, resu
         message.mdn_at = None if result.mdn.mode is MdnMode.ASYNC else datetime.now(timezone.utc)
     audit.record(session, f"as2.{message.status}", actor="as2", subject_type="message", subject_id=message.id,
                  disposition=result.disposition, error=result.error)
+    if message.status == "rejected":
+        sender = dict((name.lower(), value) for name, value in message.headers.items()).get("as2-from", "?")
+        record_exception(session, "inbound_rejected", f"AS2 message from {sender} rejected: {result.disposition}"
+                         f"{f' ({result.error})' if result.error else ''}", subject_type="message",
+                         subject_id=message.id)
 
 
 def _queue_follow_ups(settings: Settings, message_id: int, result: InboundResult) -> None:

@@ -18,6 +18,7 @@ from gateway import audit
 from gateway.as2 import MdnMode, MdnStatus, build_message, check_mdn, mdn_original_message_id
 from gateway.as2_inbound import HttpAnswer
 from gateway.config import Settings
+from gateway.exceptions import record_exception
 from gateway.db import session_scope
 from gateway.models import Direction, Message, TradingPartner
 from gateway.storage import attach_body, attach_payload, read_body
@@ -153,4 +154,9 @@ def _finish(session: Session, message: Message, status: str, error: str | None) 
     message.error = error
     message.processed_at = datetime.now(timezone.utc)
     audit.record(session, f"as2.{status}", actor="as2", subject_type="message", subject_id=message.id, error=error)
+    if status in ("failed", "mdn-failed"):
+        kind = "as2_send_failed" if status == "failed" else "mdn_failed"
+        record_exception(session, kind, f"{message.document_type or 'message'} {message.transport_id}: {error}",
+                         subject_type="message", subject_id=message.id,
+                         detail={"document_type": message.document_type, "attempts": message.attempts})
     log.info("as2 send finished", message=message.id, status=status, error=error)

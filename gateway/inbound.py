@@ -22,6 +22,7 @@ from gateway import audit
 from gateway.as2_outbound import queue_outbound
 from gateway.config import Settings
 from gateway.db import session_scope
+from gateway.exceptions import record_exception
 from gateway.interchanges import build_functional_acks, build_ta1_interchange, partner_delimiters
 from gateway.models import Direction, Message, TradingPartner, X12Group, X12Set
 from gateway.queue import enqueue
@@ -49,6 +50,8 @@ def process_inbound_message(settings: Settings, message_id: int) -> str:
         partner = session.get(TradingPartner, message.partner_id)
         if report.errors:
             message.status, message.error = "failed", "; ".join(report.errors)
+            record_exception(session, "inbound_rejected", f"message {message_id} is not X12: {message.error}",
+                             subject_type="message", subject_id=message_id)
         else:
             for interchange in report.interchanges:
                 outbound += _acknowledge(session, settings, message, partner, interchange, documents)
@@ -95,6 +98,13 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
                 reference=_reference(document), document=document if result.status != "R" else None,
             ))
         session.add(row)
+        if group.status != "A":
+            record_exception(
+                session, "inbound_rejected",
+                f"{partner.as2_id} group {group.functional_id} {group.control_number}: 997 {group.status}; "
+                + "; ".join(message for result in row.sets for message in result.errors)[:1500],
+                subject_type="x12_group", subject_id=f"{interchange.control_number}/{group.control_number}",
+                po_number=next((s.reference for s in row.sets if s.reference), None))
     return [ack.id]
 
 

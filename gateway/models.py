@@ -6,7 +6,8 @@ must stay in step with them (a test compares the two).
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -192,6 +194,125 @@ class X12Set(Base):
     document: Mapped[dict[str, Any] | None]
 
     group: Mapped[X12Group] = relationship(back_populates="sets")
+
+
+class CatalogueItem(Base):
+    """An Amazon identifier (ASIN, EAN, UPC, ISBN, vendor SKU) mapped to an IMS SKU."""
+
+    __tablename__ = "catalogue_item"
+    __table_args__ = (UniqueConstraint("qualifier", "identifier"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    qualifier: Mapped[str] = mapped_column(String(2))  # as in PO1: BP, EN, UP, IB, VN, VP
+    identifier: Mapped[str] = mapped_column(String(48))
+    sku: Mapped[str] = mapped_column(String(64), index=True)
+    unit_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
+    case_pack: Mapped[int | None]
+    critical: Mapped[bool] = mapped_column(default=False)
+    discontinued: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PurchaseOrder(Base):
+    """An Amazon purchase order as received (850) and as it stands after changes (860).
+
+    Unique on vendor code + PO number: a PO number is Amazon's key for the order across
+    855, 856, 810 and 820, so it is kept on every record that follows.
+    """
+
+    __tablename__ = "purchase_order"
+    __table_args__ = (UniqueConstraint("vendor_code", "po_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("trading_partner.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+    vendor_code: Mapped[str] = mapped_column(String(32), default="")
+    po_number: Mapped[str] = mapped_column(String(22), index=True)
+    order_type: Mapped[str] = mapped_column(String(2))
+    order_date: Mapped[date | None]
+    ship_not_before: Mapped[date | None]
+    ship_not_after: Mapped[date | None]
+    ship_to: Mapped[str | None] = mapped_column(String(32))
+    backorder_allowed: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    # Hash of the translated 850: an identical re-send is a duplicate, a different one is not.
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    ims_order_id: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    ack_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    ack_sent_at: Mapped[datetime | None]
+
+    lines: Mapped[list[PurchaseOrderLine]] = relationship(back_populates="purchase_order",
+                                                          order_by="PurchaseOrderLine.id",
+                                                          cascade="all, delete-orphan")
+
+
+class PurchaseOrderLine(Base):
+    """One PO1 line: what Amazon ordered, which SKU it maps to, what the IMS allocated."""
+
+    __tablename__ = "purchase_order_line"
+    __table_args__ = (UniqueConstraint("purchase_order_id", "line_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purchase_order_id: Mapped[int] = mapped_column(ForeignKey("purchase_order.id"), index=True)
+    line_number: Mapped[str] = mapped_column(String(20))
+    qualifier: Mapped[str] = mapped_column(String(2))
+    identifier: Mapped[str] = mapped_column(String(48))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    unit: Mapped[str] = mapped_column(String(2))
+    pack_size: Mapped[int | None]
+    unit_cost: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+    sku: Mapped[str | None] = mapped_column(String(64))
+    # Ordered, allocated and backordered in eaches, as the IMS counts them.
+    eaches: Mapped[int | None]
+    allocated: Mapped[int | None]
+    backordered: Mapped[int | None]
+    backorder_ship_date: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(24), default="open")
+    outcomes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+
+    purchase_order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
+
+
+class OperationalException(Base):
+    """A problem someone must see and act on before it turns into a chargeback.
+
+    One row per distinct problem (``fingerprint``): seeing it again bumps ``count`` and
+    ``last_seen`` instead of adding a row, so a storm is one line in the queue.
+    """
+
+    __tablename__ = "operational_exception"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    subject_type: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    po_number: Mapped[str | None] = mapped_column(String(22), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    owner: Mapped[str | None] = mapped_column(String(64))
+    notes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    resolved_at: Mapped[datetime | None]
+
+
+class ApiToken(Base):
+    """A bearer token for the REST API, stored as its SHA-256 only, with one role."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(128), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
 
 
 class AuditEvent(Base):

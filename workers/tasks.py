@@ -13,7 +13,7 @@ import socket
 import httpx
 from celery import Task
 
-from gateway import as2_inbound, as2_outbound, audit, inbound, recovery
+from gateway import as2_inbound, as2_outbound, audit, certificate_watch, inbound, recovery
 from gateway.db import session_scope
 from workers.celery_app import app
 
@@ -73,3 +73,8 @@ def process_inbound_message(message_id: int) -> str:
 def requeue_stalled_work() -> dict:
     """Beat's safety net: re-queue stored work whose task was lost (broker outage, killed worker)."""
     return recovery.requeue_stalled_work(settings())
+
+
+@app.task(name="workers.tasks.check_certificates")
+def check_certificates() -> list[int]:
+    return certificate_watch.check_certificates(settings())

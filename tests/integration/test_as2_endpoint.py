@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from gateway.as2 import MdnMode, MdnStatus
 from gateway.db import session_scope
+from gateway.exceptions import open_exceptions
 from gateway.models import AuditEvent, Message
 from gateway.storage import read_body, read_payload
 from tests.conftest import SHARED_FIXTURES
@@ -63,6 +64,9 @@ def test_an_unknown_partner_gets_a_negative_mdn_and_its_bytes_are_kept(stack):
     assert message.status == "rejected"
     assert message.partner_id is None
     assert read_body(stack.settings, message) == built.body
+    with session_scope(stack.settings) as session:
+        [problem] = open_exceptions(session)
+    assert problem.kind == "inbound_rejected" and "STRANGER" in problem.message
 
 
 def test_a_body_over_the_cap_is_refused_before_it_is_read(stack, monkeypatch):

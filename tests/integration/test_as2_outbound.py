@@ -6,6 +6,7 @@ from gateway.models import AuditEvent, Message
 from gateway.queue import enqueue
 from gateway.trading_partners import get_partner, update_partner_as2
 from gateway.as2_outbound import queue_outbound
+from gateway.exceptions import open_exceptions
 from tests.processes import wait_for
 
 PAYLOAD = b"ISA*00*test payload~"
@@ -56,6 +57,9 @@ def test_after_the_last_attempt_the_message_is_failed(stack):
     failed = message(stack, message_id)
     assert failed.attempts == 7  # the first try and six retries
     assert "gave up after retries" in failed.error and "503" in failed.error
+    with session_scope(stack.settings) as session:
+        [problem] = open_exceptions(session)
+    assert problem.kind == "as2_send_failed" and problem.severity == "critical"
 
 
 def test_an_async_mdn_is_matched_to_the_message_and_its_mic_checked(stack):

@@ -8,6 +8,7 @@ from edi_maps.amazon import functional_ack_from_segments
 from edi_maps.validation import validate_interchange
 from edi_maps.x12.reader import X12Reader
 from gateway.db import session_scope
+from gateway.exceptions import open_exceptions
 from gateway.models import Message, X12Group
 from gateway.recovery import requeue_stalled_work
 from tests.conftest import SHARED_FIXTURES
@@ -58,6 +59,8 @@ def test_an_850_with_a_bad_segment_count_gets_a_rejecting_997(stack):
         group = session.scalars(select(X12Group)).one()
         assert group.ack_status == "R"
         assert group.sets[0].errors, "the rejection is recorded in words"
+        [problem] = open_exceptions(session)
+        assert problem.kind == "inbound_rejected" and "SE01" in problem.message
 
 
 def test_work_left_by_a_killed_worker_is_picked_up_again(stack):

@@ -1,0 +1,61 @@
+"""Operational exceptions: one row per problem, counted, reopened; the certificate watch."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from gateway.as2 import generate_organization_key
+from gateway.certificate_watch import check_certificates
+from gateway.db import session_scope
+from gateway.exceptions import UnknownKind, open_exceptions, record_exception, resolve_exception
+from gateway.keystore import import_partner_certificate
+from gateway.models import AuditEvent, OperationalException
+from gateway.trading_partners import add_partner, set_organisation
+
+
+def test_the_same_problem_is_one_exception_with_a_count(settings):
+    with session_scope(settings) as session:
+        for attempt in range(50):
+            record_exception(session, "sku_mismatch", f"EN 9999999999994 not in catalogue (seen {attempt})",
+                             subject_type="purchase_order", subject_id="5PLK33ZD", po_number="5PLK33ZD", key="1")
+        record_exception(session, "sku_mismatch", "another line", subject_type="purchase_order",
+                         subject_id="5PLK33ZD", po_number="5PLK33ZD", key="2")
+    with session_scope(settings) as session:
+        rows = open_exceptions(session, po_number="5PLK33ZD")
+        assert sorted(row.count for row in rows) == [1, 50]
+        assert {row.severity for row in rows} == {"high"}
+        assert "seen 49" in next(row.message for row in rows if row.count == 50)
+
+
+def test_a_resolved_problem_that_returns_is_opened_again(settings):
+    with session_scope(settings) as session:
+        row = record_exception(session, "mdn_missing", "no MDN", subject_type="message", subject_id=7)
+        resolve_exception(session, row.id, actor="ops-anna", note="partner confirmed receipt by e-mail")
+    with session_scope(settings) as session:
+        assert open_exceptions(session) == []
+        again = record_exception(session, "mdn_missing", "no MDN", subject_type="message", subject_id=7)
+        assert (again.status, again.count, again.notes[0]["by"]) == ("open", 2, "ops-anna")
+        actions = session.scalars(select(AuditEvent.action).where(AuditEvent.subject_type == "exception")).all()
+        assert actions == ["exception.opened", "exception.resolved", "exception.reopened"]
+
+
+def test_an_unknown_kind_is_refused(settings):
+    with session_scope(settings) as session, pytest.raises(UnknownKind):
+        record_exception(session, "gremlins", "?")
+
+
+def test_certificates_expiring_within_30_days_become_exceptions(settings):
+    soon = generate_organization_key("AMAZON", b"p", valid_days=10).certificate_pem
+    later = generate_organization_key("OTHER", b"p", valid_days=200).certificate_pem
+    with session_scope(settings) as session:
+        set_organisation(session, name="Acme", as2_id="ACMEBRANDS", x12_id="ACMEBRANDS")
+        import_partner_certificate(session, add_partner(session, name="Amazon", as2_id="AMAZON", x12_id="AMAZON"),
+                                   soon)
+        import_partner_certificate(session, add_partner(session, name="Other", as2_id="OTHER", x12_id="OTHER"),
+                                   later)
+    assert len(check_certificates(settings)) == 1
+    assert len(check_certificates(settings, now=datetime.now(timezone.utc) + timedelta(days=175))) == 2
+    with session_scope(settings) as session:
+        rows = session.scalars(select(OperationalException).order_by(OperationalException.id)).all()
+        assert [row.kind for row in rows] == ["certificate_expiring", "certificate_expiring"]
+        assert "AMAZON's certificate" in rows[0].message and rows[0].count == 2
