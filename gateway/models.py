@@ -238,6 +238,8 @@ class PurchaseOrder(Base):
     # Hash of the translated 850: an identical re-send is a duplicate, a different one is not.
     content_sha256: Mapped[str] = mapped_column(String(64))
     ims_order_id: Mapped[str | None] = mapped_column(String(64))
+    # The IMS numbers each change of an order; callbacks may arrive late or twice.
+    ims_revision: Mapped[int | None]
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     ack_due_at: Mapped[datetime | None] = mapped_column(index=True)
@@ -300,6 +302,21 @@ class OperationalException(Base):
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     resolved_at: Mapped[datetime | None]
+    # When an alert (e-mail, webhook) last went out for it: de-duplication and rate limit.
+    notified_at: Mapped[datetime | None]
+
+
+class User(Base):
+    """A person who signs in to the operations pages, with one role: ops, finance or admin."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ApiToken(Base):

@@ -1,0 +1,48 @@
+"""Bearer-token authentication for ``/api/v1``: ``@requires("ims", "admin")`` on a view.
+
+``admin`` may do everything; any other role only what the view names. Errors are
+RFC 9457 problem documents, like the rest of the API.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import current_app, g, jsonify, request
+
+from gateway.db import session_scope
+from gateway.tokens import role_of
+from gateway.web import settings_of
+
+
+def problem(status: int, title: str, detail: str, **extra):
+    """An application/problem+json response (RFC 9457)."""
+    response = jsonify(type="about:blank", title=title, status=status, detail=detail, **extra)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def requires(*roles: str) -> Callable:
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not token:
+                response = problem(401, "Unauthorized", "send Authorization: Bearer <token>")
+                response.headers["WWW-Authenticate"] = 'Bearer realm="edi-gateway"'
+                return response
+            with session_scope(settings_of(current_app)) as session:
+                role = role_of(session, token.strip())
+            if role is None:
+                response = problem(401, "Unauthorized", "unknown or revoked token")
+                response.headers["WWW-Authenticate"] = 'Bearer realm="edi-gateway", error="invalid_token"'
+                return response
+            if role != "admin" and role not in roles:
+                return problem(403, "Forbidden", f"a {role} token may not do this; needs {' or '.join(roles)}")
+            g.api_role = role
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
