@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from edi_maps.amazon import TranslationError, translate_transaction_set
 from edi_maps.canonical_json import to_json_dict
+from edi_maps.documents import FunctionalAck
 from edi_maps.validation import InterchangeResult, validate_interchange
 from edi_maps.x12.errors import X12Error
 from edi_maps.x12.reader import X12Reader
@@ -27,6 +28,7 @@ from gateway.interchanges import build_functional_acks, build_ta1_interchange, p
 from gateway.models import Direction, Message, TradingPartner, X12Group, X12Set
 from gateway.queue import enqueue
 from gateway.storage import read_payload
+from gateway.tracker import apply_functional_ack
 
 log = structlog.get_logger("gateway.inbound")
 
@@ -68,7 +70,7 @@ def process_inbound_message(settings: Settings, message_id: int) -> str:
 
 
 def _acknowledge(session: Session, settings: Settings, message: Message, partner: TradingPartner,
-                 interchange: InterchangeResult, documents: dict[tuple[str, str, str], dict]) -> list[int]:
+                 interchange: InterchangeResult, documents: dict[tuple[str, str, str], object]) -> list[int]:
     """Record the interchange's groups and sets, and queue its 997s (or TA1)."""
     if not interchange.groups and interchange.ta1_note_code is None:
         return []
@@ -90,13 +92,17 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
         )
         for result in group.sets:
             document = documents.get((group.control_number, result.set_id, result.control_number))
+            accepted = result.status != "R"
             row.sets.append(X12Set(
                 set_id=result.set_id, control_number=result.control_number, ack_status=result.status,
                 errors=[error.message for error in result.segment_errors]
                 + [element.message for error in result.segment_errors for element in error.elements]
                 + [issue.message for issue in result.issues],
-                reference=_reference(document), document=document if result.status != "R" else None,
+                reference=getattr(document, "po_number", None),
+                document=to_json_dict(document) if accepted and document is not None else None,
             ))
+            if accepted and isinstance(document, FunctionalAck):
+                apply_functional_ack(session, partner, message.id, document)
         session.add(row)
         if group.status != "A":
             record_exception(
@@ -108,9 +114,9 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
     return [ack.id]
 
 
-def _translate(payload: bytes) -> dict[tuple[str, str, str], dict]:
-    """Canonical JSON of every set that translates, keyed by (GS06, ST01, ST02)."""
-    documents: dict[tuple[str, str, str], dict] = {}
+def _translate(payload: bytes) -> dict[tuple[str, str, str], object]:
+    """The canonical document of every set that translates, keyed by (GS06, ST01, ST02)."""
+    documents: dict[tuple[str, str, str], object] = {}
     reader = X12Reader(io.BytesIO(payload))
     current: list = []
     try:
@@ -123,16 +129,10 @@ def _translate(payload: bytes) -> dict[tuple[str, str, str], dict]:
                     key = (location.group.control_number, current[0][1], current[0][2])
                     try:
                         component = location.interchange.delimiters.component
-                        documents[key] = to_json_dict(translate_transaction_set(current, component))
+                        documents[key] = translate_transaction_set(current, component)
                     except TranslationError as error:
                         log.info("set not translated", set=key, error=str(error))
                     current = []
     except X12Error as error:
         log.info("payload not readable as X12", error=str(error))
     return documents
-
-
-def _reference(document: dict | None) -> str | None:
-    if not document:
-        return None
-    return document.get("po_number") or document.get("reference")

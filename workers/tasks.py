@@ -13,7 +13,7 @@ import socket
 import httpx
 from celery import Task
 
-from gateway import as2_inbound, as2_outbound, audit, certificate_watch, inbound, recovery
+from gateway import as2_inbound, as2_outbound, audit, certificate_watch, inbound, recovery, tracker
 from gateway.db import session_scope
 from workers.celery_app import app
 
@@ -78,3 +78,8 @@ def requeue_stalled_work() -> dict:
 @app.task(name="workers.tasks.check_certificates")
 def check_certificates() -> list[int]:
     return certificate_watch.check_certificates(settings())
+
+
+@app.task(name="workers.tasks.raise_overdue_acks")
+def raise_overdue_acks() -> list[int]:
+    return tracker.raise_overdue(settings())
