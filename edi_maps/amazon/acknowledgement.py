@@ -1,0 +1,76 @@
+"""Acknowledgement (canonical) -> the body of an Amazon 855.
+
+BAK (AC when any line is not accepted as ordered, AD otherwise), then each PO1 echoed
+with the identifier Amazon sent, one ACK per outcome (ACK04 068 = scheduled ship date,
+DTM*067 = scheduled delivery), and CTT with the line count and quantity hash. Which ACK01
+code an outcome gets comes from the partner profile (``ack_codes``): Amazon's exact
+subset is in the guide each vendor receives, not in public.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from edi_maps.documents import (
+    AcknowledgedQuantity,
+    Acknowledgement,
+    AcknowledgementType,
+    LineOutcome,
+)
+
+DEFAULT_ACK_CODES: dict[str, str] = {
+    "accepted": "IA",
+    "backordered": "IB",
+    "rejected": "IR",
+    "rejected:InvalidProductIdentifier": "R2",
+}
+
+
+def ack_code(outcome: AcknowledgedQuantity, codes: Mapping[str, str]) -> str:
+    """ACK01 for an outcome: the outcome+reason entry when the profile has one, else the outcome's."""
+    if outcome.rejection_reason is not None:
+        specific = codes.get(f"{outcome.outcome.value}:{outcome.rejection_reason.value}")
+        if specific:
+            return specific
+    return codes[outcome.outcome.value]
+
+
+def acknowledgement_type(ack: Acknowledgement) -> AcknowledgementType:
+    """AD when every line is accepted exactly as ordered, AC otherwise."""
+    unchanged = all(
+        len(line.outcomes) == 1 and line.outcomes[0].outcome is LineOutcome.ACCEPTED
+        and line.outcomes[0].quantity == line.ordered_quantity
+        for line in ack.lines
+    )
+    return AcknowledgementType.WITH_DETAIL_NO_CHANGE if unchanged else AcknowledgementType.WITH_DETAIL_AND_CHANGE
+
+
+def acknowledgement_segments(
+    ack: Acknowledgement, codes: Mapping[str, str] = DEFAULT_ACK_CODES, pack_sizes: Mapping[str, int] | None = None,
+) -> list[Sequence[str]]:
+    """The 855 body between ST and SE. ``pack_sizes`` gives PO4 for case lines, by line number."""
+    pack_sizes = pack_sizes or {}
+    segments: list[Sequence[str]] = [
+        ["BAK", "00", ack.acknowledgement_type.value, ack.po_number, ack.acknowledgement_date.strftime("%Y%m%d")],
+    ]
+    for line in ack.lines:
+        segments.append(["PO1", line.line_number, _number(line.ordered_quantity), line.unit.value,
+                         _number(line.unit_cost), "", line.identifier.qualifier.value, line.identifier.value])
+        if line.line_number in pack_sizes:
+            segments.append(["PO4", str(pack_sizes[line.line_number])])
+        for outcome in line.outcomes:
+            ack_segment = ["ACK", ack_code(outcome, codes), _number(outcome.quantity), outcome.unit.value]
+            if outcome.scheduled_ship_date:
+                ack_segment += ["068", outcome.scheduled_ship_date.strftime("%Y%m%d")]
+            segments.append(ack_segment)
+            if outcome.scheduled_delivery_date:
+                segments.append(["DTM", "067", outcome.scheduled_delivery_date.strftime("%Y%m%d")])
+    total = sum((line.ordered_quantity for line in ack.lines), Decimal(0))
+    segments.append(["CTT", str(len(ack.lines)), _number(total)])
+    return segments
+
+
+def _number(value: Decimal) -> str:
+    """X12 R/N0 values: no exponent, no trailing zeros after the point, no bare point."""
+    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
