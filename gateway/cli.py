@@ -88,9 +88,11 @@ def run() -> None:
     from gateway.runner import run_together
 
     current = settings()
-    initialise(current)
+    current.data_dir.mkdir(parents=True, exist_ok=True)
+    check_database(current)
     check_queue(current)
     check_port_free(current)
+    initialise(current)
     click.echo(f"edi-gateway on http://{current.host}:{current.port} (data in {current.data_dir})", err=True)
     sys.exit(run_together())
 

@@ -16,7 +16,7 @@ from gateway.trading_partners import add_partner, the_organisation
 from gateway.web import create_app
 from tests.amazon import AmazonSimulator
 from tests.conftest import make_settings
-from tests.processes import gateway_environment, start, stop
+from tests.processes import gateway_environment, kill, start
 from tests.servers import serve_in_thread
 
 
@@ -66,5 +66,5 @@ def stack(request, tmp_path, free_port):
             running = Stack(settings, url, amazon, amazon_url, gateway_environment(tmp_path, **overrides), tmp_path)
             yield running
             for worker in running.workers:
-                stop(worker)
+                kill(worker)  # the test is over: no need to wait for a warm shutdown
     db.engine(settings).dispose()

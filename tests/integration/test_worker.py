@@ -7,7 +7,7 @@ from gateway.logging import bind_request_id
 from gateway.models import AuditEvent
 from gateway.queue import enqueue
 from tests.conftest import make_settings
-from tests.processes import gateway_environment, start, stop, wait_for
+from tests.processes import gateway_environment, kill, start, wait_for
 
 
 @pytest.fixture(params=["postgresql+redis", "sqlite+filesystem"])
@@ -22,7 +22,7 @@ def broker_stack(request, tmp_path):
     db.upgrade(settings)
     worker = start(["worker", "--concurrency=1"], gateway_environment(tmp_path, **overrides), tmp_path / "worker.log")
     yield settings
-    assert stop(worker) is not None
+    kill(worker)
     db.engine(settings).dispose()
 
 
