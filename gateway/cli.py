@@ -142,10 +142,10 @@ def beat() -> None:
 
 def _register_command_groups() -> tuple[type[Exception], ...]:
     """Add the sub-command groups; returns the errors they raise that mean "you asked wrong"."""
-    from gateway.commands import as2, tokens, x12
+    from gateway.commands import as2, tokens, users, x12
 
     errors: tuple[type[Exception], ...] = ()
-    for module in (as2, tokens, x12):
+    for module in (as2, tokens, users, x12):
         for command in module.COMMANDS:
             cli.add_command(command)
         errors += module.ERRORS
