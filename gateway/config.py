@@ -44,6 +44,25 @@ class Settings:
     # Protects our private keys; when unset, a development passphrase file in the data
     # folder is used (see gateway.keystore). Never printed: left out of repr.
     key_passphrase: str | None = field(default=None, repr=False)
+    # Signs the operations pages' session cookies; when unset, a development secret file
+    # in the data folder is used (see gateway.web.login). Never printed.
+    secret_key: str | None = field(default=None, repr=False)
+    # Alerts (gateway.alerts): e-mail through this SMTP server and/or a JSON webhook, at
+    # most one digest per alert_interval_seconds. No host and no URL: no alerts.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    alert_email_from: str = "edi-gateway@localhost"
+    alert_email_to: tuple[str, ...] = ()
+    alert_webhook_url: str | None = None
+    alert_interval_seconds: float = 300.0
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Session cookies only over HTTPS when the gateway is reached over HTTPS."""
+        return urlsplit(self.public_url).scheme == "https"
 
     @property
     def broker_folder(self) -> Path:
@@ -98,7 +117,34 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         public_url=public_url,
         retry_base_seconds=_number(get, "RETRY_BASE_SECONDS", "30", 0.01, 3600),
         key_passphrase=env.get(PREFIX + "KEY_PASSPHRASE") or None,
+        **_alert_settings(get, env),
     )
+
+
+def _alert_settings(get, env: Mapping[str, str]) -> dict:
+    """The session secret and the alert channels (SMTP, webhook) with their rate limit."""
+    recipients = tuple(address.strip() for address in get("ALERT_EMAIL_TO", "").split(",") if address.strip())
+    smtp_host = get("SMTP_HOST", "") or None
+    if recipients and smtp_host is None:
+        raise ConfigError(f"{PREFIX}SMTP_HOST is required when {PREFIX}ALERT_EMAIL_TO is set")
+    webhook = get("ALERT_WEBHOOK_URL", "") or None
+    if webhook is not None and (urlsplit(webhook).scheme not in ("http", "https") or not urlsplit(webhook).netloc):
+        raise ConfigError(f"{PREFIX}ALERT_WEBHOOK_URL={webhook!r} must be an http:// or https:// URL")
+    starttls = get("SMTP_STARTTLS", "false").lower()
+    if starttls not in ("true", "false"):
+        raise ConfigError(f"{PREFIX}SMTP_STARTTLS={starttls!r} must be true or false")
+    return {
+        "secret_key": env.get(PREFIX + "SECRET_KEY") or None,
+        "smtp_host": smtp_host,
+        "smtp_port": _integer(get, "SMTP_PORT", "25", 1, 65535),
+        "smtp_starttls": starttls == "true",
+        "smtp_username": get("SMTP_USERNAME", "") or None,
+        "smtp_password": env.get(PREFIX + "SMTP_PASSWORD") or None,
+        "alert_email_from": get("ALERT_EMAIL_FROM", "edi-gateway@localhost"),
+        "alert_email_to": recipients,
+        "alert_webhook_url": webhook,
+        "alert_interval_seconds": _number(get, "ALERT_INTERVAL_SECONDS", "300", 0, 86400),
+    }
 
 
 def _integer(get, name: str, default: str, low: int, high: int) -> int:

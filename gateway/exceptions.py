@@ -109,3 +109,52 @@ def open_exceptions(session: Session, *, po_number: str | None = None) -> list[O
     if po_number is not None:
         query = query.where(OperationalException.po_number == po_number)
     return list(session.scalars(query.order_by(OperationalException.last_seen.desc())))
+
+
+def acknowledge_exception(session: Session, exception_id: int, *, actor: str) -> OperationalException:
+    """Someone has seen it and is on it: it stays in the queue, no longer as new."""
+    row = _get(session, exception_id)
+    if row.status == "open":
+        row.status = "acknowledged"
+        audit.record(session, "exception.acknowledged", actor=actor, subject_type="exception", subject_id=row.id)
+    return row
+
+
+def assign_exception(session: Session, exception_id: int, *, actor: str, owner: str | None) -> OperationalException:
+    """Give it an owner (``None`` or blank to leave it unowned)."""
+    row = _get(session, exception_id)
+    row.owner = (owner or "").strip() or None
+    audit.record(session, "exception.assigned", actor=actor, subject_type="exception", subject_id=row.id,
+                 owner=row.owner)
+    return row
+
+
+def add_note(session: Session, exception_id: int, *, actor: str, note: str) -> OperationalException:
+    row = _get(session, exception_id)
+    row.notes = [*row.notes, {"at": datetime.now(timezone.utc).isoformat(), "by": actor, "note": note}]
+    audit.record(session, "exception.noted", actor=actor, subject_type="exception", subject_id=row.id, note=note)
+    return row
+
+
+def find_exceptions(
+    session: Session, *, status: str | None = None, kind: str | None = None, severity: str | None = None,
+    owner: str | None = None, po_number: str | None = None, limit: int = 200,
+) -> list[OperationalException]:
+    """The queue as ops filter it; ``status="unresolved"`` means open or acknowledged."""
+    query = select(OperationalException)
+    if status == "unresolved":
+        query = query.where(OperationalException.status != "resolved")
+    elif status:
+        query = query.where(OperationalException.status == status)
+    for column, value in ((OperationalException.kind, kind), (OperationalException.severity, severity),
+                          (OperationalException.owner, owner), (OperationalException.po_number, po_number)):
+        if value:
+            query = query.where(column == value)
+    return list(session.scalars(query.order_by(OperationalException.last_seen.desc()).limit(limit)))
+
+
+def _get(session: Session, exception_id: int) -> OperationalException:
+    row = session.get(OperationalException, exception_id)
+    if row is None:
+        raise LookupError(f"no exception {exception_id}")
+    return row

@@ -26,6 +26,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health.blueprint)
     app.register_blueprint(as2.blueprint)
     app.register_blueprint(diagnostics.blueprint)
+
+    from gateway.web import login, pages
+
+    login.init_app(app)
+    pages.init_app(app)
     _log_requests(app)
     return app
 

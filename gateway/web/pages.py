@@ -1,0 +1,124 @@
+"""The operations pages: home (what needs action now), the 997 tracker, a purchase order.
+
+Server-rendered templates, read-only here; the exception queue, the message archive and
+the users page live in their own blueprints. :func:`init_app` registers them all.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, Flask, abort, current_app, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from gateway.db import session_scope
+from gateway.exceptions import KINDS
+from gateway.models import (
+    AuditEvent,
+    Direction,
+    Message,
+    OperationalException,
+    PurchaseOrder,
+    X12Group,
+    X12Set,
+)
+from gateway.web import login, settings_of
+
+blueprint = Blueprint("pages", __name__)
+login.protect(blueprint)
+
+# A PO whose 855 is due within this long is listed on the home page.
+ACK_DUE_SOON = timedelta(hours=6)
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+ACK_STATES = {"A": "accepted", "E": "accepted with errors", "P": "partially accepted", "R": "rejected"}
+TRACKER_ROWS = 200
+
+
+def init_app(app: Flask) -> None:
+    """Register the page blueprints and the template helpers they share."""
+    from gateway.web import archive, exception_queue, people
+
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.globals["kind_title"] = lambda kind: KINDS[kind].title if kind in KINDS else kind
+    for module in (archive, exception_queue, people):
+        app.register_blueprint(module.blueprint)
+    app.register_blueprint(blueprint)
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def when(value: datetime | None) -> str:
+    """A time as people read it in the queue: ``2024-05-01 14:05 UTC``."""
+    value = utc(value)
+    return "" if value is None else f"{value:%Y-%m-%d %H:%M} UTC"
+
+
+def ack_state(group: X12Group, now: datetime) -> str:
+    """The 997 state of a group in words: accepted, rejected, overdue, waiting..."""
+    if group.ack_status:
+        return ACK_STATES.get(group.ack_status, group.ack_status)
+    if group.direction == Direction.OUTBOUND.value and group.ack_due_at is not None and utc(group.ack_due_at) < now:
+        return "overdue"
+    return "waiting"
+
+
+@blueprint.get("/")
+def home():
+    now = datetime.now(timezone.utc)
+    with session_scope(settings_of(current_app)) as db:
+        urgent = list(db.scalars(
+            select(OperationalException)
+            .where(OperationalException.status != "resolved", OperationalException.severity.in_(("critical", "high")))
+            .order_by(OperationalException.last_seen.desc()).limit(100)))
+        urgent.sort(key=lambda row: SEVERITY_ORDER.get(row.severity, 9))
+        overdue = list(db.scalars(
+            select(X12Group).options(selectinload(X12Group.sets))
+            .where(X12Group.direction == Direction.OUTBOUND.value, X12Group.ack_status.is_(None),
+                   X12Group.ack_due_at < now)
+            .order_by(X12Group.ack_due_at).limit(100)))
+        due_soon = list(db.scalars(
+            select(PurchaseOrder)
+            .where(PurchaseOrder.ack_sent_at.is_(None), PurchaseOrder.ack_due_at.is_not(None),
+                   PurchaseOrder.ack_due_at < now + ACK_DUE_SOON)
+            .order_by(PurchaseOrder.ack_due_at).limit(100)))
+        return render_template("home.html", urgent=urgent, overdue=overdue, due_soon=due_soon, now=now, utc=utc)
+
+
+@blueprint.get("/tracker")
+def tracker():
+    now = datetime.now(timezone.utc)
+    with session_scope(settings_of(current_app)) as db:
+        def groups(direction: str) -> list[X12Group]:
+            return list(db.scalars(
+                select(X12Group).options(selectinload(X12Group.sets)).where(X12Group.direction == direction)
+                .order_by(X12Group.created_at.desc(), X12Group.id.desc()).limit(TRACKER_ROWS)))
+
+        return render_template("tracker.html", outbound=groups(Direction.OUTBOUND.value),
+                               inbound=groups(Direction.INBOUND.value), state=lambda group: ack_state(group, now))
+
+
+@blueprint.get("/purchase-orders/<po_number>")
+def purchase_order(po_number: str):
+    """One PO: its header and lines, the documents that carried it, its exceptions and timeline."""
+    now = datetime.now(timezone.utc)
+    with session_scope(settings_of(current_app)) as db:
+        orders = list(db.scalars(select(PurchaseOrder).options(selectinload(PurchaseOrder.lines))
+                                 .where(PurchaseOrder.po_number == po_number).order_by(PurchaseOrder.id)))
+        documents = db.execute(
+            select(X12Set, X12Group, Message).join(X12Group, X12Set.group_id == X12Group.id)
+            .join(Message, X12Group.message_id == Message.id)
+            .where(X12Set.reference == po_number).order_by(Message.created_at, X12Set.id)).all()
+        problems = list(db.scalars(select(OperationalException).where(OperationalException.po_number == po_number)
+                                   .order_by(OperationalException.last_seen.desc())))
+        timeline = list(db.scalars(
+            select(AuditEvent).where(AuditEvent.subject_type == "purchase_order", AuditEvent.subject_id == po_number)
+            .order_by(AuditEvent.at, AuditEvent.id)))
+        if not (orders or documents or problems):
+            abort(404)
+        return render_template("purchase_order.html", po_number=po_number, orders=orders, documents=documents,
+                               problems=problems, timeline=timeline, state=lambda group: ack_state(group, now))
