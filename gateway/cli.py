@@ -55,14 +55,19 @@ def init() -> None:
 
 
 def initialise(current: Settings) -> None:
-    """Data folder, schema, and on a new installation a development organisation with a key."""
+    """Data folder, schema, and on a new installation a development organisation with a key
+    and the demo catalogue."""
     from gateway import db
     from gateway.development import ensure_development_identity
+    from gateway.sandbox import import_demo_catalogue, is_new_installation
 
     current.data_dir.mkdir(parents=True, exist_ok=True)
     check_database(current)
     db.upgrade(current)
+    new = is_new_installation(current)
     ensure_development_identity(current)
+    if new:
+        import_demo_catalogue(current)
 
 
 @cli.command()
@@ -84,8 +89,9 @@ def migrate(revision: str, down: bool) -> None:
 @cli.command()
 @location_options
 def run() -> None:
-    """Initialise, then run web, worker and beat together until Ctrl-C."""
+    """Initialise, then run web, worker and beat (and the sandbox IMS when no IMS is set) until Ctrl-C."""
     from gateway.runner import run_together
+    from gateway.sandbox import sandbox_ims_command, sandbox_ims_environment
 
     current = settings()
     current.data_dir.mkdir(parents=True, exist_ok=True)
@@ -94,7 +100,12 @@ def run() -> None:
     check_port_free(current)
     initialise(current)
     click.echo(f"edi-gateway on http://{current.host}:{current.port} (data in {current.data_dir})", err=True)
-    sys.exit(run_together())
+    if current.ims_url is not None:
+        sys.exit(run_together())
+    environment = sandbox_ims_environment(current)
+    click.echo(f"sandbox IMS on {environment['EDI_GATEWAY_IMS_URL']} (stock from {current.sandbox_stock}; "
+               "set EDI_GATEWAY_IMS_URL for your IMS)", err=True)
+    sys.exit(run_together(extra={"sandbox-ims": sandbox_ims_command(current)}, environment=environment))
 
 
 @cli.command()
@@ -142,10 +153,10 @@ def beat() -> None:
 
 def _register_command_groups() -> tuple[type[Exception], ...]:
     """Add the sub-command groups; returns the errors they raise that mean "you asked wrong"."""
-    from gateway.commands import as2, tokens, users, x12
+    from gateway.commands import as2, catalogue, tokens, users, x12
 
     errors: tuple[type[Exception], ...] = ()
-    for module in (as2, tokens, users, x12):
+    for module in (as2, catalogue, tokens, users, x12):
         for command in module.COMMANDS:
             cli.add_command(command)
         errors += module.ERRORS

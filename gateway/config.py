@@ -21,6 +21,8 @@ DATABASE_DIALECTS = ("sqlite", "postgresql")
 BROKER_SCHEMES = ("filesystem", "redis", "rediss", "amqp", "pyamqp")
 LOG_FORMATS = ("console", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# The demo stock shipped with the package: what the sandbox IMS starts with by default.
+SANDBOX_STOCK = Path(__file__).parent / "sandbox" / "stock.csv"
 
 
 class ConfigError(Exception):
@@ -39,8 +41,20 @@ class Settings:
     queue: str
     worker_concurrency: int
     public_url: str
-    # First retry delay of outbound sends; doubles each attempt, with jitter.
+    # First retry delay of outbound sends and IMS tasks; doubles each attempt, with jitter.
     retry_base_seconds: float
+    # The IMS (docs/ims-api.yaml). Unset: `edi-gateway run` starts the sandbox IMS and
+    # hands its URL and token to the children it starts.
+    ims_url: str | None
+    # One IMS call: its timeout, and how often it is tried (with backoff from
+    # ims_backoff_seconds) before the task gives up and retries later.
+    ims_timeout_seconds: float
+    ims_attempts: int
+    ims_backoff_seconds: float
+    # The sandbox IMS that `edi-gateway run` starts when no ims_url is set.
+    sandbox_stock: Path
+    sandbox_ims_port: int
+    ims_token: str | None = field(default=None, repr=False)
     # Protects our private keys; when unset, a development passphrase file in the data
     # folder is used (see gateway.keystore). Never printed: left out of repr.
     key_passphrase: str | None = field(default=None, repr=False)
@@ -104,6 +118,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     public_url = get("PUBLIC_URL", f"http://{host}:{port}").rstrip("/")
     if urlsplit(public_url).scheme not in ("http", "https"):
         raise ConfigError(f"{PREFIX}PUBLIC_URL={public_url!r} must start with http:// or https://")
+    ims_url = get("IMS_URL", "").rstrip("/") or None
+    ims_token = env.get(PREFIX + "IMS_TOKEN", "").strip() or None
+    if ims_url is not None:
+        if urlsplit(ims_url).scheme not in ("http", "https") or not urlsplit(ims_url).netloc:
+            raise ConfigError(f"{PREFIX}IMS_URL={ims_url!r} must be an http:// or https:// URL")
+        if ims_token is None:
+            raise ConfigError(f"{PREFIX}IMS_TOKEN is required when {PREFIX}IMS_URL is set (the IMS's bearer token)")
+    sandbox_stock = Path(get("SANDBOX_STOCK", str(SANDBOX_STOCK))).expanduser().absolute()
+    if not sandbox_stock.is_file():
+        raise ConfigError(f"{PREFIX}SANDBOX_STOCK={str(sandbox_stock)!r} is not a file")
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -116,6 +140,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         worker_concurrency=_integer(get, "WORKER_CONCURRENCY", "2", 1, 64),
         public_url=public_url,
         retry_base_seconds=_number(get, "RETRY_BASE_SECONDS", "30", 0.01, 3600),
+        ims_url=ims_url,
+        ims_token=ims_token,
+        ims_timeout_seconds=_number(get, "IMS_TIMEOUT_SECONDS", "10", 0.1, 300),
+        ims_attempts=_integer(get, "IMS_ATTEMPTS", "4", 1, 20),
+        ims_backoff_seconds=_number(get, "IMS_BACKOFF_SECONDS", "1", 0.01, 60),
+        sandbox_stock=sandbox_stock,
+        sandbox_ims_port=_integer(get, "SANDBOX_IMS_PORT", "8090", 1, 65535),
         key_passphrase=env.get(PREFIX + "KEY_PASSPHRASE") or None,
         **_alert_settings(get, env),
     )

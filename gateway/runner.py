@@ -1,15 +1,18 @@
 """``edi-gateway run``: web, worker and beat as three child processes, stopped together.
 
 Each child is this same program with another sub-command, so it reads the same
-environment. When one child dies, or on Ctrl-C / SIGTERM, all are stopped: a gateway with
-a dead worker would accept messages that nothing processes.
+environment (plus ``environment``: e.g. the sandbox IMS's URL and tokens, with the sandbox
+IMS as a fourth child). When one child dies, or on Ctrl-C / SIGTERM, all are stopped: a
+gateway with a dead worker would accept messages that nothing processes.
 """
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 
 import structlog
 
@@ -19,7 +22,9 @@ ROLES = ("serve", "worker", "beat")
 GRACE_SECONDS = 15
 
 
-def run_together(roles: tuple[str, ...] = ROLES) -> int:
+def run_together(roles: tuple[str, ...] = ROLES, *, extra: Mapping[str, list[str]] | None = None,
+                 environment: Mapping[str, str] | None = None) -> int:
+    """Run ``roles`` and the ``extra`` commands (name -> `edi-gateway` arguments) until one ends."""
     stopping = False
 
     def request_stop(signum, _frame) -> None:
@@ -28,7 +33,10 @@ def run_together(roles: tuple[str, ...] = ROLES) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    children = {role: subprocess.Popen([sys.executable, "-m", "gateway.cli", role]) for role in roles}
+    commands = {**(extra or {}), **{role: [role] for role in roles}}
+    env = {**os.environ, **(environment or {})}
+    children = {name: subprocess.Popen([sys.executable, "-m", "gateway.cli", *args], env=env)
+                for name, args in commands.items()}
     log.info("started", processes={role: child.pid for role, child in children.items()})
     exit_code = 0
     while not stopping:

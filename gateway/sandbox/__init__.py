@@ -1,0 +1,77 @@
+"""The demo installation: the sandbox IMS `edi-gateway run` starts, and the demo catalogue.
+
+With no ``EDI_GATEWAY_IMS_URL``, `edi-gateway run` starts the reference IMS
+(`edi-gateway sandbox-ims`) beside web, worker and beat, on the stock in
+``EDI_GATEWAY_SANDBOX_STOCK`` (the demo ``stock.csv`` here by default), and hands both sides
+their bearer tokens through the environment: a new pair at every start, the previous
+callback token revoked. A new development installation gets the demo ``catalogue.csv``,
+so the sample 850s in shared/fixtures map to the sandbox's SKUs at once.
+"""
+from __future__ import annotations
+
+import secrets
+import socket
+from datetime import datetime, timezone
+from pathlib import Path
+
+import structlog
+from sqlalchemy import select
+
+from gateway.catalogue import import_catalogue, read_catalogue_csv
+from gateway.config import Settings
+from gateway.db import session_scope
+from gateway.models import ApiToken, Organisation
+from gateway.preflight import StartupError
+from gateway.tokens import create_token
+
+log = structlog.get_logger("gateway.sandbox")
+
+DEMO_CATALOGUE = Path(__file__).parent / "catalogue.csv"
+CALLBACK_TOKEN_LABEL = "sandbox IMS (edi-gateway run)"
+
+
+def sandbox_ims_command(settings: Settings) -> list[str]:
+    """The `edi-gateway` arguments that start the sandbox IMS with callbacks to this gateway."""
+    gateway_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    return ["sandbox-ims", "--port", str(settings.sandbox_ims_port), "--stock", str(settings.sandbox_stock),
+            "--callback-url", f"http://{gateway_host}:{settings.port}/api/v1/ims/allocations"]
+
+
+def sandbox_ims_environment(settings: Settings) -> dict[str, str]:
+    """Variables for every child of `run`: where the sandbox IMS is, and the tokens both ways."""
+    _check_port_free(settings.sandbox_ims_port)
+    ims_token = secrets.token_urlsafe(32)
+    with session_scope(settings) as session:
+        for old in session.scalars(select(ApiToken).where(ApiToken.label == CALLBACK_TOKEN_LABEL,
+                                                          ApiToken.revoked_at.is_(None))):
+            old.revoked_at = datetime.now(timezone.utc)
+        callback_token = create_token(session, "ims", CALLBACK_TOKEN_LABEL)
+    return {
+        "EDI_GATEWAY_IMS_URL": f"http://127.0.0.1:{settings.sandbox_ims_port}",
+        "EDI_GATEWAY_IMS_TOKEN": ims_token,
+        "EDI_GATEWAY_SANDBOX_IMS_TOKEN": ims_token,
+        "EDI_GATEWAY_SANDBOX_IMS_CALLBACK_TOKEN": callback_token,
+    }
+
+
+def _check_port_free(port: int) -> None:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise StartupError(f"port {port} for the sandbox IMS is in use (EDI_GATEWAY_SANDBOX_IMS_PORT), "
+                               "or set EDI_GATEWAY_IMS_URL to use your IMS") from None
+
+
+def is_new_installation(settings: Settings) -> bool:
+    """True before the first `init` has set up an organisation."""
+    with session_scope(settings) as session:
+        return session.scalar(select(Organisation.id).limit(1)) is None
+
+
+def import_demo_catalogue(settings: Settings) -> None:
+    with session_scope(settings) as session:
+        result = import_catalogue(session, read_catalogue_csv(DEMO_CATALOGUE), actor="init")
+    log.warning("new development installation: imported the demo catalogue; "
+                "replace it with `edi-gateway catalogue import`", entries=result.created)
