@@ -2,8 +2,10 @@
 
 Runs in a worker (``workers.tasks.process_inbound_message``). Every group gets its 997
 (or the interchange its TA1), every group and set is recorded for the tracker with its
-errors in words, and each accepted set is translated to its canonical document. A
-payload that is not X12 at all fails visibly; nothing is dropped.
+errors in words, and each accepted set is translated to its canonical document. In the
+same transaction each accepted 850 becomes a purchase order and each 860 a change to
+one; the IMS calls they need are queued after the commit. A payload that is not X12 at
+all fails visibly; nothing is dropped.
 """
 from __future__ import annotations
 
@@ -15,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from edi_maps.amazon import TranslationError, translate_transaction_set
 from edi_maps.canonical_json import to_json_dict
-from edi_maps.documents import FunctionalAck
+from edi_maps.documents import FunctionalAck, PoChange, PurchaseOrder
 from edi_maps.validation import InterchangeResult, validate_interchange
 from edi_maps.x12.errors import X12Error
 from edi_maps.x12.reader import X12Reader
-from gateway import audit
+from gateway import audit, intake, po_changes
 from gateway.as2_outbound import queue_outbound
 from gateway.config import Settings
 from gateway.db import session_scope
@@ -47,6 +49,8 @@ def process_inbound_message(settings: Settings, message_id: int) -> str:
     report = validate_interchange(payload)
     documents = _translate(payload)
     outbound: list[int] = []
+    created: list[int] = []
+    changed: list[int] = []
     with session_scope(settings) as session:
         message = session.get(Message, message_id)
         partner = session.get(TradingPartner, message.partner_id)
@@ -57,6 +61,9 @@ def process_inbound_message(settings: Settings, message_id: int) -> str:
         else:
             for interchange in report.interchanges:
                 outbound += _acknowledge(session, settings, message, partner, interchange, documents)
+                new_orders, changed_orders = _take_in(session, message, partner, interchange, documents)
+                created += new_orders
+                changed += changed_orders
             message.status = "processed"
             message.error = None if report.is_valid else "; ".join(report.messages())[:4000]
         message.processed_at = datetime.now(timezone.utc)
@@ -65,6 +72,10 @@ def process_inbound_message(settings: Settings, message_id: int) -> str:
         status = message.status
     for ack_id in outbound:
         enqueue(settings, "workers.tasks.send_as2_message", message_id=ack_id)
+    for purchase_order_id in created:
+        enqueue(settings, "workers.tasks.create_sales_order", purchase_order_id=purchase_order_id)
+    for purchase_order_id in changed:
+        enqueue(settings, "workers.tasks.update_sales_order", purchase_order_id=purchase_order_id)
     log.info("inbound processed", message=message_id, status=status, valid=report.is_valid)
     return status
 
@@ -112,6 +123,34 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
                 subject_type="x12_group", subject_id=f"{interchange.control_number}/{group.control_number}",
                 po_number=next((s.reference for s in row.sets if s.reference), None))
     return [ack.id]
+
+
+def _take_in(session: Session, message: Message, partner: TradingPartner, interchange: InterchangeResult,
+             documents: dict[tuple[str, str, str], object]) -> tuple[list[int], list[int]]:
+    """Purchase orders from the accepted 850s, changes from the accepted 860s.
+
+    Returns the ids of the new POs (whose sales orders are to be created) and of the
+    changed POs (whose IMS orders and 855s must follow). An interchange answered with a TA1, a
+    rejected group or a rejected set brings in nothing: Amazon was told so in the 997.
+    """
+    created: list[int] = []
+    changed: list[int] = []
+    if interchange.ta1_note_code is not None:
+        return created, changed
+    for group in interchange.groups:
+        for result in group.sets:
+            if group.status == "R" or result.status not in ("A", "E"):
+                continue
+            document = documents.get((group.control_number, result.set_id, result.control_number))
+            if isinstance(document, PurchaseOrder):
+                purchase_order = intake.receive_purchase_order(session, partner, message, document)
+                if purchase_order is not None:
+                    created.append(purchase_order.id)
+            elif isinstance(document, PoChange):
+                purchase_order = po_changes.apply_po_change(session, partner, message, document)
+                if purchase_order is not None:
+                    changed.append(purchase_order.id)
+    return created, changed
 
 
 def _translate(payload: bytes) -> dict[tuple[str, str, str], object]:

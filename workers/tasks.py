@@ -13,8 +13,9 @@ import socket
 import httpx
 from celery import Task
 
-from gateway import as2_inbound, as2_outbound, audit, certificate_watch, inbound, recovery, tracker
+from gateway import as2_inbound, as2_outbound, audit, certificate_watch, inbound, intake, po_changes, recovery, tracker
 from gateway.db import session_scope
+from gateway.ims_client import ImsError
 from workers.celery_app import app
 
 
@@ -83,3 +84,36 @@ def check_certificates() -> list[int]:
 @app.task(name="workers.tasks.raise_overdue_acks")
 def raise_overdue_acks() -> list[int]:
     return tracker.raise_overdue(settings())
+
+
+# IMS task retries: the in-call retries (ims_client) cover seconds; these cover an IMS that is
+# down for longer. Capped below the stalled-work sweep's window so that the sweep only
+# re-queues orders whose task has given up or was lost.
+IMS_RETRY_CAP_SECONDS = 300.0
+IMS_TASK_RETRIES = 30
+
+
+@app.task(bind=True, base=IOTask, name="workers.tasks.create_sales_order", max_retries=IMS_TASK_RETRIES)
+def create_sales_order(self: Task, purchase_order_id: int) -> str:
+    current = settings()
+    try:
+        return intake.create_sales_order(current, purchase_order_id)
+    except ImsError as error:
+        raise self.retry(exc=error, countdown=backoff(current.retry_base_seconds, self.request.retries,
+                                                      cap=IMS_RETRY_CAP_SECONDS))
+
+
+@app.task(bind=True, base=IOTask, name="workers.tasks.update_sales_order", max_retries=IMS_TASK_RETRIES)
+def update_sales_order(self: Task, purchase_order_id: int) -> str:
+    current = settings()
+    try:
+        return po_changes.update_sales_order(current, purchase_order_id)
+    except ImsError as error:
+        raise self.retry(exc=error, countdown=backoff(current.retry_base_seconds, self.request.retries,
+                                                      cap=IMS_RETRY_CAP_SECONDS))
+
+
+@app.task(name="workers.tasks.requeue_stalled_sales_orders")
+def requeue_stalled_sales_orders() -> dict:
+    """Beat's safety net for POs still waiting for the IMS after their task gave up or was lost."""
+    return intake.requeue_stalled_sales_orders(settings())

@@ -1,0 +1,42 @@
+"""``POST /api/v1/ims/allocations``: the IMS reports an order whose allocation changed.
+
+The body is the whole sales order (docs/ims-api.yaml ``SalesOrder``). Deliveries may be
+retried or arrive out of order, so a revision the gateway already has is answered 202
+like a new one and changes nothing.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy import select
+
+from gateway.allocation import InvalidAllocation, SalesOrderAllocation, store_allocation
+from gateway.db import session_scope
+from gateway.models import PurchaseOrder
+from gateway.web import settings_of
+from gateway.web.auth import problem, requires
+
+blueprint = Blueprint("ims_callbacks", __name__)
+
+
+@blueprint.post("/api/v1/ims/allocations")
+@requires("ims")
+def receive_allocation() -> Response:
+    body = request.get_json(silent=True)
+    if body is None:
+        return problem(400, "Bad Request", "the body must be JSON (Content-Type: application/json)")
+    try:
+        allocation = SalesOrderAllocation.from_json(body)
+    except InvalidAllocation as error:
+        return problem(422, "Unprocessable Content", f"the body breaks the IMS contract: {error}")
+    with session_scope(settings_of(current_app)) as session:
+        purchase_order = session.scalars(select(PurchaseOrder).where(
+            PurchaseOrder.vendor_code == (allocation.vendor_code or ""),
+            PurchaseOrder.po_number == allocation.po_number)).first()
+        if purchase_order is None:
+            return problem(404, "Not Found", f"no purchase order {allocation.po_number}")
+        store_allocation(session, purchase_order, allocation, source="callback")
+    response = jsonify(status="accepted", received_at=datetime.now(timezone.utc).isoformat())
+    response.status_code = 202
+    return response
