@@ -31,6 +31,8 @@ AMAZON_ID = "AMAZON"
 class AmazonSimulator:
     gateway_certificate: bytes
     gateway_as2_id: str = "ACMEBRANDS"
+    # Our other certificates Amazon knows, e.g. both during a rollover (signatures by either verify).
+    other_gateway_certificates: tuple = ()
     key: OrganizationKey = field(default_factory=lambda: generate_organization_key(AMAZON_ID, b"amazon test key"))
     mdn_mode: MdnMode = MdnMode.SYNC
     # The next N POSTs to Amazon's /as2 answer 503, as a partner outage would.
@@ -49,7 +51,8 @@ class AmazonSimulator:
 
     def gateway_profile(self, mdn_mode: MdnMode | None = None) -> PartnerProfile:
         # Amazon sends EDI as binary: the bytes signed are the bytes sent, bare LFs and all.
-        return PartnerProfile(self.gateway_as2_id, (self.gateway_certificate,), mdn_mode=mdn_mode or self.mdn_mode,
+        certificates = (self.gateway_certificate, *self.other_gateway_certificates)
+        return PartnerProfile(self.gateway_as2_id, certificates, mdn_mode=mdn_mode or self.mdn_mode,
                               canonicalize_as_binary=True)
 
     def send(self, gateway_url: str, payload: bytes, *, message_id: str | None = None,

@@ -88,3 +88,19 @@ def test_an_async_mdn_is_posted_by_the_worker_to_the_url_the_sender_named(stack)
     assert mdn.status is MdnStatus.PROCESSED, mdn
     [message] = inbound_messages(stack.settings)
     assert message.mdn_status == "sent"
+
+
+def test_during_a_certificate_rollover_messages_to_either_certificate_are_accepted(stack):
+    from gateway.keystore import create_organisation_certificate
+    from gateway.trading_partners import the_organisation
+
+    old_certificate = stack.amazon.gateway_certificate
+    with session_scope(stack.settings) as session:
+        new = create_organisation_certificate(session, stack.settings, the_organisation(session))
+        new_certificate = new.certificate_pem.encode()
+    for certificate, other in ((old_certificate, new_certificate), (new_certificate, old_certificate)):
+        stack.amazon.gateway_certificate, stack.amazon.other_gateway_certificates = certificate, (other,)
+        built, response = stack.amazon.send(stack.url, ORDER)
+        mdn = stack.amazon.verify_mdn(built, list(response.headers.multi_items()), response.content)
+        assert mdn.status is MdnStatus.PROCESSED, mdn
+    assert [m.status for m in inbound_messages(stack.settings)] == ["accepted", "accepted"]

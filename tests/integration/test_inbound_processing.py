@@ -87,3 +87,15 @@ def _drain_queue(stack):
 def _status(settings, message_id):
     with session_scope(settings) as session:
         return session.get(Message, message_id).status
+
+
+def test_an_interchange_with_a_broken_envelope_is_answered_with_a_ta1(stack):
+    broken = fixture("850-single-po.edi").replace(b"IEA*1*000000101~", b"IEA*1*000000999~")
+    stack.start_worker()
+    stack.amazon.send(stack.url, broken)
+    payload = wait_for(lambda: stack.amazon.received and stack.amazon.received[-1], 90, "the TA1")
+    segments = list(X12Reader(io.BytesIO(payload)))
+    assert [s.tag for s in segments] == ["ISA", "TA1", "IEA"]
+    assert segments[1].elements == ("TA1", "000000101", "261120", "0930", "R", "001")
+    with session_scope(stack.settings) as session:
+        assert session.scalars(select(X12Group)).all() == [], "no group of a broken interchange is trusted"
