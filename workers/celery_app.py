@@ -10,6 +10,7 @@ from celery import Celery, signals
 
 from gateway.config import Settings, load_settings
 from gateway.logging import bind_request_id, configure_logging, new_request_id
+from gateway.metrics import start_task_timing
 from gateway.queue import celery_config, prepare_broker
 from workers.schedule import beat_schedule
 
@@ -31,6 +32,12 @@ def _setup_logging(**_kwargs) -> None:
 def _bind_request_id(task=None, **_kwargs) -> None:
     """Log the task under the request id of whoever queued it."""
     bind_request_id(getattr(task.request, "request_id", None) or new_request_id())
+
+
+@signals.worker_init.connect
+def _time_tasks(**_kwargs) -> None:
+    """Task latency for ``GET /metrics``, written where the web process reads it."""
+    start_task_timing(app.conf.gateway_settings)
 
 
 app = make_celery(load_settings())

@@ -28,8 +28,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(diagnostics.blueprint)
     app.register_blueprint(ims_callbacks.blueprint)
 
-    from gateway.web import login, pages
+    from gateway.web import login, metrics, pages
 
+    app.register_blueprint(metrics.blueprint)
     login.init_app(app)
     pages.init_app(app)
     _log_requests(app)
