@@ -9,4 +9,5 @@ def beat_schedule() -> dict:
         "requeue-stalled-sales-orders": {"task": "workers.tasks.requeue_stalled_sales_orders", "schedule": 120.0},
         "overdue-997s": {"task": "workers.tasks.raise_overdue_acks", "schedule": 600.0},
         "check-certificates": {"task": "workers.tasks.check_certificates", "schedule": 6 * 3600.0},
+        "send-alerts": {"task": "workers.tasks.send_alerts", "schedule": 60.0},
     }

@@ -117,3 +117,11 @@ def update_sales_order(self: Task, purchase_order_id: int) -> str:
 def requeue_stalled_sales_orders() -> dict:
     """Beat's safety net for POs still waiting for the IMS after their task gave up or was lost."""
     return intake.requeue_stalled_sales_orders(settings())
+
+
+@app.task(name="workers.tasks.send_alerts")
+def send_alerts() -> list[int]:
+    """Beat, every minute: one digest of new critical and high exceptions (e-mail, webhook)."""
+    from gateway import alerts
+
+    return alerts.send_alerts(settings())

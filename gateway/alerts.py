@@ -1,0 +1,136 @@
+"""Alerts: critical and high exceptions pushed to people by e-mail (SMTP) and a JSON webhook.
+
+Beat runs :func:`send_alerts` every minute. Two rules keep a storm to one message:
+- de-duplication: an exception alerts once (``notified_at``); seeing it again does not
+  alert again, only its reopening after a resolution does;
+- rate limit: at most one message per ``EDI_GATEWAY_ALERT_INTERVAL_SECONDS``, and that
+  message is a digest of everything due, so fifty new problems are one e-mail.
+Exceptions are marked alerted only after every configured channel took the digest; a
+failed delivery is tried again on the next run.
+"""
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from typing import Any
+
+import httpx
+import structlog
+from sqlalchemy import String, and_, cast, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from gateway import audit
+from gateway.config import Settings
+from gateway.db import session_scope
+from gateway.exceptions import KINDS
+from gateway.models import AuditEvent, OperationalException
+
+log = structlog.get_logger("gateway.alerts")
+
+ALERT_SEVERITIES = ("critical", "high")
+DIGEST_LINES = 50
+TIMEOUT_SECONDS = 10.0
+
+
+class AlertDeliveryError(Exception):
+    """A channel (SMTP server, webhook) did not take the digest; the next run tries again."""
+
+
+@dataclass(frozen=True)
+class Digest:
+    subject: str
+    text: str
+    document: dict[str, Any]
+
+
+def send_alerts(settings: Settings, now: datetime | None = None) -> list[int]:
+    """Send one digest of the exceptions due an alert; returns their ids (empty: nothing sent)."""
+    if settings.smtp_host is None and settings.alert_webhook_url is None:
+        return []
+    now = now or datetime.now(timezone.utc)
+    with session_scope(settings) as session:
+        last = session.scalar(select(func.max(OperationalException.notified_at)))
+        if last is not None and now - _utc(last) < timedelta(seconds=settings.alert_interval_seconds):
+            return []
+        due = due_for_alert(session)
+        if not due:
+            return []
+        digest = compose(due, settings.public_url)
+        ids = [row.id for row in due]
+    if settings.smtp_host is not None and settings.alert_email_to:
+        send_email(settings, digest)
+    if settings.alert_webhook_url is not None:
+        post_webhook(settings, digest)
+    with session_scope(settings) as session:
+        for row in session.scalars(select(OperationalException).where(OperationalException.id.in_(ids))):
+            row.notified_at = now
+        audit.record(session, "alerts.sent", subject_type="exception", count=len(ids), exceptions=ids)
+    log.info("alert digest sent", exceptions=len(ids))
+    return ids
+
+
+def due_for_alert(session: Session) -> list[OperationalException]:
+    """Open critical/high exceptions never alerted, or reopened since their last alert."""
+    reopened_since_alert = exists(select(AuditEvent.id).where(
+        AuditEvent.action == "exception.reopened", AuditEvent.subject_type == "exception",
+        AuditEvent.subject_id == cast(OperationalException.id, String),
+        AuditEvent.at > OperationalException.notified_at))
+    return list(session.scalars(
+        select(OperationalException)
+        .where(OperationalException.status == "open", OperationalException.severity.in_(ALERT_SEVERITIES),
+               or_(OperationalException.notified_at.is_(None),
+                   and_(OperationalException.notified_at.is_not(None), reopened_since_alert)))
+        .order_by(OperationalException.first_seen, OperationalException.id)))
+
+
+def compose(rows: list[OperationalException], public_url: str) -> Digest:
+    """One message for all of ``rows``: critical first, each with a link to its page."""
+    rows = sorted(rows, key=lambda row: ALERT_SEVERITIES.index(row.severity))
+    critical = sum(1 for row in rows if row.severity == "critical")
+    counted = f"{len(rows)} exceptions need" if len(rows) != 1 else "1 exception needs"
+    subject = (f"[edi-gateway] {counted} action"
+               + (f" ({critical} critical)" if critical else ""))
+    items = [{
+        "id": row.id, "kind": row.kind, "title": KINDS[row.kind].title if row.kind in KINDS else row.kind,
+        "severity": row.severity, "message": row.message, "po_number": row.po_number, "count": row.count,
+        "first_seen": _utc(row.first_seen).isoformat(), "last_seen": _utc(row.last_seen).isoformat(),
+        "url": f"{public_url}/exceptions/{row.id}",
+    } for row in rows]
+    lines = [f"{item['severity'].upper()}: {item['title']}\n  {item['message']}\n  {item['url']}"
+             for item in items[:DIGEST_LINES]]
+    if len(items) > DIGEST_LINES:
+        lines.append(f"... and {len(items) - DIGEST_LINES} more: {public_url}/exceptions")
+    text = "\n\n".join(lines) + "\n"
+    return Digest(subject, text, {"text": subject, "exceptions": items})
+
+
+def send_email(settings: Settings, digest: Digest) -> None:
+    email = EmailMessage()
+    email["From"] = settings.alert_email_from
+    email["To"] = ", ".join(settings.alert_email_to)
+    email["Subject"] = digest.subject
+    email.set_content(digest.text)
+    try:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=TIMEOUT_SECONDS) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.smtp_username:
+                smtp.login(settings.smtp_username, settings.smtp_password or "")
+            smtp.send_message(email)
+    except (OSError, smtplib.SMTPException) as error:
+        raise AlertDeliveryError(f"SMTP {settings.smtp_host}:{settings.smtp_port}: {error}") from error
+
+
+def post_webhook(settings: Settings, digest: Digest) -> None:
+    try:
+        httpx.post(settings.alert_webhook_url, json=digest.document, timeout=TIMEOUT_SECONDS).raise_for_status()
+    except httpx.HTTPError as error:
+        raise AlertDeliveryError(f"webhook: {error}") from error
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
