@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from gateway.catalogue import money_text
 from gateway.exceptions import open_exceptions
 from gateway.models import (
     AuditEvent,
@@ -169,14 +170,6 @@ def _timeline(session: Session, po_number: str) -> list[dict[str, Any]]:
         .order_by(AuditEvent.at, AuditEvent.id)
     )
     return [{"at": _instant(event.at), "action": event.action, "detail": event.detail} for event in events]
-
-
-def money_text(amount: Decimal | None) -> str | None:
-    """12.5000 (as the database keeps it) -> "12.50": a string, so no cent is lost to floats."""
-    if amount is None:
-        return None
-    exact = amount.normalize()
-    return format(exact if exact.as_tuple().exponent < -2 else amount.quantize(Decimal("0.01")), "f")
 
 
 def quantity_text(quantity: Decimal) -> str:
