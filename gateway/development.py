@@ -25,6 +25,7 @@ def ensure_development_identity(settings: Settings) -> None:
         organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()
         if organisation is None:
             organisation = set_organisation(session, **DEVELOPMENT_ORGANISATION)
+            organisation.profile = {"development": True}  # `org create` may take it over
             log.warning("no organisation was set up: made the development one; change it with `edi-gateway org set`",
                         as2_id=organisation.as2_id)
         if not organisation_keys(session, settings, organisation):

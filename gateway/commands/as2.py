@@ -9,8 +9,13 @@ import click
 from sqlalchemy import select
 
 from gateway.db import session_scope
-from gateway.keystore import all_certificates, create_organisation_certificate, import_partner_certificate
-from gateway.models import TradingPartner
+from gateway.keystore import (
+    all_certificates,
+    create_organisation_certificate,
+    import_partner_certificate,
+    organisation_keys,
+)
+from gateway.models import Organisation, TradingPartner
 from gateway.trading_partners import (
     AS2_DEFAULTS,
     PartnerError,
@@ -39,7 +44,8 @@ def as2_options(command):
         click.option("--digest-algorithm", type=click.Choice(["sha1", "sha224", "sha256", "sha384", "sha512"])),
         click.option("--encryption-algorithm",
                      type=click.Choice(["aes-128-cbc", "aes-192-cbc", "aes-256-cbc", "3des-cbc"])),
-        click.option("--mdn-mode", type=click.Choice(["none", "sync", "async"])),
+        click.option("--mdn", "--mdn-mode", "mdn_mode", type=click.Choice(["none", "sync", "async"]),
+                     help="How the partner wants our MDNs and sends its own."),
         click.option("--signed-mdn/--unsigned-mdn", default=None),
         click.option("--canonicalize-as-binary/--canonicalize-line-endings", default=None),
         click.option("--validate-certs/--no-validate-certs", default=None),
@@ -70,6 +76,37 @@ def org_set(name: str, as2_id: str, x12_id: str, x12_qualifier: str) -> None:
         click.echo(f"organisation {organisation.as2_id} ({organisation.x12_qualifier}/{organisation.x12_id})")
 
 
+@org.command("create")
+@click.option("--as2-id", required=True)
+@click.option("--name", default=None, help="Defaults to the AS2 id.")
+@click.option("--x12-id", default=None, help="ISA06/GS02 sender id; defaults to the AS2 id.")
+@click.option("--x12-qualifier", default="ZZ", show_default=True)
+def org_create(as2_id: str, name: str | None, x12_id: str | None, x12_qualifier: str) -> None:
+    """Make our organisation and its key pair, if missing (running it again changes nothing).
+
+    The development organisation that ``init`` makes on a new installation is taken over.
+    """
+    from gateway import db
+
+    current = _settings()
+    current.data_dir.mkdir(parents=True, exist_ok=True)
+    db.upgrade(current)
+    with session_scope(current) as session:
+        existing = session.scalars(select(Organisation).order_by(Organisation.id)).first()
+        replaces_development = existing is not None and existing.profile.get("development")
+        if existing is not None and existing.as2_id != as2_id and not replaces_development:
+            raise PartnerError(f"the organisation is {existing.as2_id} already; change it with `edi-gateway org set`")
+        organisation = existing
+        if existing is None or replaces_development:
+            organisation = set_organisation(session, name=name or as2_id, as2_id=as2_id, x12_id=x12_id or as2_id,
+                                            x12_qualifier=x12_qualifier)
+            organisation.profile = {}
+        keys = organisation_keys(session, current, organisation)
+        if not keys or replaces_development:
+            create_organisation_certificate(session, current, organisation)
+        click.echo(f"organisation {organisation.as2_id}")
+
+
 @org.command("show")
 def org_show() -> None:
     with session_scope(_settings()) as session:
@@ -84,18 +121,18 @@ def partners() -> None:
 
 
 @partners.command("add")
-@click.option("--name", required=True)
 @click.option("--as2-id", required=True)
-@click.option("--x12-id", required=True)
+@click.option("--name", default=None, help="Defaults to the AS2 id.")
+@click.option("--x12-id", default=None, help="The partner's ISA/GS id; defaults to the AS2 id.")
 @click.option("--x12-qualifier", default="ZZ", show_default=True)
-@click.option("--certificate", "certificate_file", type=click.Path(exists=True, dir_okay=False),
+@click.option("--cert", "--certificate", "certificate_file", type=click.Path(exists=True, dir_okay=False),
               help="The partner's certificate (PEM or DER).")
 @as2_options
-def partners_add(name, as2_id, x12_id, x12_qualifier, certificate_file, **as2) -> None:
-    """Add a trading partner."""
+def partners_add(as2_id, name, x12_id, x12_qualifier, certificate_file, **as2) -> None:
+    """Add a trading partner: by default it must sign and encrypt, and gets signed synchronous MDNs."""
     with session_scope(_settings()) as session:
-        partner = add_partner(session, name=name, as2_id=as2_id, x12_id=x12_id, x12_qualifier=x12_qualifier,
-                              as2=_as2_changes(as2))
+        partner = add_partner(session, name=name or as2_id, as2_id=as2_id, x12_id=x12_id or as2_id,
+                              x12_qualifier=x12_qualifier, as2=_as2_changes(as2))
         if certificate_file:
             import_partner_certificate(session, partner, Path(certificate_file).read_bytes())
         click.echo(f"partner {partner.as2_id} added")
@@ -148,6 +185,17 @@ def certs_create(days: int) -> None:
         certificate = create_organisation_certificate(session, current, the_organisation(session), valid_days=days)
         click.echo(f"certificate {certificate.fingerprint_sha256} valid until {certificate.not_after:%Y-%m-%d}")
         click.echo(certificate.certificate_pem, nl=False)
+
+
+@certs.command("export-org")
+def certs_export_org() -> None:
+    """Print our current certificate (PEM), the one to give partners."""
+    current = _settings()
+    with session_scope(current) as session:
+        keys = organisation_keys(session, current, the_organisation(session))
+        if not keys:
+            raise PartnerError("our organisation has no active certificate: run `edi-gateway certs create`")
+        click.echo(keys[0].certificate_pem.decode(), nl=False)
 
 
 @certs.command("import-partner")

@@ -71,3 +71,25 @@ def test_a_key_without_its_passphrase_is_not_usable(tmp_path):
         pass
     else:
         raise AssertionError("the first key opened with the wrong passphrase")
+
+
+def test_the_interface_other_tools_rely_on(tmp_path):
+    """`org create`, `certs export-org` and `partners add --as2-id --cert [--url] [--mdn]`."""
+    assert edi_gateway(tmp_path, "init").returncode == 0, "init makes the development organisation"
+    assert edi_gateway(tmp_path, "org", "create", "--as2-id", "VENDORX").returncode == 0, "which this takes over"
+    assert edi_gateway(tmp_path, "org", "create", "--as2-id", "VENDORX").returncode == 0, "again changes nothing"
+    assert len(list((tmp_path / "keys").iterdir())) == 2
+    other = edi_gateway(tmp_path, "org", "create", "--as2-id", "SOMEONE")
+    assert other.returncode == 2 and "VENDORX already" in other.stderr
+    exported = edi_gateway(tmp_path, "certs", "export-org")
+    assert exported.returncode == 0 and exported.stdout.startswith("-----BEGIN CERTIFICATE-----")
+    assert "CN=VENDORX" in edi_gateway(tmp_path, "certs", "list").stdout
+    partner_certificate = tmp_path / "p.pem"
+    partner_certificate.write_bytes(generate_organization_key("PARTNERY", b"x").certificate_pem)
+    added = edi_gateway(tmp_path, "partners", "add", "--as2-id", "PARTNERY", "--cert", str(partner_certificate),
+                        "--url", "http://127.0.0.1:9/as2", "--mdn", "async")
+    assert added.returncode == 0, added.stderr
+    shown = edi_gateway(tmp_path, "partners", "show", "PARTNERY").stdout
+    for setting in ('"sign": true', '"encrypt": true', '"signed_mdn": true', '"mdn_mode": "async"',
+                    '"x12_id": "PARTNERY"'):
+        assert setting in shown
