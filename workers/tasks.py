@@ -13,7 +13,18 @@ import socket
 import httpx
 from celery import Task
 
-from gateway import as2_inbound, as2_outbound, audit, certificate_watch, inbound, intake, po_changes, recovery, tracker
+from gateway import (
+    acknowledge,
+    as2_inbound,
+    as2_outbound,
+    audit,
+    certificate_watch,
+    inbound,
+    intake,
+    po_changes,
+    recovery,
+    tracker,
+)
 from gateway.db import session_scope
 from gateway.ims_client import ImsError
 from workers.celery_app import app
@@ -125,3 +136,15 @@ def send_alerts() -> list[int]:
     from gateway import alerts
 
     return alerts.send_alerts(settings())
+
+
+@app.task(base=IOTask, name="workers.tasks.acknowledge_purchase_order")
+def acknowledge_purchase_order(purchase_order_id: int) -> str:
+    """Send (or re-send) the PO's 855 when its allocation is complete."""
+    return acknowledge.acknowledge_purchase_order(settings(), purchase_order_id)
+
+
+@app.task(name="workers.tasks.watch_ack_deadlines")
+def watch_ack_deadlines() -> dict:
+    """Beat: warn before 855 deadlines and, by policy, acknowledge what is known at the margin."""
+    return acknowledge.watch_deadlines(settings())
