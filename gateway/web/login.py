@@ -43,7 +43,7 @@ log = structlog.get_logger("gateway.web.login")
 
 # The templates and the stylesheet of every page; served here because the sign-in page needs them too.
 blueprint = Blueprint("login", __name__, template_folder="../templates", static_folder="../static",
-                      static_url_path="/static")
+                      static_url_path="/assets")
 csrf = CSRFProtect()
 login_manager = LoginManager()
 

@@ -47,6 +47,12 @@ def test_a_request_without_a_session_is_sent_to_login(site, path):
         assert 'name="password"' in client.get(path).text
 
 
+def test_the_stylesheet_needs_no_session(site):
+    with site.client() as client:
+        answer = client.get("/assets/gateway.css")
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/css")
+
+
 def test_a_form_post_without_a_session_changes_nothing(site):
     _, problem = failed_send(site.settings)
     with site.client() as client:
