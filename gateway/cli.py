@@ -5,6 +5,7 @@ exit code 2, never a traceback: an operator reading it should know what to fix.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -40,7 +41,20 @@ def settings() -> Settings:
     return loaded
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A click group whose sub-commands in ``LAZY_COMMANDS`` are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module, attribute = LAZY_COMMANDS[name].split(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup)
 def cli() -> None:
     """EDI gateway for Amazon Vendor Central: AS2, X12 and your IMS."""
 
@@ -151,31 +165,33 @@ def beat() -> None:
     app.start(["beat", f"--loglevel={current.log_level}", f"--schedule={current.data_dir / 'celerybeat-schedule'}"])
 
 
-def _register_command_groups() -> tuple[type[Exception], ...]:
-    """Add the sub-command groups; returns the errors they raise that mean "you asked wrong"."""
-    from gateway.commands import as2, catalogue, tokens, users, x12
-
-    errors: tuple[type[Exception], ...] = ()
-    for module in (as2, catalogue, tokens, users, x12):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-        errors += module.ERRORS
+# Sub-command groups, loaded only when named: `edi-gateway tokens create` need not import
+# pyas2lib, pyx12 and the reference IMS, which take seconds to load.
+LAZY_COMMANDS = {
+    "org": "gateway.commands.as2:org",
+    "partners": "gateway.commands.as2:partners",
+    "certs": "gateway.commands.as2:certs",
+    "catalogue": "gateway.commands.catalogue:catalogue",
+    "tokens": "gateway.commands.tokens:tokens",
+    "users": "gateway.commands.users:users",
+    "x12": "gateway.commands.x12:x12",
     # The reference IMS is a separate service (its own database); the CLI only starts it.
-    from reference_ims.cli import sandbox_ims
+    "sandbox-ims": "reference_ims.cli:sandbox_ims",
+}
 
-    cli.add_command(sandbox_ims)
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """Errors that mean "you asked wrong": ours, and the ``ERRORS`` of each loaded command module."""
+    errors: tuple[type[Exception], ...] = (ConfigError, StartupError)
+    for target in LAZY_COMMANDS.values():
+        module = sys.modules.get(target.split(":")[0])
+        errors += getattr(module, "ERRORS", ())
     return errors
-
-
-USER_ERRORS = _register_command_groups()
 
 
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
-    except (ConfigError, StartupError, *USER_ERRORS) as error:
-        click.echo(f"edi-gateway: error: {error}", err=True)
-        sys.exit(2)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         click.echo(f"edi-gateway: error: database: {reason} (check EDI_GATEWAY_DATABASE_URL, run `edi-gateway init`)",
@@ -189,6 +205,11 @@ def main() -> None:
         sys.exit(error.exit_code)
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
+    except Exception as error:
+        if not isinstance(error, user_errors()):
+            raise
+        click.echo(f"edi-gateway: error: {error}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -69,7 +65,13 @@ def check_connection(settings: Settings) -> None:
         connection.execute(text("SELECT 1"))
 
 
-def alembic_config(settings: Settings) -> AlembicConfig:
+# Alembic is imported inside the migration functions: it takes most of a second to load,
+# and every CLI command imports this module.
+
+
+def alembic_config(settings: Settings):
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
@@ -78,6 +80,8 @@ def alembic_config(settings: Settings) -> AlembicConfig:
 
 def upgrade(settings: Settings, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` (the latest by default)."""
+    from alembic import command
+
     if settings.database_url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(settings), revision)
@@ -85,13 +89,19 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
 
 def downgrade(settings: Settings, revision: str = "base") -> None:
     """Take the schema back down to ``revision`` (empty by default)."""
+    from alembic import command
+
     command.downgrade(alembic_config(settings), revision)
 
 
 def schema_revision(settings: Settings) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine(settings).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision(settings: Settings) -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(settings)).get_current_head()

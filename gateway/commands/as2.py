@@ -221,5 +221,4 @@ def certs_list() -> None:
                        f"({(not_after - now).days} days)\t{state}")
 
 
-COMMANDS = (org, partners, certs)
 ERRORS = (PartnerError,)

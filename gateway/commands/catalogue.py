@@ -36,5 +36,4 @@ def catalogue_export() -> None:
         export_catalogue(session, sys.stdout)
 
 
-COMMANDS = (catalogue,)
 ERRORS = (CatalogueError,)

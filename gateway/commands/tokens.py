@@ -24,5 +24,4 @@ def tokens_create(role: str, label: str) -> None:
     click.echo(token)
 
 
-COMMANDS = (tokens,)
 ERRORS = (TokenError,)

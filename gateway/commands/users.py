@@ -29,5 +29,4 @@ def users_create(username: str, role: str) -> None:
     click.echo(f"created {role} user {username}")
 
 
-COMMANDS = (users,)
 ERRORS = (UserError,)

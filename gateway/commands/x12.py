@@ -147,5 +147,4 @@ def _set_entries(reader: X12Reader):
                 yield entry
 
 
-COMMANDS = (x12,)
 ERRORS = ()
