@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from edi_maps import documents
 from edi_maps.canonical_json import to_json_dict
 from gateway import audit
+from gateway.ack_deadlines import AckPolicy, ack_deadline
 from gateway.allocation import (
     CHANGE_PENDING,
     HELD,
@@ -40,7 +41,6 @@ from gateway.queue import enqueue
 
 log = structlog.get_logger("gateway.intake")
 
-ACK_WINDOW = timedelta(hours=24)  # Amazon wants the 855 within 24 h of the PO
 # PurchaseOrderLine.status before the IMS answers: sent to it, or held back by an exception.
 OPEN_LINE = "open"
 HELD_LINE = "held"
@@ -70,7 +70,8 @@ def receive_purchase_order(session: Session, partner: TradingPartner, message: M
         partner_id=partner.id, message_id=message.id, vendor_code=vendor_code, po_number=order.po_number,
         order_type=order.order_type.value, order_date=order.order_date, ship_not_before=order.do_not_deliver_before,
         ship_not_after=order.do_not_deliver_after, ship_to=order.ship_to, backorder_allowed=order.backorder_allowed,
-        status=RECEIVED, content_sha256=content_sha256, received_at=received_at, ack_due_at=received_at + ACK_WINDOW,
+        status=RECEIVED, content_sha256=content_sha256, received_at=received_at,
+        ack_due_at=ack_deadline(received_at, AckPolicy.from_profile(partner.profile)),
         lines=[PurchaseOrderLine(line_number=line.line_number, qualifier=line.identifier.qualifier.value,
                                  identifier=line.identifier.value, quantity=line.quantity, unit=line.unit.value,
                                  pack_size=line.pack_size, unit_cost=line.unit_cost)
@@ -190,7 +191,9 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
             purchase_order.status = HELD
             audit.record(session, "purchase_order.held", actor="worker", subject_type=TIMELINE, subject_id=po_number,
                          reason="no line can go to the IMS")
-            return HELD
+    if body is None:  # nothing to wait for: every line is rejected in the 855 now
+        enqueue(settings, "workers.tasks.acknowledge_purchase_order", purchase_order_id=purchase_order_id)
+        return HELD
     try:
         with ImsClient.from_settings(settings) as ims:
             try:
@@ -221,6 +224,8 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
         status = purchase_order.status
     if changed_meanwhile:
         enqueue(settings, "workers.tasks.update_sales_order", purchase_order_id=purchase_order_id)
+    else:  # the IMS has answered for every line: the 855 can go
+        enqueue(settings, "workers.tasks.acknowledge_purchase_order", purchase_order_id=purchase_order_id)
     log.info("sales order created", po=po_number, status=status)
     return status
 

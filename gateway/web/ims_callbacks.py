@@ -14,6 +14,7 @@ from sqlalchemy import select
 from gateway.allocation import InvalidAllocation, SalesOrderAllocation, store_allocation
 from gateway.db import session_scope
 from gateway.models import PurchaseOrder
+from gateway.queue import enqueue
 from gateway.web import settings_of
 from gateway.web.auth import problem, requires
 
@@ -36,7 +37,11 @@ def receive_allocation() -> Response:
             PurchaseOrder.po_number == allocation.po_number)).first()
         if purchase_order is None:
             return problem(404, "Not Found", f"no purchase order {allocation.po_number}")
-        store_allocation(session, purchase_order, allocation, source="callback")
+        changed = store_allocation(session, purchase_order, allocation, source="callback")
+        purchase_order_id = purchase_order.id
+    if changed:  # new allocation: the 855 engine decides whether Amazon must hear of it
+        enqueue(settings_of(current_app), "workers.tasks.acknowledge_purchase_order",
+                purchase_order_id=purchase_order_id)
     response = jsonify(status="accepted", received_at=datetime.now(timezone.utc).isoformat())
     response.status_code = 202
     return response

@@ -6,16 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import threading
+
+import httpx
 import pytest
+from werkzeug.serving import make_server
 
 from gateway import db
 from gateway.db import session_scope
 from gateway.development import ensure_development_identity
 from gateway.keystore import import_partner_certificate, organisation_keys
 from gateway.trading_partners import add_partner, the_organisation
+from gateway.catalogue import import_catalogue, read_catalogue_csv
+from gateway.tokens import create_token
 from gateway.web import create_app
+from reference_ims import create_app as create_ims
 from tests.amazon import AmazonSimulator
-from tests.conftest import make_settings
+from tests.conftest import SHARED_FIXTURES, make_settings
 from tests.processes import gateway_environment, kill, start
 from tests.servers import serve_in_thread
 
@@ -68,3 +75,43 @@ def stack(request, tmp_path, free_port):
             for worker in running.workers:
                 kill(worker)  # the test is over: no need to wait for a warm shutdown
     db.engine(settings).dispose()
+
+
+IMS_TOKEN = "intake-test-ims-token"
+
+
+@dataclass
+class Ims:
+    client: httpx.Client
+
+    def order(self, po_number: str) -> dict:
+        response = self.client.get(f"/api/v1/sales-orders/{po_number}")
+        response.raise_for_status()
+        return response.json()
+
+    def allocated(self, sku: str) -> int:
+        return self.client.get(f"/api/v1/stock/{sku}").json()["allocated"]
+
+    def fault(self, **fault) -> None:
+        self.client.post("/_faults", json=fault).raise_for_status()
+
+
+@pytest.fixture
+def ims(stack, tmp_path):
+    """The reference IMS (shared demo stock, faults enabled, callbacks to the gateway) and a
+    gateway with the demo catalogue, set up for the workers the test starts."""
+    with session_scope(stack.settings) as session:
+        import_catalogue(session, read_catalogue_csv(SHARED_FIXTURES / "catalogue.csv"))
+        callback_token = create_token(session, "ims", "reference IMS")
+    app = create_ims(tmp_path / "ims.sqlite3", token=IMS_TOKEN, stock_csv=SHARED_FIXTURES / "stock.csv",
+                     callback_url=f"{stack.url}/api/v1/ims/allocations", callback_token=callback_token, faults=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    stack.environment.update({
+        "EDI_GATEWAY_IMS_URL": url, "EDI_GATEWAY_IMS_TOKEN": IMS_TOKEN, "EDI_GATEWAY_IMS_TIMEOUT_SECONDS": "1",
+        "EDI_GATEWAY_IMS_ATTEMPTS": "2", "EDI_GATEWAY_IMS_BACKOFF_SECONDS": "0.05",
+    })
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {IMS_TOKEN}"}, timeout=10) as client:
+        yield Ims(client)
+    server.shutdown()
