@@ -21,7 +21,8 @@ def fixture(name: str) -> bytes:
 
 def received_997(amazon):
     """The functional acknowledgement Amazon received from us, read with our own reader."""
-    payload = wait_for(lambda: amazon.received and amazon.received[-1], 90, "the 997 to reach Amazon")
+    payload = wait_for(lambda: next((p for p in amazon.received if b"ST*997*" in p), None), 90,
+                       "the 997 to reach Amazon")
     segments = list(X12Reader(io.BytesIO(payload)))
     body = segments[2:-2]  # ST .. SE of the one set in the one group
     return payload, segments, functional_ack_from_segments(body, ">")
@@ -39,7 +40,7 @@ def test_a_valid_850_gets_an_accepting_997_back_over_as2(stack):
 
     with session_scope(stack.settings) as session:
         inbound = session.scalars(select(Message).where(Message.direction == "inbound")).one()
-        group = session.scalars(select(X12Group)).one()
+        group = session.scalars(select(X12Group).where(X12Group.direction == "inbound")).one()
         assert inbound.status == "processed"
         assert (group.functional_id, group.control_number, group.ack_status) == ("PO", "101", "A")
         assert [(s.set_id, s.reference, s.ack_status) for s in group.sets] == [("850", "2XK7QP9M", "A")]
@@ -56,7 +57,7 @@ def test_an_850_with_a_bad_segment_count_gets_a_rejecting_997(stack):
     assert (ak5[1], ak5[2]) == ("R", "4")
     assert ack.status.value == "R"
     with session_scope(stack.settings) as session:
-        group = session.scalars(select(X12Group)).one()
+        group = session.scalars(select(X12Group).where(X12Group.direction == "inbound")).one()
         assert group.ack_status == "R"
         assert group.sets[0].errors, "the rejection is recorded in words"
         [problem] = open_exceptions(session)
@@ -93,9 +94,9 @@ def test_an_interchange_with_a_broken_envelope_is_answered_with_a_ta1(stack):
     broken = fixture("850-single-po.edi").replace(b"IEA*1*000000101~", b"IEA*1*000000999~")
     stack.start_worker()
     stack.amazon.send(stack.url, broken)
-    payload = wait_for(lambda: stack.amazon.received and stack.amazon.received[-1], 90, "the TA1")
+    payload = wait_for(lambda: next((p for p in stack.amazon.received if b"TA1*" in p), None), 90, "the TA1")
     segments = list(X12Reader(io.BytesIO(payload)))
     assert [s.tag for s in segments] == ["ISA", "TA1", "IEA"]
     assert segments[1].elements == ("TA1", "000000101", "261120", "0930", "R", "001")
     with session_scope(stack.settings) as session:
-        assert session.scalars(select(X12Group)).all() == [], "no group of a broken interchange is trusted"
+        assert session.scalars(select(X12Group).where(X12Group.direction == "inbound")).all() == [], "no group of a broken interchange is trusted"
