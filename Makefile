@@ -1,25 +1,33 @@
 # The two commands a fresh clone needs: `make run` and `make test`.
-# Each creates .venv if missing and reinstalls the project when pyproject.toml changed.
+# Each creates .venv if missing and reinstalls the project when pyproject.toml changed;
+# `make test` also installs the test tools (browser driver, fuzzers) that `make run` does not need.
 PYTHON ?= python3
 VENV := .venv
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HASH := $(shell cksum pyproject.toml | cut -d' ' -f1)
+RUN_STAMP := $(VENV)/.installed-run-$(HASH)
+TEST_STAMP := $(VENV)/.installed-test-$(HASH)
 
-.PHONY: run test venv clean
+.PHONY: run test clean
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(VENV)/bin/edi-gateway run
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
-venv: $(STAMP)
+$(RUN_STAMP): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e .
+	rm -f $(VENV)/.installed-run-*
+	touch $@
 
-$(STAMP): pyproject.toml
+$(TEST_STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
-	rm -f $(VENV)/.installed-*
-	touch $@
+	rm -f $(VENV)/.installed-test-* $(VENV)/.installed-run-*
+	touch $@ $(RUN_STAMP)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache test-artifacts

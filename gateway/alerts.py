@@ -2,7 +2,7 @@
 
 Beat runs :func:`send_alerts` every minute. Two rules keep a storm to one message:
 - de-duplication: an exception alerts once (``notified_at``); seeing it again does not
-  alert again, only its reopening after a resolution does;
+  alert again, only its reopening after a resolution does (reopening clears ``notified_at``);
 - rate limit: at most one message per ``EDI_GATEWAY_ALERT_INTERVAL_SECONDS``, and that
   message is a digest of everything due, so fifty new problems are one e-mail.
 Exceptions are marked alerted only after every configured channel took the digest; a
@@ -19,14 +19,14 @@ from typing import Any
 
 import httpx
 import structlog
-from sqlalchemy import String, and_, cast, exists, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway import audit
 from gateway.config import Settings
 from gateway.db import session_scope
 from gateway.exceptions import KINDS
-from gateway.models import AuditEvent, OperationalException
+from gateway.models import OperationalException
 
 log = structlog.get_logger("gateway.alerts")
 
@@ -73,16 +73,11 @@ def send_alerts(settings: Settings, now: datetime | None = None) -> list[int]:
 
 
 def due_for_alert(session: Session) -> list[OperationalException]:
-    """Open critical/high exceptions never alerted, or reopened since their last alert."""
-    reopened_since_alert = exists(select(AuditEvent.id).where(
-        AuditEvent.action == "exception.reopened", AuditEvent.subject_type == "exception",
-        AuditEvent.subject_id == cast(OperationalException.id, String),
-        AuditEvent.at > OperationalException.notified_at))
+    """Open critical/high exceptions not alerted yet (reopening one clears its ``notified_at``)."""
     return list(session.scalars(
         select(OperationalException)
         .where(OperationalException.status == "open", OperationalException.severity.in_(ALERT_SEVERITIES),
-               or_(OperationalException.notified_at.is_(None),
-                   and_(OperationalException.notified_at.is_not(None), reopened_since_alert)))
+               OperationalException.notified_at.is_(None))
         .order_by(OperationalException.first_seen, OperationalException.id)))
 
 

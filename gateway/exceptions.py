@@ -90,7 +90,8 @@ def record_exception(
     row.message = message
     row.detail = detail or row.detail
     if row.status == "resolved":
-        row.status, row.resolved_at = "open", None
+        # Reopened: a problem that came back is news again, so it alerts again.
+        row.status, row.resolved_at, row.notified_at = "open", None, None
         audit.record(session, "exception.reopened", subject_type="exception", subject_id=row.id, kind=kind)
     return row
 

@@ -34,31 +34,13 @@ def validate(file: Path, ack_file: Path | None) -> None:
     """Validate FILE against our Amazon maps."""
     with open(file, encoding="latin-1", newline="") as handle:
         report = validate_stream(handle)
-    for line in findings(report):
+    for line in report.messages():  # each names the place, the fault and its 997/TA1 code
         click.echo(line)
     if ack_file is not None:
         ack_file.write_text(acknowledgement(report, file))
         click.echo(f"acknowledgement written to {ack_file}", err=True)
     click.echo("valid" if report.is_valid else "invalid", err=True)
     sys.exit(0 if report.is_valid else 1)
-
-
-def findings(report: ValidationReport) -> list[str]:
-    """One line per finding; each message names the place, the fault and its 997/TA1 code."""
-    lines = [f"not X12: {error}" for error in report.errors]
-    for interchange in report.interchanges:
-        where = f"interchange {interchange.control_number}"
-        lines += [f"{where}: {issue.message}" for issue in interchange.issues]
-        for group in interchange.groups:
-            here = f"{where}, group {group.functional_id} {group.control_number}"
-            lines += [f"{here}: {issue.message}" for issue in group.issues]
-            for tset in group.sets:
-                there = f"{here}, set {tset.set_id} {tset.control_number}"
-                lines += [f"{there}: {issue.message}" for issue in tset.issues]
-                for segment in tset.segment_errors:
-                    lines.append(f"{there}: {segment.message}")
-                    lines += [f"{there}:   {element.message}" for element in segment.elements]
-    return lines
 
 
 def acknowledgement(report: ValidationReport, file: Path) -> str:
