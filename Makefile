@@ -12,8 +12,9 @@ TEST_STAMP := $(VENV)/.installed-test-$(HASH)
 run: $(RUN_STAMP)
 	$(VENV)/bin/edi-gateway run
 
+# Three test processes: most integration tests wait on worker processes and HTTP, not CPU.
 test: $(TEST_STAMP)
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n 3 $(PYTEST_ARGS)
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)

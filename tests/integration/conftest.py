@@ -3,10 +3,10 @@ speaking AS2, and on request a real worker process, on SQLite + filesystem broke
 PostgreSQL + Redis."""
 from __future__ import annotations
 
+import threading
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import threading
 
 import httpx
 import pytest
@@ -53,7 +53,7 @@ def stack(request, tmp_path, free_port):
         "key_passphrase": "integration-test-passphrase",
         "public_url": f"http://127.0.0.1:{free_port}",
         "retry_base_seconds": "0.2",
-        "queue": f"test-{tmp_path.name}",
+        "queue": f"test-{uuid.uuid4().hex[:12]}",  # unique across parallel test processes
     }
     if request.param == "postgresql":
         overrides["database_url"] = request.getfixturevalue("postgres_url")

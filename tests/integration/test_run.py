@@ -1,6 +1,7 @@
 """`edi-gateway run` on the embedded default: web, worker and beat up, and down on Ctrl-C."""
 import json
 import signal
+import socket
 
 import httpx
 
@@ -9,7 +10,10 @@ from tests.processes import gateway_environment, start, wait_for
 
 def test_run_serves_health_processes_a_task_and_stops_on_ctrl_c(tmp_path, free_port):
     data_dir = tmp_path / "data"
-    environ = gateway_environment(tmp_path, log_format="json")
+    with socket.socket() as probe:  # the sandbox IMS that run starts needs a port of its own
+        probe.bind(("127.0.0.1", 0))
+        ims_port = probe.getsockname()[1]
+    environ = gateway_environment(tmp_path, log_format="json", sandbox_ims_port=str(ims_port))
     process = start(["run", "--data-dir", str(data_dir), "--port", str(free_port)], environ, tmp_path / "run.log")
     base = f"http://127.0.0.1:{free_port}"
     try:

@@ -1,4 +1,6 @@
 """A task sent through a real broker runs in a separately started worker process."""
+import uuid
+
 import pytest
 from sqlalchemy import select
 
@@ -17,7 +19,7 @@ def broker_stack(request, tmp_path):
                      "broker_url": request.getfixturevalue("redis_url")}
     else:
         overrides = {}
-    overrides["queue"] = f"test-{tmp_path.name}"
+    overrides["queue"] = f"test-{uuid.uuid4().hex[:12]}"  # unique across parallel test processes
     settings = make_settings(tmp_path, **overrides)
     db.upgrade(settings)
     worker = start(["worker", "--concurrency=1"], gateway_environment(tmp_path, **overrides), tmp_path / "worker.log")
