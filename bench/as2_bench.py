@@ -9,12 +9,14 @@ varies; only figures from the same run are compared.
   sign the MDN), so ``openssl speed -multi 2 rsa2048`` sign/s divided by two is the
   rate no implementation on this machine can beat.
 - protocol only: ``gateway.as2.receive`` called directly, no HTTP, no database.
-- full stack: ``edi-gateway serve`` as a separate program on the embedded default
+- full stack: ``edi-gateway serve`` (web only) and ``edi-gateway run`` (as ``make run``
+  starts it) as separate programs on the embedded default
   (SQLite, filesystem broker) in a temporary data folder, set up with the CLI as an
-  operator would (``init``, ``partners add --certificate``), with the senders POSTing
-  over HTTP. A message counts when the answer is 200 and its MDN says ``processed``
-  with the message's MIC; anything else is an error. No worker runs: the queued
-  processing waits in the broker folder, as the answer to Amazon does not wait for it.
+  operator would (``init``, ``partners add --cert``, ``certs export-org``), with the
+  senders POSTing over HTTP. A message counts when the answer is 200 and its MDN says
+  ``processed`` with the message's MIC; anything else is an error. With ``serve`` no
+  worker runs (the queued processing waits in the broker folder); with ``run`` the
+  worker processes each message on the same cores, as in ``make run``.
 
     .venv/bin/python bench/as2_bench.py [--seconds 20] [--senders 4]
 """
@@ -39,7 +41,6 @@ from pathlib import Path
 
 import httpx
 
-from gateway import db
 from gateway.as2 import (
     InboundStatus,
     MdnStatus,
@@ -51,10 +52,6 @@ from gateway.as2 import (
     generate_organization_key,
     receive,
 )
-from gateway.config import load_settings
-from gateway.db import session_scope
-from gateway.keystore import organisation_keys
-from gateway.trading_partners import the_organisation
 
 PURCHASE_ORDER = (
     b"ISA*00*          *00*          *ZZ*AMAZON         *ZZ*VENDOR         "
@@ -152,29 +149,30 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_gateway(environment: dict[str, str], log: Path) -> Iterator[str]:
-    """``edi-gateway serve`` until the block ends, then SIGTERM (gunicorn's graceful stop);
-    an unclean stop is reported, as it would mean requests can be cut off in production."""
+def running_gateway(environment: dict[str, str], log: Path, command: str) -> Iterator[str]:
+    """``edi-gateway serve`` (web only) or ``edi-gateway run`` (what ``make run`` starts: web,
+    worker, beat and the sandbox IMS) until the block ends, then a graceful stop; an unclean
+    stop is reported, as it would mean requests can be cut off in production."""
     url = f"http://127.0.0.1:{environment['EDI_GATEWAY_PORT']}"
     with open(log, "wb") as output:
-        server = subprocess.Popen([EDI_GATEWAY, "serve"], env=environment, stdout=output,
+        server = subprocess.Popen([EDI_GATEWAY, command], env=environment, stdout=output,
                                   stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60
             while not _answers(f"{url}/healthz"):
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"edi-gateway serve did not start:\n{log.read_text()[-2000:]}")
+                    raise RuntimeError(f"edi-gateway {command} did not start:\n{log.read_text()[-2000:]}")
                 time.sleep(0.2)
             yield url
         finally:
-            server.send_signal(signal.SIGTERM)
+            server.send_signal(signal.SIGINT if command == "run" else signal.SIGTERM)
             try:
-                server.wait(timeout=20)
+                server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
     if server.returncode != 0:
-        print(f"edi-gateway serve did not stop cleanly (exit {server.returncode}):\n{log.read_text()[-2000:]}",
+        print(f"edi-gateway {command} did not stop cleanly (exit {server.returncode}):\n{log.read_text()[-2000:]}",
               file=sys.stderr)
 
 
@@ -186,14 +184,9 @@ def _answers(url: str) -> bool:
 
 
 def our_certificate(environment: dict[str, str]) -> bytes:
-    """The certificate ``init`` made for our organisation, read from the gateway's database
-    (the CLI has no command that prints it yet)."""
-    settings = load_settings(environment)
-    try:
-        with session_scope(settings) as session:
-            return organisation_keys(session, settings, the_organisation(session))[0].certificate_pem
-    finally:
-        db.engine(settings).dispose()
+    """The certificate ``init`` made for our organisation, as a partner gets it."""
+    return subprocess.run([EDI_GATEWAY, "certs", "export-org"], env=environment, check=True, capture_output=True,
+                          timeout=120).stdout
 
 
 def amazon_headers(message: OutboundMessage) -> tuple[str, dict[str, str]]:
@@ -231,8 +224,12 @@ def http_sender(arguments: tuple) -> tuple[int, int]:
     return processed, errors
 
 
-def full_stack(seconds: float, senders: int) -> Rate:
-    """A running ``edi-gateway serve`` over HTTP, set up through the CLI in a temporary folder.
+def full_stack(seconds: float, senders: int, command: str) -> Rate:
+    """A running ``edi-gateway serve`` or ``run`` over HTTP, set up through the CLI in a
+    temporary folder. With ``run`` the worker processes every 850 as it arrives (validation,
+    997, purchase order, sales order in the sandbox IMS, 855) on the same two cores; the
+    997s and 855s go to a partner URL nobody listens on, so their sends fail fast and wait
+    for a retry, as they would while Amazon is unreachable.
 
     Messages are built before the clock starts: ``build_message`` costs about as much CPU
     as receiving, and on a small machine senders building as they go would measure the
@@ -241,18 +238,19 @@ def full_stack(seconds: float, senders: int) -> Rate:
     with tempfile.TemporaryDirectory(prefix="as2-bench-") as folder:
         data_dir = Path(folder)
         environment = {name: value for name, value in os.environ.items() if not name.startswith("EDI_GATEWAY_")}
-        environment.update(EDI_GATEWAY_DATA_DIR=str(data_dir), EDI_GATEWAY_PORT=str(free_port()))
+        environment.update(EDI_GATEWAY_DATA_DIR=str(data_dir), EDI_GATEWAY_PORT=str(free_port()),
+                           EDI_GATEWAY_SANDBOX_IMS_PORT=str(free_port()))
         edi_gateway(environment, "init")
         amazon_key = generate_organization_key("AMAZON", b"bench passphrase")
         (data_dir / "amazon.crt").write_bytes(amazon_key.certificate_pem)
-        edi_gateway(environment, "partners", "add", "--name", "Amazon", "--as2-id", "AMAZON",
-                    "--x12-id", "AMAZON", "--certificate", str(data_dir / "amazon.crt"))
+        edi_gateway(environment, "partners", "add", "--as2-id", "AMAZON", "--cert", str(data_dir / "amazon.crt"),
+                    "--url", f"http://127.0.0.1:{free_port()}/as2")
         amazon = OrganizationProfile("AMAZON", (amazon_key,))
         us_at_amazon = PartnerProfile("ACMEBRANDS", (our_certificate(environment),))
         messages = [build_message(amazon, us_at_amazon, PURCHASE_ORDER, "850.edi")
                     for _ in range(senders * MESSAGES_PER_SENDER)]
 
-        with running_gateway(environment, data_dir / "serve.log") as url:
+        with running_gateway(environment, data_dir / f"{command}.log", command) as url:
             warm_up(url, amazon, us_at_amazon, messages[:senders])
             deadline = time.time() + seconds
             with multiprocessing.Pool(senders) as pool:
@@ -287,22 +285,22 @@ def main() -> None:
 
     floor = rsa_private_operations_per_second(2, max(1, round(options.seconds / 2))) / 2
     protocol = protocol_only(options.seconds, options.senders)
-    stack = full_stack(options.seconds, options.senders)
+    served = full_stack(options.seconds, options.senders, "serve")
+    made_run = full_stack(options.seconds, options.senders, "run")
 
     print(f"AS2 inbound: signed + encrypted 850, signed sync MDN; {os.cpu_count()} cores, "
           f"{options.senders} senders, {options.seconds:g} s per phase")
     print()
-    print(f"{'':52} {'msg/s':>8} {'messages':>9} {'errors':>7} {'of floor':>9}")
-    print(f"{'crypto floor (openssl speed -multi 2 rsa2048, / 2)':52} {floor:8.1f} {'':>9} {'':>7} {100:8.1f}%")
+    print(f"{'':58} {'msg/s':>8} {'messages':>9} {'errors':>7} {'of floor':>9}")
+    print(f"{'crypto floor (openssl speed -multi 2 rsa2048, / 2)':58} {floor:8.1f} {'':>9} {'':>7} {100:8.1f}%")
     for name, rate in (("protocol only (gateway.as2.receive, no HTTP/DB)", protocol),
-                       ("full stack (edi-gateway serve, HTTP, SQLite)", stack)):
-        print(f"{name:52} {rate.per_second:8.1f} {rate.messages:9d} {rate.errors:7d} "
+                       ("web only (edi-gateway serve, HTTP, SQLite)", served),
+                       ("as make run starts it (run: web + worker + beat + IMS)", made_run)):
+        print(f"{name:58} {rate.per_second:8.1f} {rate.messages:9d} {rate.errors:7d} "
               f"{100 * rate.per_second / floor:8.1f}%")
     print()
-    print(f"full stack / protocol only: {100 * stack.per_second / protocol.per_second:.0f}%")
-    print(f"issue target: full stack >= 6% of the floor ({0.06 * floor:.0f} msg/s) with 0 errors: "
-          f"{'met' if stack.per_second >= 0.06 * floor and stack.errors == 0 else 'NOT met'}")
-
+    print(f"issue target: as make run starts it, >= 6% of the floor ({0.06 * floor:.0f} msg/s) with 0 errors: "
+          f"{'met' if made_run.per_second >= 0.06 * floor and made_run.errors == 0 else 'NOT met'}")
 
 if __name__ == "__main__":
     main()
