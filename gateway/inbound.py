@@ -114,6 +114,10 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
             ))
             if accepted and isinstance(document, FunctionalAck):
                 apply_functional_ack(session, partner, message.id, document)
+            if getattr(document, "po_number", None):
+                audit.record(session, "purchase_order.997_queued", actor="worker", subject_type="purchase_order",
+                             subject_id=document.po_number, set_id=result.set_id, status=result.status,
+                             message_id=ack.id)
         session.add(row)
         if group.status != "A":
             record_exception(

@@ -82,7 +82,7 @@ def replay(exception_id: int):
     except NotReplayable as error:
         flash(str(error), "error")
     else:
-        flash(f"Message {done.message_id} queued again ({done.task.rsplit('.', 1)[1]}).", "info")
+        flash(f"{done.subject[:1].upper()}{done.subject[1:]} queued again ({done.task.rsplit('.', 1)[1]}).", "info")
     return redirect(url_for(".detail", exception_id=exception_id))
 
 

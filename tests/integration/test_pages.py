@@ -177,6 +177,34 @@ def test_replay_of_failed_inbound_processing_requeues_it(site):
     assert ("workers.tasks.process_inbound_message", {"message_id": message_id}) in queued_tasks(site.settings)
 
 
+def test_replay_of_a_sales_order_the_ims_refused_requeues_it(site):
+    from datetime import date
+
+    from gateway.exceptions import record_exception
+    from gateway.models import PurchaseOrder
+    from gateway.trading_partners import add_partner, set_organisation
+
+    with session_scope(site.settings) as session:
+        set_organisation(session, name="Acme", as2_id="ACMEBRANDS", x12_id="ACMEBRANDS")
+        partner_id = add_partner(session, name="Amazon", as2_id="AMAZON", x12_id="AMAZON").id
+        po = PurchaseOrder(partner_id=partner_id, po_number="9HELD001", order_type="NE", status="held",
+                           content_sha256="0" * 64, ship_not_before=date(2026, 12, 1), ship_not_after=date(2026, 12, 8))
+        session.add(po)
+        session.flush()
+        po_id = po.id
+        problem = record_exception(session, "ims_call_failed", "PO 9HELD001: create sales order failed: 401",
+                                   subject_type="purchase_order", subject_id="9HELD001", po_number="9HELD001",
+                                   key="create", detail={"operation": "create", "status": 401}).id
+    page = f"/exceptions/{problem}"
+    with site.sign_in("ops") as client:
+        answer = post_form(client, page, f"{page}/replay")
+    assert answer.status_code == 200 and "PO 9HELD001 queued again" in answer.text
+    with session_scope(site.settings) as session:
+        assert session.get(PurchaseOrder, po_id).status == "received"
+    assert ("workers.tasks.create_sales_order", {"purchase_order_id": po_id}) in queued_tasks(site.settings)
+    assert ("user:ops", "purchase_order.replayed") in audit_actions(site.settings, "purchase_order", "9HELD001")
+
+
 def test_finance_cannot_replay(site):
     message_id, problem = failed_send(site.settings)
     page = f"/exceptions/{problem}"
