@@ -62,7 +62,7 @@ def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at
         if not at_deadline and any(line.status in AWAITING_IMS for line in po.lines):
             return "waiting"
         first = po.ack_sent_at is None
-        if not first and not reack_allowed(_aware(po.received_at), now, policy):
+        if not first and not reack_allowed(po.received_at, now, policy):
             audit.record(session, "purchase_order.reack_too_late", subject_type=TIMELINE, subject_id=po.po_number)
             return "too-late"
         decided = {line.id: _outcomes(session, po, line, policy, now.date()) for line in po.lines}
@@ -88,7 +88,7 @@ def watch_deadlines(settings: Settings, now: datetime | None = None) -> dict[str
                                                           PurchaseOrder.status.not_in(NOT_ACKNOWLEDGED))).all()
         for po in pos:
             policy = AckPolicy.from_profile(session.get(TradingPartner, po.partner_id).profile)
-            deadline = ack_deadline(_aware(po.received_at), policy)
+            deadline = ack_deadline(po.received_at, policy)
             po.ack_due_at = deadline
             left = deadline - now
             if left <= timedelta(0):
@@ -187,6 +187,3 @@ def _essence(outcomes: list[dict] | None) -> list[tuple]:
     """What makes an 855 different for Amazon: codes, quantities, reasons (not today's dates)."""
     return [(o["code"], str(o["quantity"]), o["reason"]) for o in outcomes or []]
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

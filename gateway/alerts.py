@@ -53,7 +53,7 @@ def send_alerts(settings: Settings, now: datetime | None = None) -> list[int]:
     now = now or datetime.now(timezone.utc)
     with session_scope(settings) as session:
         last = session.scalar(select(func.max(OperationalException.notified_at)))
-        if last is not None and now - _utc(last) < timedelta(seconds=settings.alert_interval_seconds):
+        if last is not None and now - last < timedelta(seconds=settings.alert_interval_seconds):
             return []
         due = due_for_alert(session)
         if not due:
@@ -91,7 +91,7 @@ def compose(rows: list[OperationalException], public_url: str) -> Digest:
     items = [{
         "id": row.id, "kind": row.kind, "title": KINDS[row.kind].title if row.kind in KINDS else row.kind,
         "severity": row.severity, "message": row.message, "po_number": row.po_number, "count": row.count,
-        "first_seen": _utc(row.first_seen).isoformat(), "last_seen": _utc(row.last_seen).isoformat(),
+        "first_seen": row.first_seen.isoformat(), "last_seen": row.last_seen.isoformat(),
         "url": f"{public_url}/exceptions/{row.id}",
     } for row in rows]
     lines = [f"{item['severity'].upper()}: {item['title']}\n  {item['message']}\n  {item['url']}"
@@ -125,7 +125,3 @@ def post_webhook(settings: Settings, digest: Digest) -> None:
     except httpx.HTTPError as error:
         raise AlertDeliveryError(f"webhook: {error}") from error
 
-
-def _utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)

@@ -23,8 +23,7 @@ def check_certificates(settings: Settings, now: datetime | None = None) -> list[
     flagged = []
     with session_scope(settings) as session:
         for certificate in session.scalars(select(Certificate).where(Certificate.active.is_(True))):
-            not_after = certificate.not_after if certificate.not_after.tzinfo else \
-                certificate.not_after.replace(tzinfo=timezone.utc)
+            not_after = certificate.not_after
             if not_after - now > WARN_BEFORE:
                 continue
             owner = "our" if certificate.organisation_id else \

@@ -103,12 +103,7 @@ def _active(session: Session, owner_clause) -> list[Certificate]:
         select(Certificate).where(owner_clause, Certificate.active.is_(True)).order_by(Certificate.not_before.desc(),
                                                                                         Certificate.id.desc())
     ).all()
-    return [row for row in rows if _aware(row.not_after) > now]
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; everything we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return [row for row in rows if row.not_after > now]
 
 
 def fingerprint(info: CertificateInfo) -> str:

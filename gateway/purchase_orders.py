@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -59,7 +59,7 @@ def list_purchase_orders(
     if status is not None:
         query = query.where(PurchaseOrder.status == status)
     if since is not None:
-        query = query.where(PurchaseOrder.received_at >= _utc(since))
+        query = query.where(PurchaseOrder.received_at >= since)
     if cursor is not None:
         received_at, last_id = _decode_cursor(cursor)
         query = query.where(or_(PurchaseOrder.received_at < received_at,
@@ -182,16 +182,11 @@ def _date(value: date | None) -> str | None:
 
 
 def _instant(value: datetime | None) -> str | None:
-    return None if value is None else _utc(value).isoformat()
-
-
-def _utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones in its zone."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return None if value is None else value.isoformat()
 
 
 def _encode_cursor(po: PurchaseOrder) -> str:
-    raw = f"{_utc(po.received_at).isoformat()}|{po.id}".encode()
+    raw = f"{po.received_at.isoformat()}|{po.id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -199,6 +194,6 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         received_at, _, last_id = raw.partition("|")
-        return _utc(datetime.fromisoformat(received_at)), int(last_id)
+        return datetime.fromisoformat(received_at), int(last_id)
     except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError) as error:
         raise BadCursor("not a cursor from a previous page") from error

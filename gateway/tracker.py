@@ -103,7 +103,7 @@ def raise_overdue(settings: Settings, now: datetime | None = None) -> list[int]:
             partner = session.get(TradingPartner, group.partner_id)
             references = sorted({tset.reference for tset in group.sets if tset.reference})
             documents = ", ".join(sorted({DOCUMENT_NAMES.get(tset.set_id, tset.set_id) for tset in group.sets}))
-            due = group.ack_due_at if group.ack_due_at.tzinfo else group.ack_due_at.replace(tzinfo=timezone.utc)
+            due = group.ack_due_at
             record_exception(
                 session, "ack_997_overdue",
                 f"no 997 from {partner.as2_id} for our {documents} (group {group.functional_id} "

@@ -215,7 +215,7 @@ def certs_list() -> None:
     with session_scope(_settings()) as session:
         for row in all_certificates(session):
             owner = "us" if row.organisation_id else f"partner {session.get(TradingPartner, row.partner_id).as2_id}"
-            not_after = row.not_after if row.not_after.tzinfo else row.not_after.replace(tzinfo=timezone.utc)
+            not_after = row.not_after
             state = "active" if row.active else "inactive"
             click.echo(f"{row.fingerprint_sha256[:16]}\t{owner}\t{row.subject}\texpires {not_after:%Y-%m-%d} "
                        f"({(not_after - now).days} days)\t{state}")

@@ -45,16 +45,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
 
 
-def utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
 def when(value: datetime | None) -> str:
     """A time as people read it in the queue: ``2024-05-01 14:05 UTC``."""
-    value = utc(value)
     return "" if value is None else f"{value:%Y-%m-%d %H:%M} UTC"
 
 
@@ -62,7 +54,7 @@ def ack_state(group: X12Group, now: datetime) -> str:
     """The 997 state of a group in words: accepted, rejected, overdue, waiting..."""
     if group.ack_status:
         return ACK_STATES.get(group.ack_status, group.ack_status)
-    if group.direction == Direction.OUTBOUND.value and group.ack_due_at is not None and utc(group.ack_due_at) < now:
+    if group.direction == Direction.OUTBOUND.value and group.ack_due_at is not None and group.ack_due_at < now:
         return "overdue"
     return "waiting"
 
@@ -86,7 +78,7 @@ def home():
             .where(PurchaseOrder.ack_sent_at.is_(None), PurchaseOrder.ack_due_at.is_not(None),
                    PurchaseOrder.ack_due_at < now + ACK_DUE_SOON)
             .order_by(PurchaseOrder.ack_due_at).limit(100)))
-        return render_template("home.html", urgent=urgent, overdue=overdue, due_soon=due_soon, now=now, utc=utc)
+        return render_template("home.html", urgent=urgent, overdue=overdue, due_soon=due_soon, now=now)
 
 
 @blueprint.get("/tracker")
