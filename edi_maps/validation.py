@@ -31,6 +31,8 @@ import pyx12.segment
 import pyx12.x12file
 from pyx12.map_walker import walk_tree
 
+from edi_maps.x12.codes import ELEMENT_SYNTAX_ERRORS, SEGMENT_SYNTAX_ERRORS
+
 MAP_PATH = Path(__file__).resolve().parent / "pyx12_maps"
 
 # pyx12 logs every finding at ERROR level; we report them ourselves.
@@ -76,28 +78,6 @@ AK502_NOTES = {
     "6": "missing or invalid transaction set identifier (ST01)",
     "7": "missing or invalid transaction set control number",
     "23": "transaction set control number not unique within the group",
-}
-AK304_NOTES = {
-    "1": "unrecognized segment ID",
-    "2": "unexpected segment",
-    "3": "mandatory segment missing",
-    "4": "loop occurs over maximum times",
-    "5": "segment exceeds maximum use",
-    "6": "segment not in defined transaction set",
-    "7": "segment not in proper sequence",
-    "8": "segment has data element errors",
-}
-AK403_NOTES = {
-    "1": "mandatory data element missing",
-    "2": "conditional required data element missing",
-    "3": "too many data elements",
-    "4": "data element too short",
-    "5": "data element too long",
-    "6": "invalid character in data element",
-    "7": "invalid code value",
-    "8": "invalid date",
-    "9": "invalid time",
-    "10": "exclusion condition violated",
 }
 
 _ISA_ELEMENT_NOTES = {1: "010", 2: "011", 3: "012", 4: "013", 5: "005", 6: "006", 7: "007", 8: "008",
@@ -511,7 +491,7 @@ class _Validation:
         position = error.seg_count if error.seg_count is not None else self.reader.get_seg_count()
         loop = _loop_id(error.map_node)
         message = (f"{tag} at position {position} (segment {error.src_line} of the payload): "
-                   f"{error.err_str} [AK3 code {error.err_cde}: {AK304_NOTES[error.err_cde]}]")
+                   f"{error.err_str} [AK3 code {error.err_cde}: {SEGMENT_SYNTAX_ERRORS[error.err_cde]}]")
         self._segment_error(SegmentError(tag, position, loop, error.err_cde, message, error.src_line or 0))
 
     def _check_elements(self, node: Any, seg: pyx12.segment.Segment) -> None:
@@ -576,7 +556,7 @@ class _Validation:
             bad = _text(seg.get_value(f"HL{ele_pos:02d}"))
             elements = (ElementError(ele_pos, None, ref, "7", bad, f"HL{ele_pos:02d} ({bad}): {message} [AK4 code 7]"),)
             code = "8"
-        elif code not in AK304_NOTES:
+        elif code not in SEGMENT_SYNTAX_ERRORS:
             code = "8"  # SEG1: trailing element separators
         text = f"{tag} at position {position} (segment {line} of the payload): {message} [AK3 code {code}]"
         self._segment_error(SegmentError(tag, position, _loop_id(self.node), code, text, line, elements))
@@ -630,7 +610,7 @@ def _element_error(seg_node: Any, seg: pyx12.segment.Segment, error: Any) -> Ele
         data_element = child.data_ele if child is not None and not child.is_composite() else ""
     where = f"{tag}{position:02d}" + (f"-{component}" if component else "")
     bad_value = error.err_val or ""
-    message = (f"{where}: {error.err_str} [AK4 code {error.err_cde}: {AK403_NOTES.get(error.err_cde, '')}]")
+    message = (f"{where}: {error.err_str} [AK4 code {error.err_cde}: {ELEMENT_SYNTAX_ERRORS.get(error.err_cde, '')}]")
     return ElementError(position, component, data_element, error.err_cde, bad_value, message)
 
 

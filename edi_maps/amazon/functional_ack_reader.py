@@ -24,35 +24,8 @@ from edi_maps.documents import (
     SegmentError,
     SetAck,
 )
+from edi_maps.x12.codes import ELEMENT_SYNTAX_ERRORS, SEGMENT_SYNTAX_ERRORS
 from edi_maps.x12.segment import Segment
-
-# AK304, X12 element 720.
-SEGMENT_SYNTAX_ERRORS = {
-    "1": "unrecognized segment ID",
-    "2": "unexpected segment",
-    "3": "mandatory segment missing",
-    "4": "loop occurs over maximum times",
-    "5": "segment exceeds maximum use",
-    "6": "segment not in defined transaction set",
-    "7": "segment not in proper sequence",
-    "8": "segment has data element errors",
-}
-
-# AK403, X12 element 723 (12 and 13 exist from version 5010 on).
-ELEMENT_SYNTAX_ERRORS = {
-    "1": "mandatory data element missing",
-    "2": "conditional required data element missing",
-    "3": "too many data elements",
-    "4": "data element too short",
-    "5": "data element too long",
-    "6": "invalid character in data element",
-    "7": "invalid code value",
-    "8": "invalid date",
-    "9": "invalid time",
-    "10": "exclusion condition violated",
-    "12": "too many repetitions",
-    "13": "too many components",
-}
 
 # AK502..AK506, X12 element 718.
 SET_SYNTAX_ERRORS = {
