@@ -20,7 +20,7 @@ from edi_maps.canonical_json import to_json_dict
 from edi_maps.documents import FunctionalAck, PoChange, PurchaseOrder
 from edi_maps.validation import InterchangeResult, validate_interchange
 from edi_maps.x12.errors import X12Error
-from edi_maps.x12.reader import X12Reader
+from edi_maps.x12.reader import X12Reader, transaction_sets
 from gateway import audit, intake, po_changes
 from gateway.as2_outbound import queue_outbound
 from gateway.config import Settings
@@ -160,22 +160,14 @@ def _take_in(session: Session, message: Message, partner: TradingPartner, interc
 def _translate(payload: bytes) -> dict[tuple[str, str, str], object]:
     """The canonical document of every set that translates, keyed by (GS06, ST01, ST02)."""
     documents: dict[tuple[str, str, str], object] = {}
-    reader = X12Reader(io.BytesIO(payload))
-    current: list = []
     try:
-        for segment, location in reader.located():
-            if segment.tag == "ST":
-                current = [segment]
-            elif current:
-                current.append(segment)
-                if segment.tag == "SE":
-                    key = (location.group.control_number, current[0][1], current[0][2])
-                    try:
-                        component = location.interchange.delimiters.component
-                        documents[key] = translate_transaction_set(current, component)
-                    except TranslationError as error:
-                        log.info("set not translated", set=key, error=str(error))
-                    current = []
+        for segments, location in transaction_sets(X12Reader(io.BytesIO(payload))):
+            group = location.group.control_number if location.group else ""
+            key = (group, segments[0][1], segments[0][2])
+            try:
+                documents[key] = translate_transaction_set(segments, location.interchange.delimiters.component)
+            except TranslationError as error:
+                log.info("set not translated", set=key, error=str(error))
     except X12Error as error:
         log.info("payload not readable as X12", error=str(error))
     return documents

@@ -516,3 +516,20 @@ class _Envelope:
 
 def _count(value: str) -> int | None:
     return int(value) if value.isdigit() else None
+
+
+def transaction_sets(reader: X12Reader) -> Iterator[tuple[list[Segment], Location]]:
+    """Each transaction set's segments, ST to SE, with the envelopes it sits in.
+
+    The translators take one set at a time; this is the one place that cuts a stream of
+    segments into sets. A set cut off by a broken envelope is not yielded.
+    """
+    current: list[Segment] = []
+    for segment, location in reader.located():
+        if segment.tag == "ST":
+            current = [segment]
+        elif current:
+            current.append(segment)
+            if segment.tag == "SE":
+                yield current, location
+                current = []

@@ -18,7 +18,7 @@ from edi_maps.canonical_json import to_json_dict
 from edi_maps.validation import ValidationReport, validate_stream
 from edi_maps.x12.errors import X12Error
 from edi_maps.x12.delimiters import Delimiters
-from edi_maps.x12.reader import X12Reader
+from edi_maps.x12.reader import X12Reader, transaction_sets
 
 
 @click.group()
@@ -110,23 +110,15 @@ def to_json(file: Path) -> None:
 
 def _set_entries(reader: X12Reader):
     """Each transaction set as ``{interchange, group, set, control_number, document | error}``."""
-    current: list = []
-    for segment, location in reader.located():
-        if segment.tag == "ST":
-            current = [segment]
-        elif current:
-            current.append(segment)
-            if segment.tag == "SE":
-                entry = {"interchange": location.interchange.control_number,
-                         "group": location.group.control_number if location.group else None,
-                         "set": current[0][1], "control_number": current[0][2]}
-                try:
-                    entry["document"] = to_json_dict(
-                        translate_transaction_set(current, location.interchange.delimiters.component))
-                except TranslationError as error:
-                    entry["error"] = str(error)
-                current = []
-                yield entry
-
+    for segments, location in transaction_sets(reader):
+        entry = {"interchange": location.interchange.control_number,
+                 "group": location.group.control_number if location.group else None,
+                 "set": segments[0][1], "control_number": segments[0][2]}
+        try:
+            entry["document"] = to_json_dict(
+                translate_transaction_set(segments, location.interchange.delimiters.component))
+        except TranslationError as error:
+            entry["error"] = str(error)
+        yield entry
 
 ERRORS = ()
