@@ -40,6 +40,8 @@ class Settings:
     log_level: str
     queue: str
     worker_concurrency: int
+    web_workers: int  # gunicorn processes
+    web_threads: int  # threads per gunicorn process
     public_url: str
     # First retry delay of outbound sends and IMS tasks; doubles each attempt, with jitter.
     retry_base_seconds: float
@@ -138,6 +140,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_level=log_level,
         queue=get("QUEUE", "edi-gateway"),
         worker_concurrency=_integer(get, "WORKER_CONCURRENCY", "2", 1, 64),
+        web_workers=_integer(get, "WEB_WORKERS", "2", 1, 64),
+        web_threads=_integer(get, "WEB_THREADS", "4", 1, 64),
         public_url=public_url,
         retry_base_seconds=_number(get, "RETRY_BASE_SECONDS", "30", 0.01, 3600),
         ims_url=ims_url,

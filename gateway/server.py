@@ -14,9 +14,9 @@ class GatewayServer(BaseApplication):
 
     def load_config(self) -> None:
         self.cfg.set("bind", f"{self.settings.host}:{self.settings.port}")
-        self.cfg.set("workers", 2)
+        self.cfg.set("workers", self.settings.web_workers)
         self.cfg.set("worker_class", "gthread")
-        self.cfg.set("threads", 4)
+        self.cfg.set("threads", self.settings.web_threads)
         self.cfg.set("timeout", 60)
         self.cfg.set("graceful_timeout", 10)
         # AS2 bodies are read whole; the endpoint enforces its own size cap.
