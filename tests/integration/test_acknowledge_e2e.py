@@ -49,3 +49,21 @@ def test_stock_reserved_for_another_channel_is_never_accepted(stack, ims):
     body = ["*".join(s.elements) for s in X12Reader(io.BytesIO(received_855(stack.amazon)))]
     line_3 = body[body.index("PO1*3*8*EA*4**UP*036000291452") + 1]
     assert line_3 == "ACK*IR*8*EA", "ACME-SOAP-03 is fully reserved: on hand is not available"
+
+
+def test_an_860_after_the_first_855_is_acknowledged_again(stack, ims):
+    stack.start_worker()
+    stack.amazon.send(stack.url, (SHARED_FIXTURES / "850-single-po.edi").read_bytes())
+    received_855(stack.amazon)
+    stack.amazon.send(stack.url, (SHARED_FIXTURES / "860-change.edi").read_bytes())
+    second = wait_for(lambda: [p for p in stack.amazon.received if b"ST*855*" in p][1:], 120,
+                      f"the second 855\n{stack.worker_log()}")[0]
+    assert validate_interchange(second).is_valid
+    body = ["*".join(s.elements) for s in X12Reader(io.BytesIO(second))][3:-3]
+    without_dates = [segment for segment in body if not segment.startswith("DTM")]
+    assert [segment.split("*068*")[0] for segment in without_dates] == [
+        body[0], "PO1*1*24*EA*12.5**EN*5012345678900", "ACK*IA*24*EA",
+        "PO1*2*4*CA*40**UP*012345678905", "PO4*12", "ACK*IA*4*CA",  # cut from 6 to 4 cases
+        "PO1*3*10*EA*7.25**BP*B07XJ8C8F5", "ACK*IR*10*EA",  # deleted by Amazon: nothing promised
+        "CTT*3*38"]
+    assert body[0].startswith("BAK*00*AC*2XK7QP9M*")
