@@ -65,7 +65,10 @@ def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at
         if not first and not reack_allowed(po.received_at, now, policy):
             audit.record(session, "purchase_order.reack_too_late", subject_type=TIMELINE, subject_id=po.po_number)
             return "too-late"
-        decided = {line.id: _outcomes(session, po, line, policy, now.date()) for line in po.lines}
+        skus = {line.sku for line in po.lines if line.sku}
+        catalogue = {item.sku: item for item in
+                     session.scalars(select(CatalogueItem).where(CatalogueItem.sku.in_(skus)))}
+        decided = {line.id: _outcomes(po, line, catalogue.get(line.sku), policy, now.date()) for line in po.lines}
         if not first and all(_essence(_as_json(decided[line.id])) == _essence(line.outcomes) for line in po.lines):
             return "unchanged"
         message_id = _send(session, settings, po, partner, decided, policy, now)
@@ -114,10 +117,9 @@ def watch_deadlines(settings: Settings, now: datetime | None = None) -> dict[str
     return acted
 
 
-def _outcomes(session: Session, po: PurchaseOrder, line: PurchaseOrderLine, policy: AckPolicy,
+def _outcomes(po: PurchaseOrder, line: PurchaseOrderLine, item: CatalogueItem | None, policy: AckPolicy,
               today: date) -> tuple[Outcome, ...]:
     """The line's outcomes now; quantities rejected in an earlier 855 stay rejected."""
-    item = session.scalars(select(CatalogueItem).where(CatalogueItem.sku == line.sku)).first() if line.sku else None
     rejected_before = sum((Decimal(str(o["quantity"])) for o in line.outcomes or [] if o["code"] == "rejected"),
                           Decimal(0))
     still_open = max(line.quantity - rejected_before, Decimal(0))

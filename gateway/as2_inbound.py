@@ -21,7 +21,7 @@ from gateway.as2 import InboundResult, InboundStatus, MdnMode, ReceiveLimits, re
 from gateway.config import Settings
 from gateway.db import session_scope
 from gateway.exceptions import record_exception
-from gateway.models import Direction, Message, Organisation, TradingPartner
+from gateway.models import Direction, Message, Organisation
 from gateway.queue import enqueue
 from gateway.storage import attach_body, attach_payload
 from gateway.trading_partners import find_partner, organisation_profile, partner_profile
@@ -50,7 +50,7 @@ def receive_as2(settings: Settings, headers: Sequence[tuple[str, str]], body: by
             body,
             lookup_org=lambda as2_to: _organisation_profile(session, settings, as2_to),
             lookup_partner=lambda as2_from: _partner_profile(session, as2_from),
-            is_duplicate=lambda transport_id, as2_from: _seen_before(session, message_id, transport_id, as2_from),
+            is_duplicate=lambda transport_id, _as2_from: _seen_before(session, message, transport_id),
             limits=LIMITS,
         )
         _record_outcome(settings, session, message, result)
@@ -151,10 +151,11 @@ def _partner_profile(session: Session, as2_from: str):
     return partner_profile(session, partner)
 
 
-def _seen_before(session: Session, current_id: int, transport_id: str, as2_from: str) -> bool:
+def _seen_before(session: Session, current: Message, transport_id: str) -> bool:
+    """Was this Message-ID already taken in from the same partner (the row stored for it now)?"""
     return session.scalars(
         select(Message.id)
-        .join(TradingPartner, Message.partner_id == TradingPartner.id)
-        .where(Message.direction == Direction.INBOUND.value, Message.transport_id == transport_id.strip("<>"),
-               TradingPartner.as2_id == as2_from, Message.status.in_(TAKEN), Message.id != current_id)
+        .where(Message.direction == Direction.INBOUND.value, Message.partner_id == current.partner_id,
+               Message.transport_id == transport_id.strip("<>"), Message.status.in_(TAKEN),
+               Message.id != current.id)
     ).first() is not None

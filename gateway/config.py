@@ -183,22 +183,20 @@ def _alert_settings(get, env: Mapping[str, str]) -> dict:
 
 
 def _integer(get, name: str, default: str, low: int, high: int) -> int:
-    raw = get(name, default)
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{PREFIX}{name}={raw!r} is not a whole number") from None
-    if not low <= value <= high:
-        raise ConfigError(f"{PREFIX}{name}={value} is outside {low}..{high}")
-    return value
+    return _bounded(get, name, default, low, high, int, "a whole number")
 
 
 def _number(get, name: str, default: str, low: float, high: float) -> float:
+    return _bounded(get, name, default, low, high, float, "a number")
+
+
+def _bounded(get, name: str, default: str, low, high, kind: type, described: str):
+    """``kind(value)`` of the variable, or a ConfigError naming it when it is not one or out of range."""
     raw = get(name, default)
     try:
-        value = float(raw)
+        value = kind(raw)
     except ValueError:
-        raise ConfigError(f"{PREFIX}{name}={raw!r} is not a number") from None
+        raise ConfigError(f"{PREFIX}{name}={raw!r} is not {described}") from None
     if not low <= value <= high:
         raise ConfigError(f"{PREFIX}{name}={value} is outside {low}..{high}")
     return value
