@@ -16,14 +16,12 @@ What pyas2lib 1.4.4 does that shapes this module (read from its as2.py/cms.py):
   ``Mdn.build``), when AS2-To/AS2-From are missing (``TypeError``), and when
   Disposition-Notification-Options lists the micalg before the protocol (it takes the
   last item of the header as the digest). ``Mdn.build`` is also ~80% of a receive's
-  CPU (eager debug serialisation, asn1crypto). So pyas2lib never sees the MDN request
-  headers: partner lookup, duplicates and header checks happen here, and the MDN is
-  written here and signed with ``cryptography`` (:func:`_build_mdn`).
-- It decrypts with one key and verifies with one certificate. A certificate rollover
-  needs two of each, so a message is parsed again with the next key or certificate
-  when the first gives ``decryption-failed`` or ``authentication-failed``.
-- It decompresses with an unbounded ``zlib.decompress``; :class:`_CappedMessage`
-  replaces that step with one that stops at a size cap.
+  CPU (eager debug serialisation, asn1crypto). So partner lookup, duplicates and header
+  checks happen here, and the MDN is written here and signed with ``cryptography``
+  (:func:`_build_mdn`).
+- The rest of ``Message.parse`` (decrypt, decompress, verify) is done by
+  :func:`gateway.as2.unwrap.unwrap` with pyas2lib's own CMS functions, in pyas2lib's
+  order, without its costs and limits: see that module.
 - ``Message.build(message_id=...)`` appends ``@<domain>`` (``@None`` without one), so a
   retry's Message-ID is set on the built message instead.
 - ``Mdn.parse`` only compares MICs when the MDN carries one; :func:`check_mdn` requires it.
@@ -39,17 +37,15 @@ import enum
 import functools
 import socket
 import uuid
-import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from asn1crypto import cms
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from pyas2lib import Mdn, Message, Organization, Partner
-from pyas2lib.exceptions import AS2Exception, DecompressionError, ImproperlyConfigured
+from pyas2lib.exceptions import AS2Exception, ImproperlyConfigured
 from pyas2lib.utils import quote_as2name
 
 from gateway.as2.certificates import (
@@ -61,6 +57,7 @@ from gateway.as2.certificates import (
     load_private_key,
     pyas2lib_key_bundle,
 )
+from gateway.as2.unwrap import Security, unwrap
 
 RawHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
 
@@ -315,7 +312,7 @@ def receive(
         return request.answer(
             organization, InboundStatus.DUPLICATE, "processed/Warning", DUPLICATE_DOCUMENT,
             error=f"Message-ID {request.message_id} already received from {request.as2_from}")
-    return _parse_with_rollover(request, organization, partner, limits)
+    return _open(request, organization, partner, limits)
 
 
 @dataclass(frozen=True)
@@ -367,119 +364,40 @@ class _Request:
                            error=error)
 
 
-def _parse_with_rollover(request: _Request, organization: OrganizationProfile,
-                         partner: PartnerProfile, limits: ReceiveLimits) -> InboundResult:
-    """Let pyas2lib parse the message, with each of our keys and each partner certificate.
+def _open(request: _Request, organization: OrganizationProfile, partner: PartnerProfile,
+          limits: ReceiveLimits) -> InboundResult:
+    """Decrypt, decompress and verify the message (see ``unwrap.py``) and answer it.
 
-    pyas2lib tries one decryption key and one verification certificate; during a
-    rollover the message may be for the other one. Only a failure that another key
-    or certificate could cure leads to another attempt. The MDN is built once, for the
-    last attempt.
+    Every key of ours is tried to decrypt and every partner certificate to verify, so
+    either side can be in the middle of a certificate rollover.
     """
+    try:
+        security = Security(
+            decrypt_keys=[_pyas2lib_organization(organization, index).decrypt_key
+                          for index in range(len(organization.keys))],
+            verify_certificates=[functools.partial(_verify_certificate, partner, index)
+                                 for index in range(len(partner.certificates))],
+            require_encryption=partner.encrypt,
+            require_signature=partner.sign,
+            canonicalize_as_binary=partner.canonicalize_as_binary,
+            max_decompressed_bytes=limits.max_decompressed_bytes,
+        )
+    except ProfileError as error:
+        return request.refuse(organization, UNEXPECTED_PROCESSING_ERROR, f"profile: {error}")
     raw = _raw_message([(name, value) for name, value in request.headers
                         if name.lower() not in MDN_REQUEST_HEADERS], request.body)
-    for key_index in range(len(organization.keys)):
-        for cert_index in range(len(partner.certificates)):
-            try:
-                receiver = _pyas2lib_organization(organization, key_index)
-                sender = _pyas2lib_partner(partner, cert_index)
-            except ProfileError as error:
-                return request.refuse(organization, UNEXPECTED_PROCESSING_ERROR,
-                                      f"profile: {error}")
-            parsed = _parse_once(raw, receiver, sender, limits)
-            if parsed.modifier != AUTHENTICATION_FAILED:
-                break
-        if parsed.modifier != DECRYPTION_FAILED:
-            break
-    return request.answer(organization, parsed.status, parsed.disposition_type,
-                          parsed.modifier, **parsed.fields)
-
-
-@dataclass(frozen=True)
-class _Parsed:
-    """One pyas2lib parse: its disposition and the InboundResult fields it found."""
-
-    status: InboundStatus
-    disposition_type: str
-    modifier: str | None
-    fields: dict[str, object]
-
-
-def _parse_once(raw: bytes, receiver: Organization, sender: Partner,
-                limits: ReceiveLimits) -> _Parsed:
-    message = _CappedMessage(limits.max_decompressed_bytes)
-    try:
-        status, (exception, _traceback), _no_mdn = message.parse(
-            raw, find_org_cb=lambda _as2_to: receiver, find_partner_cb=lambda _as2_from: sender
-        )
-    except Exception as failure:  # noqa: BLE001 - never raise for bad input
-        return _Parsed(InboundStatus.ERROR, "processed/Error", UNEXPECTED_PROCESSING_ERROR,
-                       {"error": f"pyas2lib raised {failure!r}"})
-    if exception is not None:
-        return _Parsed(InboundStatus.ERROR, status,
-                       getattr(exception, "disposition_modifier", UNEXPECTED_PROCESSING_ERROR),
-                       {"error": f"{type(exception).__name__}: {exception}",
-                        "signed": message.signed, "encrypted": message.encrypted,
-                        "compressed": message.compressed})
-    return _Parsed(InboundStatus.PROCESSED, status, None, {
-        "payload": message.content,
-        "filename": message.payload.get_filename(),
-        "content_type": message.payload.get_content_type(),
-        "mic": message.mic.decode("ascii") if message.mic else None,
-        "mic_algorithm": message.digest_alg if message.mic else None,
-        "signed": message.signed,
-        "encrypted": message.encrypted,
-        "compressed": message.compressed,
-    })
-
-
-class _CappedMessage(Message):
-    """pyas2lib's Message, with decompression stopped at a size cap (compression bomb).
-
-    pyas2lib 1.4.4 decompresses in the private method ``_decompress_data`` with an
-    unbounded ``zlib.decompress``; this override keeps its behaviour and condition but
-    inflates at most ``max_decompressed_bytes``. The compression-bomb test fails if
-    pyas2lib stops calling it.
-    """
-
-    def __init__(self, max_decompressed_bytes: int) -> None:
-        super().__init__()
-        self.max_decompressed_bytes = max_decompressed_bytes
-
-    def _decompress_data(self, payload: email.message.Message):
-        if not (payload.get_content_type() == "application/pkcs7-mime"
-                and payload.get_param("smime-type") == "compressed-data"):
-            return False, payload
-        content = decompress_cms(payload.get_payload(decode=True), self.max_decompressed_bytes)
-        return True, email.message_from_bytes(content)
-
-
-def decompress_cms(data: bytes, max_bytes: int) -> bytes:
-    """Inflate a CMS CompressedData (zlib), refusing content larger than ``max_bytes``.
-
-    Raises pyas2lib's ``DecompressionError`` so the disposition is
-    ``decompression-failed``.
-    """
-    try:
-        content_info = cms.ContentInfo.load(data)
-        if content_info["content_type"].native != "compressed_data":
-            raise DecompressionError("compressed data not found in the CMS structure")
-        compressed = content_info["content"]
-        algorithm = compressed["compression_algorithm"]["algorithm"].native
-        if algorithm != "zlib":
-            raise DecompressionError(f"unsupported compression algorithm {algorithm!r}")
-        inflater = zlib.decompressobj()
-        content = inflater.decompress(compressed["encap_content_info"]["content"].native,
-                                      max_bytes + 1)
-    except DecompressionError:
-        raise
-    except Exception as error:  # noqa: BLE001 - any malformed input is a decompression failure
-        raise DecompressionError(f"decompression failed: {error}") from error
-    if len(content) > max_bytes:
-        raise DecompressionError(f"decompressed content exceeds the limit of {max_bytes} bytes")
-    if not inflater.eof:
-        raise DecompressionError("compressed content is truncated")
-    return content
+    opened = unwrap(raw, security)
+    flags = {"signed": opened.signed, "encrypted": opened.encrypted, "compressed": opened.compressed}
+    if opened.error is not None:
+        error = opened.error
+        return request.answer(organization, InboundStatus.ERROR,
+                              getattr(error, "disposition_type", "processed/Error"),
+                              getattr(error, "disposition_modifier", UNEXPECTED_PROCESSING_ERROR),
+                              error=f"{type(error).__name__}: {error}", **flags)
+    return request.answer(organization, InboundStatus.PROCESSED, "processed", None,
+                          payload=opened.content, filename=opened.filename,
+                          content_type=opened.content_type, mic=opened.mic,
+                          mic_algorithm=opened.mic_algorithm, **flags)
 
 
 # ----------------------------------------------------------------------------- send
@@ -819,3 +737,10 @@ def _pyas2lib_partner(partner: PartnerProfile, verify_cert_index: int) -> Partne
         )
     except (ImproperlyConfigured, CertificateError) as error:
         raise ProfileError(f"partner {partner.as2_id}: {error}") from None
+
+
+@functools.lru_cache(maxsize=256)
+def _verify_certificate(partner: PartnerProfile, index: int):
+    """The partner's certificate ``index`` as the oscrypto object pyas2lib verifies with,
+    its chain checked when the profile asks (pyas2lib would load it for every message)."""
+    return _pyas2lib_partner(partner, index).load_verify_cert()

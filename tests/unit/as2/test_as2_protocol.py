@@ -24,9 +24,9 @@ from gateway.as2 import (
 from gateway.as2.protocol import (
     _pyas2lib_organization,
     _pyas2lib_partner,
-    decompress_cms,
     requested_mic_algorithm,
 )
+from gateway.as2.unwrap import decompress_cms
 from pyas2lib.cms import compress_message
 from pyas2lib.exceptions import AS2Exception, DecompressionError
 

@@ -1,0 +1,184 @@
+"""Opening an inbound AS2 message: decrypt, decompress, verify, with pyas2lib's own steps.
+
+pyas2lib's ``Message.parse`` does the same work, and :func:`unwrap` keeps its steps, their
+order, its CMS functions (``decrypt_message``, ``verify_message``), its canonicalisation
+(``canonicalize``) and its exceptions, so the MDN dispositions are pyas2lib's. It is not
+called on the receive path because, in pyas2lib 1.4.4:
+
+- it serialises the whole MIME message twice per call for ``logger.debug`` f-strings,
+  which Python evaluates even when debug logging is off: 40% of a receive's CPU
+  (``tests/unit/as2/test_unwrap.py`` keeps an eye on it);
+- it loads the partner's certificate again for every message;
+- it tries one decryption key and one certificate, so a certificate rollover meant
+  parsing the whole message again for each pair;
+- it decompresses with an unbounded ``zlib.decompress`` (a compression bomb).
+
+The same test file parses many messages both ways and requires the same outcome.
+"""
+
+from __future__ import annotations
+
+import binascii
+import email
+import email.message
+import hashlib
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from email import message_from_bytes as parse_mime
+
+from asn1crypto import cms
+from pyas2lib.cms import decrypt_message, verify_message
+from pyas2lib.exceptions import (
+    DecompressionError,
+    DecryptionError,
+    InsufficientSecurityError,
+    IntegrityError,
+)
+from pyas2lib.utils import canonicalize, mime_to_bytes
+
+SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signature")
+
+
+@dataclass(frozen=True)
+class Unwrapped:
+    """What was found inside a message. ``error`` is set when a step failed: a pyas2lib
+    ``AS2Exception`` names its disposition in ``disposition_type``/``disposition_modifier``;
+    any other exception is an unexpected processing error. The flags say how far it got."""
+
+    signed: bool = False
+    encrypted: bool = False
+    compressed: bool = False
+    content: bytes | None = None
+    filename: str | None = None
+    content_type: str | None = None
+    mic: str | None = None
+    mic_algorithm: str | None = None
+    error: Exception | None = None
+
+
+@dataclass(frozen=True)
+class Security:
+    """What the partner's profile demands and the keys that open its messages.
+
+    ``decrypt_keys`` are pyas2lib ``decrypt_key`` tuples (oscrypto private key,
+    certificate). ``verify_certificates`` are functions that return an oscrypto
+    certificate: loading one may check its chain and fail, which, as in pyas2lib, only
+    matters to a signed message. Each list is tried in order (certificate rollover)."""
+
+    decrypt_keys: Sequence[tuple]
+    verify_certificates: Sequence[Callable[[], object]]
+    require_encryption: bool
+    require_signature: bool
+    canonicalize_as_binary: bool
+    max_decompressed_bytes: int
+
+
+def unwrap(raw: bytes, security: Security) -> Unwrapped:
+    """Open ``raw`` (header lines, a blank line, the body) as pyas2lib's ``Message.parse``
+    would; never raises for bad input."""
+    found: dict[str, object] = {}
+    try:
+        payload = envelope = parse_mime(raw)
+        if security.require_encryption and payload.get_content_type() != "application/pkcs7-mime":
+            raise InsufficientSecurityError("the partner must encrypt its messages, and this one is not encrypted")
+        if (payload.get_content_type() == "application/pkcs7-mime"
+                and payload.get_param("smime-type") == "enveloped-data"):
+            found["encrypted"] = True
+            decrypted = _decrypt(payload.get_payload(decode=True), security.decrypt_keys)
+            payload = parse_mime(decrypted)
+            if payload.get_content_type() == "text/plain":
+                payload = email.message.Message()
+                payload.set_payload(decrypted)
+                payload.set_type("application/edi-consent")
+        compressed, payload = _decompressed(payload, security.max_decompressed_bytes)
+        found["compressed"] = compressed
+        if security.require_signature and payload.get_content_type() != "multipart/signed":
+            raise InsufficientSecurityError("the partner must sign its messages, and this one is not signed")
+        if payload.get_content_type() == "multipart/signed":
+            found["signed"] = True
+            signature = None
+            for part in payload.walk():
+                if part.get_content_type() in SIGNATURE_TYPES:
+                    signature = part.get_payload(decode=True)
+                else:
+                    payload = part
+            signed_content = canonicalize(payload, canonicalize_as_binary=security.canonicalize_as_binary)
+            digest_algorithm = _verify(signed_content, signature, security.verify_certificates)
+            found["mic"] = binascii.b2a_base64(hashlib.new(digest_algorithm, signed_content).digest()).strip().decode()
+            found["mic_algorithm"] = digest_algorithm
+        if not compressed:
+            found["compressed"], payload = _decompressed(payload, security.max_decompressed_bytes)
+        # pyas2lib adds the envelope's headers to the payload after parsing, so what the
+        # payload lacks (e.g. a filename for bare text) is the envelope's.
+        source = payload if "content-type" in payload else envelope
+        return Unwrapped(content=_content(payload), filename=payload.get_filename() or envelope.get_filename(),
+                         content_type=source.get_content_type(), **found)
+    except Exception as error:  # noqa: BLE001 - every failure becomes a disposition
+        return Unwrapped(error=error, **{name: value for name, value in found.items()
+                                         if name in ("signed", "encrypted", "compressed")})
+
+
+def _decrypt(data: bytes, keys: Sequence[tuple]) -> bytes:
+    """Decrypt with the first key that opens the content (several during a rollover)."""
+    failure: DecryptionError | None = None
+    for key in keys:
+        try:
+            return decrypt_message(data, key)[1]
+        except DecryptionError as error:
+            failure = error
+    raise failure or DecryptionError("no key to decrypt with")
+
+
+def _verify(content: bytes, signature: bytes | None, certificates: Sequence[Callable[[], object]]) -> str:
+    """The digest algorithm of a signature that one of ``certificates`` verifies."""
+    failure: IntegrityError | None = None
+    for certificate in certificates:
+        try:
+            return verify_message(content, signature, certificate())
+        except IntegrityError as error:
+            failure = error
+    raise failure or IntegrityError("no certificate to verify with")
+
+
+def _decompressed(payload: email.message.Message, max_bytes: int) -> tuple[bool, email.message.Message]:
+    if not (payload.get_content_type() == "application/pkcs7-mime"
+            and payload.get_param("smime-type") == "compressed-data"):
+        return False, payload
+    return True, parse_mime(decompress_cms(payload.get_payload(decode=True), max_bytes))
+
+
+def _content(payload: email.message.Message) -> bytes:
+    """The payload's bytes, as pyas2lib's ``Message.content`` gives them."""
+    if not payload.is_multipart():
+        return payload.get_payload(decode=True)
+    boundary = b"--" + payload.get_boundary().encode("utf-8")
+    return boundary + boundary.join(mime_to_bytes(payload).split(boundary)[1:])
+
+
+def decompress_cms(data: bytes, max_bytes: int) -> bytes:
+    """Inflate a CMS CompressedData (zlib), refusing content larger than ``max_bytes``.
+
+    Raises pyas2lib's ``DecompressionError`` so the disposition is
+    ``decompression-failed``.
+    """
+    try:
+        content_info = cms.ContentInfo.load(data)
+        if content_info["content_type"].native != "compressed_data":
+            raise DecompressionError("compressed data not found in the CMS structure")
+        compressed = content_info["content"]
+        algorithm = compressed["compression_algorithm"]["algorithm"].native
+        if algorithm != "zlib":
+            raise DecompressionError(f"unsupported compression algorithm {algorithm!r}")
+        inflater = zlib.decompressobj()
+        content = inflater.decompress(compressed["encap_content_info"]["content"].native,
+                                      max_bytes + 1)
+    except DecompressionError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any malformed input is a decompression failure
+        raise DecompressionError(f"decompression failed: {error}") from error
+    if len(content) > max_bytes:
+        raise DecompressionError(f"decompressed content exceeds the limit of {max_bytes} bytes")
+    if not inflater.eof:
+        raise DecompressionError("compressed content is truncated")
+    return content
