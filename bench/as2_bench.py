@@ -9,6 +9,10 @@ varies; only figures from the same run are compared.
   sign the MDN), so ``openssl speed -multi 2 rsa2048`` sign/s divided by two is the
   rate no implementation on this machine can beat.
 - protocol only: ``gateway.as2.receive`` called directly, no HTTP, no database.
+- bare pyas2lib receiver: ``bench/bare_pyas2lib_app.py``, pyas2lib's own parse and MDN in
+  Flask under gunicorn (the gateway's default workers and threads), no database. The
+  baseline a reader compares the full stack with: the crypto floor and Python's speed
+  move very differently from one CPU to another.
 - full stack: ``edi-gateway serve`` (web only) and ``edi-gateway run`` (as ``make run``
   starts it) as separate programs on the embedded default
   (SQLite, filesystem broker) in a temporary data folder, set up with the CLI as an
@@ -51,7 +55,10 @@ from gateway.as2 import (
     check_mdn,
     generate_organization_key,
     receive,
+    write_private_key,
 )
+from gateway.as2.certificates import pyas2lib_key_bundle
+from gateway.config import load_settings
 
 PURCHASE_ORDER = (
     b"ISA*00*          *00*          *ZZ*AMAZON         *ZZ*VENDOR         "
@@ -63,6 +70,10 @@ PURCHASE_ORDER = (
 )
 # The command installed beside this interpreter, i.e. the venv's.
 EDI_GATEWAY = str(Path(sys.executable).with_name("edi-gateway"))
+# The repository root: the bare receiver is served as ``bench.bare_pyas2lib_app`` from it.
+REPOSITORY = Path(__file__).resolve().parent.parent
+# The gateway's MDN and pyas2lib's (the bare receiver) both write this line, and the MIC
+# line ``http_sender`` looks for, in these exact bytes: one counting rule serves both.
 PROCESSED_LINE = b"Disposition: automatic-action/MDN-sent-automatically; processed\r\n"
 # Distinct messages built per sender before the clock starts (see ``full_stack``).
 MESSAGES_PER_SENDER = 8
@@ -151,28 +162,38 @@ def free_port() -> int:
 @contextmanager
 def running_gateway(environment: dict[str, str], log: Path, command: str) -> Iterator[str]:
     """``edi-gateway serve`` (web only) or ``edi-gateway run`` (what ``make run`` starts: web,
-    worker, beat and the sandbox IMS) until the block ends, then a graceful stop; an unclean
-    stop is reported, as it would mean requests can be cut off in production."""
+    worker, beat and the sandbox IMS) until the block ends, then a graceful stop."""
     url = f"http://127.0.0.1:{environment['EDI_GATEWAY_PORT']}"
+    with running_server(f"edi-gateway {command}", [EDI_GATEWAY, command], environment, log, url,
+                        signal.SIGINT if command == "run" else signal.SIGTERM):
+        yield url
+
+
+@contextmanager
+def running_server(name: str, command: list[str], environment: dict[str, str], log: Path, url: str,
+                   stop: signal.Signals, cwd: Path | None = None) -> Iterator[None]:
+    """Run ``command`` until the block ends, once ``url``/healthz answers, then stop it
+    gracefully with ``stop``; an unclean stop is reported, as it would mean requests can
+    be cut off in production. Shared by the gateway and the bare pyas2lib receiver, so
+    both are started, waited for and stopped alike."""
     with open(log, "wb") as output:
-        server = subprocess.Popen([EDI_GATEWAY, command], env=environment, stdout=output,
-                                  stderr=subprocess.STDOUT)
+        server = subprocess.Popen(command, env=environment, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 60
             while not _answers(f"{url}/healthz"):
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"edi-gateway {command} did not start:\n{log.read_text()[-2000:]}")
+                    raise RuntimeError(f"{name} did not start:\n{log.read_text()[-2000:]}")
                 time.sleep(0.2)
-            yield url
+            yield
         finally:
-            server.send_signal(signal.SIGINT if command == "run" else signal.SIGTERM)
+            server.send_signal(stop)
             try:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
     if server.returncode != 0:
-        print(f"edi-gateway {command} did not stop cleanly (exit {server.returncode}):\n{log.read_text()[-2000:]}",
+        print(f"{name} did not stop cleanly (exit {server.returncode}):\n{log.read_text()[-2000:]}",
               file=sys.stderr)
 
 
@@ -273,6 +294,52 @@ def warm_up(url: str, amazon: OrganizationProfile, us_at_amazon: PartnerProfile,
             raise RuntimeError(f"warm-up message refused: HTTP {response.status_code}, {mdn}")
 
 
+# --------------------------------------------------------- bare pyas2lib receiver
+
+
+def bare_pyas2lib(seconds: float, senders: int) -> Rate:
+    """``bench/bare_pyas2lib_app.py`` under gunicorn, sent to and counted exactly as the
+    full stack is (same messages, senders, warm-up and counting rules).
+
+    gunicorn gets the gateway's default numbers of workers and threads (``load_settings``
+    on an empty environment, as ``edi-gateway serve`` reads them), so that the comparison
+    stays fair if those defaults change. Our key bundle is written 0600 to a temporary
+    folder, removed afterwards, as the gateway keeps its keys.
+    """
+    settings = load_settings({})
+    passphrase = b"bench passphrase"
+    our_key = generate_organization_key("VENDOR", passphrase)
+    amazon_key = generate_organization_key("AMAZON", passphrase)
+    amazon = OrganizationProfile("AMAZON", (amazon_key,))
+    us_at_amazon = PartnerProfile("VENDOR", (our_key.certificate_pem,))
+    messages = [build_message(amazon, us_at_amazon, PURCHASE_ORDER, "850.edi")
+                for _ in range(senders * MESSAGES_PER_SENDER)]
+
+    with tempfile.TemporaryDirectory(prefix="as2-bench-bare-") as temporary:
+        folder = Path(temporary)
+        write_private_key(folder / "vendor.pem", pyas2lib_key_bundle(our_key))  # 0600
+        (folder / "amazon.crt").write_bytes(amazon_key.certificate_pem)
+        port = free_port()
+        environment = {name: value for name, value in os.environ.items() if not name.startswith("EDI_GATEWAY_")}
+        environment.update(BENCH_AS2_ORGANIZATION="VENDOR", BENCH_AS2_KEY_BUNDLE=str(folder / "vendor.pem"),
+                           BENCH_AS2_KEY_PASSPHRASE=passphrase.decode(), BENCH_AS2_PARTNER="AMAZON",
+                           BENCH_AS2_PARTNER_CERTIFICATE=str(folder / "amazon.crt"))
+        command = [sys.executable, "-m", "gunicorn", "--workers", str(settings.web_workers),
+                   "--threads", str(settings.web_threads), "--worker-class", "gthread",
+                   "--bind", f"127.0.0.1:{port}", "bench.bare_pyas2lib_app:app"]
+        url = f"http://127.0.0.1:{port}"
+        # gunicorn stops gracefully on SIGTERM, as ``edi-gateway serve`` does.
+        with running_server("bare pyas2lib receiver", command, environment, folder / "gunicorn.log", url,
+                            signal.SIGTERM, cwd=REPOSITORY):
+            warm_up(url, amazon, us_at_amazon, messages[:senders])
+            deadline = time.time() + seconds
+            with multiprocessing.Pool(senders) as pool:
+                started = time.time()
+                counts = pool.map(http_sender, [(url, messages[i::senders], deadline) for i in range(senders)])
+                elapsed = time.time() - started
+    return Rate(sum(done for done, _ in counts), sum(failed for _, failed in counts), elapsed)
+
+
 # ------------------------------------------------------------------------ report
 
 
@@ -285,6 +352,7 @@ def main() -> None:
 
     floor = rsa_private_operations_per_second(2, max(1, round(options.seconds / 2))) / 2
     protocol = protocol_only(options.seconds, options.senders)
+    bare = bare_pyas2lib(options.seconds, options.senders)
     served = full_stack(options.seconds, options.senders, "serve")
     made_run = full_stack(options.seconds, options.senders, "run")
 
@@ -294,11 +362,14 @@ def main() -> None:
     print(f"{'':58} {'msg/s':>8} {'messages':>9} {'errors':>7} {'of floor':>9}")
     print(f"{'crypto floor (openssl speed -multi 2 rsa2048, / 2)':58} {floor:8.1f} {'':>9} {'':>7} {100:8.1f}%")
     for name, rate in (("protocol only (gateway.as2.receive, no HTTP/DB)", protocol),
+                       ("bare pyas2lib receiver (Flask + gunicorn, no database)", bare),
                        ("web only (edi-gateway serve, HTTP, SQLite)", served),
                        ("as make run starts it (run: web + worker + beat + IMS)", made_run)):
         print(f"{name:58} {rate.per_second:8.1f} {rate.messages:9d} {rate.errors:7d} "
               f"{100 * rate.per_second / floor:8.1f}%")
     print()
+    share = f"{100 * made_run.per_second / bare.per_second:.0f}%" if bare.messages else "n/a (no bare messages)"
+    print(f"full stack as make run starts it, as a share of the bare pyas2lib receiver: {share}")
     print(f"issue target: as make run starts it, >= 6% of the floor ({0.06 * floor:.0f} msg/s) with 0 errors: "
           f"{'met' if made_run.per_second >= 0.06 * floor and made_run.errors == 0 else 'NOT met'}")
 
