@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -117,13 +118,16 @@ class Message(Base):
     """
 
     __tablename__ = "message"
+    # The duplicate check of every inbound message looks up (Message-ID, partner): with
+    # an index on partner_id alone, SQLite walked all of the partner's messages.
+    __table_args__ = (Index("ix_message_transport_id_partner_id", "transport_id", "partner_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     direction: Mapped[str] = mapped_column(String(8))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("trading_partner.id"), index=True)
     transport: Mapped[str] = mapped_column(String(16), default="as2")
     # The AS2 Message-ID. Not unique: a re-sent duplicate is stored too, then marked so.
-    transport_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    transport_id: Mapped[str | None] = mapped_column(String(255))
     document_type: Mapped[str | None] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(32), index=True)
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
