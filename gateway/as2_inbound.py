@@ -7,24 +7,30 @@ a message that crashes the parser is still on disk to look at and replay.
 """
 from __future__ import annotations
 
+import email.utils
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import httpx
 import structlog
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from gateway import audit
-from gateway.as2 import InboundResult, InboundStatus, MdnMode, ReceiveLimits, receive
+from gateway.as2 import InboundResult, InboundStatus, MdnMode, PartnerProfile, ReceiveLimits, receive
 from gateway.config import Settings
 from gateway.db import session_scope
 from gateway.exceptions import record_exception
-from gateway.models import Direction, Message, Organisation
+from gateway.models import Direction, Message
 from gateway.queue import enqueue
-from gateway.storage import attach_body, attach_payload
-from gateway.trading_partners import find_partner, organisation_profile, partner_profile
+from gateway.storage import body_columns, payload_columns
+from gateway.trading_partners import (
+    PartnerVersion,
+    partner_version,
+    receiving_organisation_profile,
+    receiving_partner_profile,
+)
 
 log = structlog.get_logger("gateway.as2")
 
@@ -42,18 +48,21 @@ class HttpAnswer:
 
 def receive_as2(settings: Settings, headers: Sequence[tuple[str, str]], body: bytes) -> HttpAnswer:
     """Handle one POST to ``/as2``; returns what to answer over HTTP."""
-    message_id = _store_raw(settings, headers, body)
     with session_scope(settings) as session:
-        message = session.get(Message, message_id)
+        as2_from = _unquote(dict((name.lower(), value) for name, value in headers).get("as2-from", ""))
+        sender = partner_version(session, as2_from)
+        message_id = _store_raw(settings, session, headers, body, sender)
+        session.commit()  # the bytes are durable before anything reads them
         result = receive(
             headers,
             body,
-            lookup_org=lambda as2_to: _organisation_profile(session, settings, as2_to),
-            lookup_partner=lambda as2_from: _partner_profile(session, as2_from),
-            is_duplicate=lambda transport_id, _as2_from: _seen_before(session, message, transport_id),
+            lookup_org=lambda as2_to: receiving_organisation_profile(session, settings, as2_to),
+            lookup_partner=lambda as2_id: _partner_profile(session, sender if as2_id == as2_from else
+                                                           partner_version(session, as2_id)),
+            is_duplicate=lambda transport_id, _as2_from: _seen_before(session, sender, message_id, transport_id),
             limits=LIMITS,
         )
-        _record_outcome(settings, session, message, result)
+        _record_outcome(settings, session, message_id, as2_from, result)
     _queue_follow_ups(settings, message_id, result)
     log.info("as2 received", message=message_id, status=result.status.value, disposition=result.disposition)
     if result.mdn is not None and result.mdn.mode is MdnMode.SYNC:
@@ -84,47 +93,57 @@ def send_async_mdn(settings: Settings, message_id: int) -> None:
                      url=url, status=response.status_code)
 
 
-def _store_raw(settings: Settings, headers: Sequence[tuple[str, str]], body: bytes) -> int:
+# The receive path's statements are Core, built once: they run for every message, the
+# writes while SQLite's single write lock is held, and building a statement or an ORM
+# unit of work cost more than running the SQL.
+_INSERT_MESSAGE = insert(Message)
+_UPDATE_MESSAGE = update(Message).where(Message.id == bindparam("message_id"))
+_SEEN_BEFORE = (
+    select(Message.id)
+    .where(Message.direction == Direction.INBOUND.value, Message.partner_id == bindparam("partner_id"),
+           Message.transport_id == bindparam("transport_id"), Message.status.in_(TAKEN),
+           Message.id != bindparam("message_id"))
+    .limit(1)
+)
+
+
+def _store_raw(settings: Settings, session: Session, headers: Sequence[tuple[str, str]], body: bytes,
+               sender: PartnerVersion | None) -> int:
     lookup = {name.lower(): value for name, value in headers}
-    with session_scope(settings) as session:
-        sender = find_partner(session, lookup.get("as2-from", "").strip('"'))
-        message = Message(
-            direction=Direction.INBOUND.value,
-            transport="as2",
-            transport_id=lookup.get("message-id", "").strip().strip("<>")[:255] or None,
-            partner_id=sender.id if sender else None,
-            status="received",
-            headers=dict(headers),
-        )
-        attach_body(settings, message, body)
-        session.add(message)
-        session.flush()
-        audit.record(session, "as2.received", actor="as2", subject_type="message", subject_id=message.id,
-                     as2_from=lookup.get("as2-from"), bytes=len(body))
-        return message.id
+    message_id = session.connection().execute(_INSERT_MESSAGE, {
+        "direction": Direction.INBOUND.value,
+        "transport": "as2",
+        "transport_id": lookup.get("message-id", "").strip().strip("<>")[:255] or None,
+        "partner_id": sender.id if sender else None,
+        "status": "received",
+        "headers": dict(headers),
+        **body_columns(settings, body),
+    }).inserted_primary_key[0]
+    audit.record(session, "as2.received", actor="as2", subject_type="message", subject_id=message_id,
+                 as2_from=lookup.get("as2-from"), bytes=len(body))
+    return message_id
 
 
-def _record_outcome(settings: Settings, session: Session, message: Message, result: InboundResult) -> None:
-    message.status = {InboundStatus.PROCESSED: "accepted", InboundStatus.DUPLICATE: "duplicate",
-                      InboundStatus.ERROR: "rejected"}[result.status]
-    message.mic = result.mic
-    message.error = result.error
-    message.mdn_disposition = result.disposition
+def _record_outcome(settings: Settings, session: Session, message_id: int, as2_from: str,
+                    result: InboundResult) -> None:
+    status = {InboundStatus.PROCESSED: "accepted", InboundStatus.DUPLICATE: "duplicate",
+              InboundStatus.ERROR: "rejected"}[result.status]
+    values: dict[str, object] = {"status": status, "mic": result.mic, "error": result.error,
+                                 "mdn_disposition": result.disposition}
     if result.payload is not None and result.status is InboundStatus.PROCESSED:
-        attach_payload(settings, message, result.payload)
+        values.update(payload_columns(settings, result.payload))
     if result.mdn is not None:
-        message.mdn_mode = result.mdn.mode.value
-        message.mdn_headers = dict(result.mdn.headers)
-        message.mdn_body = result.mdn.body
-        message.mdn_status = "pending" if result.mdn.mode is MdnMode.ASYNC else "sent"
-        message.mdn_at = None if result.mdn.mode is MdnMode.ASYNC else datetime.now(timezone.utc)
-    audit.record(session, f"as2.{message.status}", actor="as2", subject_type="message", subject_id=message.id,
+        synchronous = result.mdn.mode is MdnMode.SYNC
+        values.update(mdn_mode=result.mdn.mode.value, mdn_headers=dict(result.mdn.headers),
+                      mdn_body=result.mdn.body, mdn_status="sent" if synchronous else "pending",
+                      mdn_at=datetime.now(timezone.utc) if synchronous else None)
+    session.connection().execute(_UPDATE_MESSAGE, {"message_id": message_id, **values})
+    audit.record(session, f"as2.{status}", actor="as2", subject_type="message", subject_id=message_id,
                  disposition=result.disposition, error=result.error)
-    if message.status == "rejected":
-        sender = dict((name.lower(), value) for name, value in message.headers.items()).get("as2-from", "?")
-        record_exception(session, "inbound_rejected", f"AS2 message from {sender} rejected: {result.disposition}"
-                         f"{f' ({result.error})' if result.error else ''}", subject_type="message",
-                         subject_id=message.id)
+    if status == "rejected":
+        record_exception(session, "inbound_rejected", f"AS2 message from {as2_from or '?'} rejected: "
+                         f"{result.disposition}{f' ({result.error})' if result.error else ''}",
+                         subject_type="message", subject_id=message_id)
 
 
 def _queue_follow_ups(settings: Settings, message_id: int, result: InboundResult) -> None:
@@ -139,23 +158,19 @@ def _queue_follow_ups(settings: Settings, message_id: int, result: InboundResult
         log.error("could not queue follow-up work; the sweep will retry", message=message_id, error=str(error))
 
 
-def _organisation_profile(session: Session, settings: Settings, as2_to: str):
-    organisation = session.scalars(select(Organisation).where(Organisation.as2_id == as2_to)).first()
-    return organisation_profile(session, settings, organisation) if organisation else None
-
-
-def _partner_profile(session: Session, as2_from: str):
-    partner = find_partner(session, as2_from)
-    if partner is None or not partner.active:
+def _partner_profile(session: Session, version: PartnerVersion | None) -> PartnerProfile | None:
+    if version is None or not version.active:
         return None
-    return partner_profile(session, partner)
+    return receiving_partner_profile(session, version)
 
 
-def _seen_before(session: Session, current: Message, transport_id: str) -> bool:
+def _seen_before(session: Session, sender: PartnerVersion | None, message_id: int, transport_id: str) -> bool:
     """Was this Message-ID already taken in from the same partner (the row stored for it now)?"""
-    return session.scalars(
-        select(Message.id)
-        .where(Message.direction == Direction.INBOUND.value, Message.partner_id == current.partner_id,
-               Message.transport_id == transport_id.strip("<>"), Message.status.in_(TAKEN),
-               Message.id != current.id)
-    ).first() is not None
+    return session.connection().execute(_SEEN_BEFORE, {
+        "partner_id": sender.id if sender else None, "transport_id": transport_id.strip("<>"),
+        "message_id": message_id}).first() is not None
+
+
+def _unquote(as2_name: str) -> str:
+    """An AS2-From/To value as ``gateway.as2.receive`` reads it (RFC 4130 quoted names)."""
+    return email.utils.unquote(as2_name.strip())

@@ -18,13 +18,26 @@ INLINE_LIMIT = 256 * 1024
 
 def attach_body(settings: Settings, message: Message, body: bytes) -> None:
     """Keep the bytes as they crossed the wire."""
-    message.body, message.body_sha256 = _store(settings, body)
-    message.body_size = len(body)
+    for name, value in body_columns(settings, body).items():
+        setattr(message, name, value)
 
 
 def attach_payload(settings: Settings, message: Message, payload: bytes) -> None:
     """Keep the document inside the message (decrypted, verified, decompressed)."""
-    message.payload, message.payload_sha256 = _store(settings, payload)
+    for name, value in payload_columns(settings, payload).items():
+        setattr(message, name, value)
+
+
+def body_columns(settings: Settings, body: bytes) -> dict[str, object]:
+    """The ``message`` columns that keep a body, for a Core insert (the AS2 hot path)."""
+    inline, digest = _store(settings, body)
+    return {"body": inline, "body_sha256": digest, "body_size": len(body)}
+
+
+def payload_columns(settings: Settings, payload: bytes) -> dict[str, object]:
+    """The ``message`` columns that keep a payload, for a Core update."""
+    inline, digest = _store(settings, payload)
+    return {"payload": inline, "payload_sha256": digest}
 
 
 def read_body(settings: Settings, message: Message) -> bytes:

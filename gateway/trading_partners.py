@@ -5,15 +5,17 @@ vendor can match whatever Amazon's onboarding asked for without a code change.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from gateway.as2 import MdnMode, OrganizationProfile, PartnerProfile, ProfileError
 from gateway.config import Settings
 from gateway.keystore import organisation_keys, partner_certificates
-from gateway.models import Organisation, TradingPartner
+from gateway.models import Certificate, Organisation, TradingPartner
 
 AS2_DEFAULTS: dict[str, Any] = {
     "url": None,
@@ -98,6 +100,84 @@ def organisation_profile(session: Session, settings: Settings, organisation: Org
 def partner_profile(session: Session, partner: TradingPartner) -> PartnerProfile:
     return PartnerProfile(as2_id=partner.as2_id, certificates=partner_certificates(session, partner),
                           **as2_settings(partner))
+
+
+# ------------------------------------------------------------ the receive path's look-ups
+#
+# A receive needs both profiles, hundreds of times a second. Building them reads key
+# files and the passphrase and loads every row through the ORM, so each process keeps
+# the profiles it built, under a key read from the database for every message (one
+# small query each): the rows behind a profile, and which of its certificates are valid
+# now. A partner changed or a certificate added by another process (the CLI) therefore
+# counts from the next message on, and an expired certificate drops out when it expires.
+
+_built_profiles: dict[tuple, OrganizationProfile | PartnerProfile] = {}
+
+
+@dataclass(frozen=True)
+class PartnerVersion:
+    """A partner row as the receive path needs it: to store a message against it, and to
+    tell whether the profile built for it is still current (``stamp``)."""
+
+    id: int
+    as2_id: str
+    active: bool
+    stamp: tuple
+
+
+# Built once: constructing a statement costs more than running it (~0.1 ms against 0.03).
+_PARTNER_VERSION = (
+    select(TradingPartner.id, TradingPartner.active, TradingPartner.updated_at, Certificate.id,
+           Certificate.not_after)
+    .outerjoin(Certificate, and_(Certificate.partner_id == TradingPartner.id, Certificate.active.is_(True)))
+    .where(TradingPartner.as2_id == bindparam("as2_id"))
+)
+_ORGANISATION_VERSION = (
+    select(Organisation.id, Certificate.id, Certificate.not_after)
+    .outerjoin(Certificate, and_(Certificate.organisation_id == Organisation.id, Certificate.active.is_(True),
+                                 Certificate.private_key_file.is_not(None)))
+    .where(Organisation.as2_id == bindparam("as2_id"))
+)
+
+
+def partner_version(session: Session, as2_id: str) -> PartnerVersion | None:
+    rows = session.connection().execute(_PARTNER_VERSION, {"as2_id": as2_id}).all()
+    if not rows:
+        return None
+    partner_id, active, updated_at = rows[0][:3]
+    return PartnerVersion(partner_id, as2_id, active, (updated_at, _valid_now(rows)))
+
+
+def receiving_partner_profile(session: Session, version: PartnerVersion) -> PartnerProfile:
+    """``partner_profile`` for the row ``version`` names, built once per version."""
+    key = ("partner", version.id, version.stamp)
+    if key not in _built_profiles:
+        _remember(key, partner_profile(session, session.get(TradingPartner, version.id)))
+    return _built_profiles[key]
+
+
+def receiving_organisation_profile(session: Session, settings: Settings, as2_id: str) -> OrganizationProfile | None:
+    """``organisation_profile`` for ``as2_id`` (None if that is not us), built once per
+    set of valid key pairs."""
+    rows = session.connection().execute(_ORGANISATION_VERSION, {"as2_id": as2_id}).all()
+    if not rows:
+        return None
+    key = ("organisation", rows[0][0], settings.public_url, settings.data_dir, _valid_now(rows))
+    if key not in _built_profiles:
+        _remember(key, organisation_profile(session, settings, session.get(Organisation, rows[0][0])))
+    return _built_profiles[key]
+
+
+def _valid_now(rows) -> frozenset[int]:
+    """The ids of the certificates in ``(..., id, not_after)`` rows that are valid now."""
+    now = datetime.now(timezone.utc)
+    return frozenset(row[-2] for row in rows if row[-2] is not None and row[-1] > now)
+
+
+def _remember(key: tuple, profile: OrganizationProfile | PartnerProfile) -> None:
+    if len(_built_profiles) >= 64:  # old versions are never asked for again
+        _built_profiles.clear()
+    _built_profiles[key] = profile
 
 
 def _checked_as2(values: dict[str, Any]) -> dict[str, Any]:

@@ -46,9 +46,7 @@ def settings():
 def heartbeat(source: str = "manual") -> int:
     """Prove a worker runs tasks: writes an audit event naming the worker and returns its id."""
     with session_scope(settings()) as session:
-        event = audit.record(session, "worker.heartbeat", actor="worker", source=source, worker=socket.gethostname())
-        session.flush()
-        return event.id
+        return audit.record(session, "worker.heartbeat", actor="worker", source=source, worker=socket.gethostname())
 
 
 @app.task(base=IOTask, name="workers.tasks.send_async_mdn")

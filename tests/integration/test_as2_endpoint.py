@@ -104,3 +104,33 @@ def test_during_a_certificate_rollover_messages_to_either_certificate_are_accept
         mdn = stack.amazon.verify_mdn(built, list(response.headers.multi_items()), response.content)
         assert mdn.status is MdnStatus.PROCESSED, mdn
     assert [m.status for m in inbound_messages(stack.settings)] == ["accepted", "accepted"]
+
+
+def test_partner_and_certificate_changes_count_from_the_next_message_while_the_gateway_runs(stack):
+    """The receive path keeps built profiles per process; changes made elsewhere (here:
+    this test process, as the CLI would) must still apply to the very next message."""
+    from gateway.as2 import generate_organization_key
+    from gateway.keystore import create_organisation_certificate, import_partner_certificate
+    from gateway.models import TradingPartner
+    from gateway.trading_partners import get_partner, the_organisation
+
+    def send_and_read_disposition() -> str:
+        built, response = stack.amazon.send(stack.url, ORDER)
+        return stack.amazon.verify_mdn(built, list(response.headers.multi_items()), response.content).disposition
+
+    assert send_and_read_disposition().endswith("processed")
+
+    stack.amazon.key = generate_organization_key("AMAZON", b"amazon's next key")
+    assert send_and_read_disposition().endswith("authentication-failed")
+    with session_scope(stack.settings) as session:
+        import_partner_certificate(session, get_partner(session, "AMAZON"), stack.amazon.key.certificate_pem)
+    assert send_and_read_disposition().endswith("processed")
+
+    with session_scope(stack.settings) as session:
+        get_partner(session, "AMAZON").active = False
+    assert send_and_read_disposition().endswith("unknown-trading-partner")
+    with session_scope(stack.settings) as session:
+        session.scalars(select(TradingPartner)).one().active = True
+        new = create_organisation_certificate(session, stack.settings, the_organisation(session))
+    stack.amazon.gateway_certificate = new.certificate_pem.encode()  # encrypts to our new key only
+    assert send_and_read_disposition().endswith("processed")
