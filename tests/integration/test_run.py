@@ -27,6 +27,11 @@ def test_run_serves_health_processes_a_task_and_stops_on_ctrl_c(tmp_path, free_p
         result = wait_for(lambda: httpx.get(f"{base}/diagnostics/heartbeat/run-test-1").json()["ran"], 60,
                           "the worker to run the heartbeat queued by the web process")
         assert result is True
+
+        started = next(json.loads(line) for line in (tmp_path / "run.log").read_text().splitlines()
+                       if line.startswith("{") and json.loads(line).get("event") == "started")
+        assert {role: niceness(pid) for role, pid in started["processes"].items()} == {
+            "sandbox-ims": 0, "serve": 0, "worker": 10, "beat": 0}, "receiving comes before processing"
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=40)
@@ -38,3 +43,9 @@ def test_run_serves_health_processes_a_task_and_stops_on_ctrl_c(tmp_path, free_p
     task = [r for r in records if "succeeded" in r.get("event", "") and r.get("request_id") == "run-test-1"]
     assert web and web[0]["request_id"] == "run-test-1"
     assert task, "the worker's log line for the task carries the web request's id"
+
+
+def niceness(pid: int) -> int:
+    """The nice value of a running process (field 19 of /proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[16])
