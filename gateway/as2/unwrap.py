@@ -8,6 +8,8 @@ called on the receive path because, in pyas2lib 1.4.4:
 - it serialises the whole MIME message twice per call for ``logger.debug`` f-strings,
   which Python evaluates even when debug logging is off: 40% of a receive's CPU
   (``tests/unit/as2/test_unwrap.py`` keeps an eye on it);
+- it verifies the signature over the signed part rebuilt from its parsed form, never
+  over the bytes as sent: slow, and wrong when the two differ (see :func:`_verify`);
 - it loads the partner's certificate again for every message;
 - it tries one decryption key and one certificate, so a certificate rollover meant
   parsing the whole message again for each pair;
@@ -80,35 +82,38 @@ def unwrap(raw: bytes, security: Security) -> Unwrapped:
     found: dict[str, object] = {}
     try:
         payload = envelope = parse_mime(raw)
+        entity = raw  # the bytes ``payload`` was parsed from
         if security.require_encryption and payload.get_content_type() != "application/pkcs7-mime":
             raise InsufficientSecurityError("the partner must encrypt its messages, and this one is not encrypted")
         if (payload.get_content_type() == "application/pkcs7-mime"
                 and payload.get_param("smime-type") == "enveloped-data"):
             found["encrypted"] = True
-            decrypted = _decrypt(payload.get_payload(decode=True), security.decrypt_keys)
-            payload = parse_mime(decrypted)
+            entity = _decrypt(payload.get_payload(decode=True), security.decrypt_keys)
+            payload = parse_mime(entity)
             if payload.get_content_type() == "text/plain":
                 payload = email.message.Message()
-                payload.set_payload(decrypted)
+                payload.set_payload(entity)
                 payload.set_type("application/edi-consent")
-        compressed, payload = _decompressed(payload, security.max_decompressed_bytes)
+        compressed, payload, entity = _decompressed(payload, entity, security.max_decompressed_bytes)
         found["compressed"] = compressed
         if security.require_signature and payload.get_content_type() != "multipart/signed":
             raise InsufficientSecurityError("the partner must sign its messages, and this one is not signed")
         if payload.get_content_type() == "multipart/signed":
             found["signed"] = True
+            as_sent = _first_part(entity, payload.get_boundary())
             signature = None
             for part in payload.walk():
                 if part.get_content_type() in SIGNATURE_TYPES:
                     signature = part.get_payload(decode=True)
                 else:
                     payload = part
-            signed_content = canonicalize(payload, canonicalize_as_binary=security.canonicalize_as_binary)
-            digest_algorithm = _verify(signed_content, signature, security.verify_certificates)
+            signed_content, digest_algorithm = _verify(
+                signature, security.verify_certificates, as_sent,
+                lambda: canonicalize(payload, canonicalize_as_binary=security.canonicalize_as_binary))
             found["mic"] = binascii.b2a_base64(hashlib.new(digest_algorithm, signed_content).digest()).strip().decode()
             found["mic_algorithm"] = digest_algorithm
         if not compressed:
-            found["compressed"], payload = _decompressed(payload, security.max_decompressed_bytes)
+            found["compressed"], payload, _ = _decompressed(payload, entity, security.max_decompressed_bytes)
         # pyas2lib adds the envelope's headers to the payload after parsing, so what the
         # payload lacks (e.g. a filename for bare text) is the envelope's.
         source = payload if "content-type" in payload else envelope
@@ -130,22 +135,52 @@ def _decrypt(data: bytes, keys: Sequence[tuple]) -> bytes:
     raise failure or DecryptionError("no key to decrypt with")
 
 
-def _verify(content: bytes, signature: bytes | None, certificates: Sequence[Callable[[], object]]) -> str:
-    """The digest algorithm of a signature that one of ``certificates`` verifies."""
+def _verify(signature: bytes | None, certificates: Sequence[Callable[[], object]], as_sent: bytes | None,
+            canonical: Callable[[], bytes]) -> tuple[bytes, str]:
+    """The signed content and its digest algorithm, for a signature that one of
+    ``certificates`` verifies.
+
+    The content is first taken as sent: the bytes of the first part, as RFC 1847 and
+    ``openssl cms`` see them, which costs nothing. pyas2lib rebuilds the part from its
+    parsed form instead (``canonicalize``), a third of the time spent opening a message;
+    that form is tried only when the bytes as sent do not verify. When both verify they
+    are the same bytes, so the MIC is the one pyas2lib would give.
+    """
     failure: IntegrityError | None = None
-    for certificate in certificates:
-        try:
-            return verify_message(content, signature, certificate())
-        except IntegrityError as error:
-            failure = error
+    for content in (as_sent, None):
+        content = canonical() if content is None else content
+        for certificate in certificates:
+            try:
+                return content, verify_message(content, signature, certificate())
+            except IntegrityError as error:
+                failure = error
     raise failure or IntegrityError("no certificate to verify with")
 
 
-def _decompressed(payload: email.message.Message, max_bytes: int) -> tuple[bool, email.message.Message]:
+def _first_part(entity: bytes, boundary: str | None) -> bytes | None:
+    """The first body part of the multipart ``entity`` exactly as sent (RFC 2046: the line
+    break before a delimiter belongs to the delimiter), or None if it cannot be found."""
+    if not boundary:
+        return None
+    delimiter = b"--" + boundary.encode("latin-1")
+    start = entity.find(delimiter)
+    while start > 0 and entity[start - 1:start] != b"\n":
+        start = entity.find(delimiter, start + 1)
+    start = entity.find(b"\n", start) + 1 if start >= 0 else 0
+    end = entity.find(b"\n" + delimiter, start)
+    if start == 0 or end < 0:
+        return None
+    return entity[start:end - 1 if entity[end - 1:end] == b"\r" else end]
+
+
+def _decompressed(payload: email.message.Message, entity: bytes,
+                  max_bytes: int) -> tuple[bool, email.message.Message, bytes]:
+    """(compressed?, the payload inside, the bytes it was parsed from)."""
     if not (payload.get_content_type() == "application/pkcs7-mime"
             and payload.get_param("smime-type") == "compressed-data"):
-        return False, payload
-    return True, parse_mime(decompress_cms(payload.get_payload(decode=True), max_bytes))
+        return False, payload, entity
+    content = decompress_cms(payload.get_payload(decode=True), max_bytes)
+    return True, parse_mime(content), content
 
 
 def _content(payload: email.message.Message) -> bytes:

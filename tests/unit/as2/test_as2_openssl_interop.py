@@ -18,7 +18,7 @@ from gateway.as2 import (
     build_message,
     check_mdn,
 )
-from tests.openssl_cms import OpenSSL, amazon_signs, mic_of
+from tests.openssl_cms import OpenSSL, amazon_signature, amazon_signs, mic_of, multipart_signed
 
 from .conftest import AMAZON_ID, OUR_ID, PURCHASE_ORDER, Directory
 
@@ -85,13 +85,11 @@ def test_our_negative_mdn_verifies_with_openssl(openssl: OpenSSL, our_key, gatew
     assert b"; processed/Error: unexpected-processing-error\r\n" in report
 
 
-@pytest.mark.parametrize("canonicalize_as_binary, disposition", [
-    (False, "processed/Error: authentication-failed"),
-    (True, "processed"),
-])
-def test_bare_lf_content_signed_in_binary_mode_needs_binary_canonicalisation(
-        canonicalize_as_binary, disposition, openssl: OpenSSL, amazon_key, our_key,
-        us, amazon_partner):
+@pytest.mark.parametrize("canonicalize_as_binary", [False, True])
+def test_bare_lf_content_signed_in_binary_mode_verifies_as_sent(
+        canonicalize_as_binary, openssl: OpenSSL, amazon_key, our_key, us, amazon_partner):
+    """The signature covers the bytes as sent, so they are what is verified first; pyas2lib
+    alone (which rebuilds the part with CRLFs) needs the partner's canonicalize_as_binary."""
     # No Content-Transfer-Encoding: binary on the entity, yet signed over bare LFs.
     entity = ENTITY_HEADERS + b"\r\n" + PURCHASE_ORDER
     enveloped = openssl.run(
@@ -102,7 +100,25 @@ def test_bare_lf_content_signed_in_binary_mode_needs_binary_canonicalisation(
 
     result = Directory([us], [partner]).receive(amazon_headers("AMZN20261127PO3"), enveloped)
 
-    assert result.disposition == disposition
+    assert result.disposition == "processed"
+    assert result.mic == mic_of(entity)
+
+
+def test_content_signed_in_canonical_form_but_sent_with_bare_lfs_verifies_in_canonical_form(
+        openssl: OpenSSL, amazon_key, our_key, us, amazon_partner):
+    """The bytes as sent do not verify here (a relay turned CRLFs into LFs after signing),
+    so pyas2lib's canonical form of the part is tried next, and verifies."""
+    canonical = ENTITY_HEADERS + b"\r\n" + PURCHASE_ORDER.replace(b"\n", b"\r\n")
+    as_sent = ENTITY_HEADERS + b"\r\n" + PURCHASE_ORDER
+    signed = multipart_signed(as_sent, amazon_signature(openssl, amazon_key, canonical))
+    enveloped = openssl.run(
+        "-encrypt", "-binary", "-aes-256-cbc", "-outform", "DER",
+        "-recip", openssl.write("gateway.crt", our_key.certificate_pem), stdin=signed)
+
+    result = Directory([us], [amazon_partner]).receive(amazon_headers("AMZN20261127PO4"), enveloped)
+
+    assert result.disposition == "processed"
+    assert result.mic == mic_of(canonical)
 
 
 def test_openssl_decrypts_and_verifies_what_we_send(openssl: OpenSSL, us, amazon_partner,

@@ -24,7 +24,7 @@ from gateway.as2.protocol import (
     _raw_message,
     _verify_certificate,
 )
-from gateway.as2.unwrap import Security, Unwrapped, unwrap
+from gateway.as2.unwrap import Security, Unwrapped, _first_part, unwrap
 
 from .conftest import PURCHASE_ORDER
 
@@ -146,3 +146,16 @@ def test_pyas2lib_parse_still_serialises_messages_for_debug_logs_nobody_reads(
     by_pyas2lib(raw, us, amazon_partner)
 
     assert len(calls) == 2  # "Decrypting message ..." and "Verifying signed message ..."
+
+
+@pytest.mark.parametrize("entity, expected", [
+    (b"--B\r\nContent-Type: text/plain\r\n\r\nbody\r\n--B\r\nsig\r\n--B--\r\n", b"Content-Type: text/plain\r\n\r\nbody"),
+    (b"--B\nContent-Type: text/plain\n\nbody\n--B\nsig\n--B--\n", b"Content-Type: text/plain\n\nbody"),
+    (b"preamble mentions --B here\r\n--B\r\npart\r\n--B--\r\n", b"part"),
+    (b"Content-Type: multipart/signed; boundary=B\r\n\r\n--B\r\n\r\n--B--\r\n", b""),
+    (b"--B\r\nno closing delimiter", None),
+    (b"no delimiter at all", None),
+])
+def test_the_first_part_is_cut_from_the_bytes_as_sent(entity, expected):
+    assert _first_part(entity, "B") == expected
+    assert _first_part(entity, None) is None
