@@ -28,6 +28,7 @@ varies; only figures from the same run are compared.
 from __future__ import annotations
 
 import argparse
+import http.client
 import multiprocessing
 import os
 import re
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -223,25 +225,34 @@ def amazon_headers(message: OutboundMessage) -> tuple[str, dict[str, str]]:
 def http_sender(arguments: tuple) -> tuple[int, int]:
     """POST messages until the deadline; return (answers with a processed MDN, errors).
 
-    The MDN is checked by its Disposition and MIC lines rather than by ``check_mdn``, to
-    keep the senders' CPU off the cores the gateway needs; the warm-up verifies some fully.
+    The senders stand in for Amazon, whose CPU is not ours, yet here they share the two
+    cores with the server measured. So they are as light as a Python sender can be: the
+    standard library's ``http.client`` on one keep-alive connection (about half a
+    millisecond less CPU per request than httpx), and the MDN is checked by its
+    Disposition and MIC lines rather than by ``check_mdn``; the warm-up verifies some
+    MDNs fully.
     """
     url, messages, deadline = arguments
+    address = urllib.parse.urlsplit(url)
     processed = errors = 0
-    with httpx.Client(timeout=30) as client:
-        while time.time() < deadline:
-            message = messages[(processed + errors) % len(messages)]
-            _, headers = amazon_headers(message)
-            try:
-                response = client.post(f"{url}/as2", content=message.body, headers=headers)
-            except httpx.HTTPError:
-                errors += 1
-                continue
-            mic_line = f"Received-content-MIC: {message.mic}, {message.mic_algorithm}\r\n".encode()
-            if response.status_code == 200 and PROCESSED_LINE in response.content and mic_line in response.content:
-                processed += 1
-            else:
-                errors += 1
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    while time.time() < deadline:
+        message = messages[(processed + errors) % len(messages)]
+        _, headers = amazon_headers(message)
+        try:
+            connection.request("POST", "/as2", body=message.body, headers=headers)
+            response = connection.getresponse()
+            content = response.read()
+        except (OSError, http.client.HTTPException):
+            connection.close()  # the next request opens a new connection
+            errors += 1
+            continue
+        mic_line = f"Received-content-MIC: {message.mic}, {message.mic_algorithm}\r\n".encode()
+        if response.status == 200 and PROCESSED_LINE in content and mic_line in content:
+            processed += 1
+        else:
+            errors += 1
+    connection.close()
     return processed, errors
 
 
