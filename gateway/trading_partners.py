@@ -151,9 +151,10 @@ def partner_version(session: Session, as2_id: str) -> PartnerVersion | None:
 def receiving_partner_profile(session: Session, version: PartnerVersion) -> PartnerProfile:
     """``partner_profile`` for the row ``version`` names, built once per version."""
     key = ("partner", version.id, version.stamp)
-    if key not in _built_profiles:
-        _remember(key, partner_profile(session, session.get(TradingPartner, version.id)))
-    return _built_profiles[key]
+    profile = _built_profiles.get(key)
+    if profile is None:
+        profile = _remember(key, partner_profile(session, session.get(TradingPartner, version.id)))
+    return profile
 
 
 def receiving_organisation_profile(session: Session, settings: Settings, as2_id: str) -> OrganizationProfile | None:
@@ -162,10 +163,11 @@ def receiving_organisation_profile(session: Session, settings: Settings, as2_id:
     rows = session.connection().execute(_ORGANISATION_VERSION, {"as2_id": as2_id}).all()
     if not rows:
         return None
-    key = ("organisation", rows[0][0], settings.public_url, settings.data_dir, _valid_now(rows))
-    if key not in _built_profiles:
-        _remember(key, organisation_profile(session, settings, session.get(Organisation, rows[0][0])))
-    return _built_profiles[key]
+    key = ("organisation", rows[0][0], as2_id, settings.public_url, settings.data_dir, _valid_now(rows))
+    profile = _built_profiles.get(key)
+    if profile is None:
+        profile = _remember(key, organisation_profile(session, settings, session.get(Organisation, rows[0][0])))
+    return profile
 
 
 def _valid_now(rows) -> frozenset[int]:
@@ -174,10 +176,11 @@ def _valid_now(rows) -> frozenset[int]:
     return frozenset(row[-2] for row in rows if row[-2] is not None and row[-1] > now)
 
 
-def _remember(key: tuple, profile: OrganizationProfile | PartnerProfile) -> None:
+def _remember(key: tuple, profile: OrganizationProfile | PartnerProfile) -> OrganizationProfile | PartnerProfile:
     if len(_built_profiles) >= 64:  # old versions are never asked for again
         _built_profiles.clear()
     _built_profiles[key] = profile
+    return profile
 
 
 def _checked_as2(values: dict[str, Any]) -> dict[str, Any]:
