@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from gateway.as2.protocol import DIGEST_ALGORITHMS, ENCRYPTION_ALGORITHMS
 from gateway.db import session_scope
 from gateway.keystore import (
     all_certificates,
@@ -41,13 +42,13 @@ def as2_options(command):
         click.option("--sign/--no-sign", default=None, help="Sign outbound, require signed inbound."),
         click.option("--encrypt/--no-encrypt", default=None, help="Encrypt outbound, require encrypted inbound."),
         click.option("--compress/--no-compress", default=None),
-        click.option("--digest-algorithm", type=click.Choice(["sha1", "sha224", "sha256", "sha384", "sha512"])),
-        click.option("--encryption-algorithm",
-                     type=click.Choice(["aes-128-cbc", "aes-192-cbc", "aes-256-cbc", "3des-cbc"])),
+        click.option("--digest-algorithm", type=click.Choice(DIGEST_ALGORITHMS)),
+        click.option("--encryption-algorithm", type=click.Choice(list(ENCRYPTION_ALGORITHMS))),
         click.option("--mdn", "--mdn-mode", "mdn_mode", type=click.Choice(["none", "sync", "async"]),
                      help="How the partner wants our MDNs and sends its own."),
         click.option("--signed-mdn/--unsigned-mdn", default=None),
-        click.option("--canonicalize-as-binary/--canonicalize-line-endings", default=None),
+        click.option("--canonicalize-as-binary/--canonicalize-line-endings", default=None,
+                     help="How to rebuild a signed part whose bytes as sent do not verify."),
         click.option("--validate-certs/--no-validate-certs", default=None),
     ]
     for option in reversed(options):

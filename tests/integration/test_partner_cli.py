@@ -39,6 +39,11 @@ def test_partners_and_certificates_are_managed_from_the_command_line(tmp_path):
                        "--canonicalize-as-binary").returncode == 0
     shown = edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout
     assert '"mdn_mode": "async"' in shown and '"encryption_algorithm": "aes-128-cbc"' in shown
+    # Every algorithm the option offers is one the profile accepts (3DES once was not).
+    for algorithm in ("aes-192-cbc", "aes-256-cbc", "des-ede3-cbc"):
+        changed = edi_gateway(tmp_path, "partners", "update", "AMAZON", "--encryption-algorithm", algorithm)
+        assert changed.returncode == 0, changed.stderr
+    assert edi_gateway(tmp_path, "partners", "update", "AMAZON", "--encryption-algorithm", "aes-128-cbc").returncode == 0
     assert '"canonicalize_as_binary": true' in shown
     assert "AMAZON\tAmazon\tactive\thttps://as2.amazon.example/as2\tmdn=async" in edi_gateway(
         tmp_path, "partners", "list").stdout
