@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from gateway.logging import current_request_id
@@ -15,7 +15,7 @@ _INSERT_EVENT = insert(AuditEvent)
 
 
 def record(
-    session: Session,
+    session: Session | Connection,
     action: str,
     *,
     actor: str = "system",
@@ -23,9 +23,10 @@ def record(
     subject_id: str | int | None = None,
     **detail: Any,
 ) -> int:
-    """Write the event in the session's transaction (at once, not at the next flush);
-    returns its id."""
-    return session.connection().execute(_INSERT_EVENT, {
+    """Write the event in the transaction of ``session`` (a Session, or a Connection on
+    the AS2 receive path) at once, not at the next flush; returns its id."""
+    connection = session.connection() if isinstance(session, Session) else session
+    return connection.execute(_INSERT_EVENT, {
         "actor": actor,
         "action": action,
         "subject_type": subject_type,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import Connection, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from gateway.as2 import MdnMode, OrganizationProfile, PartnerProfile, ProfileError
@@ -107,8 +107,8 @@ def partner_profile(session: Session, partner: TradingPartner) -> PartnerProfile
 # A receive needs both profiles, hundreds of times a second. Building them reads key
 # files and the passphrase and loads every row through the ORM, so each process keeps
 # the profiles it built, under a key read from the database for every message (one
-# small query each): the rows behind a profile, and which of its certificates are valid
-# now. A partner changed or a certificate added by another process (the CLI) therefore
+# small query each, on the receive path's Connection): the rows behind a profile, and
+# which of its certificates are valid now. A partner changed or a certificate added by another process (the CLI) therefore
 # counts from the next message on, and an expired certificate drops out when it expires.
 
 _built_profiles: dict[tuple, OrganizationProfile | PartnerProfile] = {}
@@ -140,33 +140,36 @@ _ORGANISATION_VERSION = (
 )
 
 
-def partner_version(session: Session, as2_id: str) -> PartnerVersion | None:
-    rows = session.connection().execute(_PARTNER_VERSION, {"as2_id": as2_id}).all()
+def partner_version(connection: Connection, as2_id: str) -> PartnerVersion | None:
+    rows = connection.execute(_PARTNER_VERSION, {"as2_id": as2_id}).all()
     if not rows:
         return None
     partner_id, active, updated_at = rows[0][:3]
     return PartnerVersion(partner_id, as2_id, active, (updated_at, _valid_now(rows)))
 
 
-def receiving_partner_profile(session: Session, version: PartnerVersion) -> PartnerProfile:
+def receiving_partner_profile(connection: Connection, version: PartnerVersion) -> PartnerProfile:
     """``partner_profile`` for the row ``version`` names, built once per version."""
     key = ("partner", version.id, version.stamp)
     profile = _built_profiles.get(key)
     if profile is None:
-        profile = _remember(key, partner_profile(session, session.get(TradingPartner, version.id)))
+        with Session(bind=connection) as session:
+            profile = _remember(key, partner_profile(session, session.get(TradingPartner, version.id)))
     return profile
 
 
-def receiving_organisation_profile(session: Session, settings: Settings, as2_id: str) -> OrganizationProfile | None:
+def receiving_organisation_profile(connection: Connection, settings: Settings,
+                                   as2_id: str) -> OrganizationProfile | None:
     """``organisation_profile`` for ``as2_id`` (None if that is not us), built once per
     set of valid key pairs."""
-    rows = session.connection().execute(_ORGANISATION_VERSION, {"as2_id": as2_id}).all()
+    rows = connection.execute(_ORGANISATION_VERSION, {"as2_id": as2_id}).all()
     if not rows:
         return None
     key = ("organisation", rows[0][0], as2_id, settings.public_url, settings.data_dir, _valid_now(rows))
     profile = _built_profiles.get(key)
     if profile is None:
-        profile = _remember(key, organisation_profile(session, settings, session.get(Organisation, rows[0][0])))
+        with Session(bind=connection) as session:
+            profile = _remember(key, organisation_profile(session, settings, session.get(Organisation, rows[0][0])))
     return profile
 
 
