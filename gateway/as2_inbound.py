@@ -7,7 +7,6 @@ a message that crashes the parser is still on disk to look at and replay.
 """
 from __future__ import annotations
 
-import email.utils
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,7 +17,15 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from gateway import audit
-from gateway.as2 import InboundResult, InboundStatus, MdnMode, PartnerProfile, ReceiveLimits, receive
+from gateway.as2 import (
+    InboundResult,
+    InboundStatus,
+    MdnMode,
+    PartnerProfile,
+    ReceiveLimits,
+    receive,
+    unquote_as2_name,
+)
 from gateway.config import Settings
 from gateway.db import engine, session_scope
 from gateway.exceptions import record_exception
@@ -51,9 +58,10 @@ def receive_as2(settings: Settings, headers: Sequence[tuple[str, str]], body: by
     # A Connection, not an ORM Session: a Session and its commits cost more than the SQL
     # here, and this runs for every message.
     with engine(settings).connect() as connection:
-        as2_from = _unquote(dict((name.lower(), value) for name, value in headers).get("as2-from", ""))
+        lookup = {name.lower(): value for name, value in headers}
+        as2_from = unquote_as2_name(lookup.get("as2-from", ""))
         sender = partner_version(connection, as2_from)
-        message_id = _store_raw(settings, connection, headers, body, sender)
+        message_id = _store_raw(settings, connection, headers, lookup, body, sender)
         connection.commit()  # the bytes are durable before anything reads them
         result = receive(
             headers,
@@ -110,9 +118,9 @@ _SEEN_BEFORE = (
 )
 
 
-def _store_raw(settings: Settings, connection: Connection, headers: Sequence[tuple[str, str]], body: bytes,
-               sender: PartnerVersion | None) -> int:
-    lookup = {name.lower(): value for name, value in headers}
+def _store_raw(settings: Settings, connection: Connection, headers: Sequence[tuple[str, str]],
+               lookup: dict[str, str], body: bytes, sender: PartnerVersion | None) -> int:
+    """``lookup``: the same headers by lower-case name."""
     message_id = connection.execute(_INSERT_MESSAGE, {
         "direction": Direction.INBOUND.value,
         "transport": "as2",
@@ -174,8 +182,3 @@ def _seen_before(connection: Connection, sender: PartnerVersion | None, message_
     return connection.execute(_SEEN_BEFORE, {
         "partner_id": sender.id if sender else None, "transport_id": transport_id.strip("<>"),
         "message_id": message_id}).first() is not None
-
-
-def _unquote(as2_name: str) -> str:
-    """An AS2-From/To value as ``gateway.as2.receive`` reads it (RFC 4130 quoted names)."""
-    return email.utils.unquote(as2_name.strip())

@@ -37,6 +37,7 @@ from gateway.as2.protocol import (  # noqa: E402
     check_mdn,
     mdn_original_message_id,
     receive,
+    unquote_as2_name,
 )
 
 __all__ = [
@@ -64,5 +65,6 @@ __all__ = [
     "load_private_key",
     "mdn_original_message_id",
     "receive",
+    "unquote_as2_name",
     "write_private_key",
 ]

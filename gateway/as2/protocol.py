@@ -343,8 +343,8 @@ class _Request:
             mdn_request = _MdnRequest(
                 MdnMode.ASYNC if url else MdnMode.SYNC, url,
                 requested_mic_algorithm(_header(headers, "disposition-notification-options")))
-        return cls(headers, body, _message_id(headers), _unquote(_header(headers, "as2-from")),
-                   _unquote(_header(headers, "as2-to")), mdn_request)
+        return cls(headers, body, _message_id(headers), unquote_as2_name(_header(headers, "as2-from")),
+                   unquote_as2_name(_header(headers, "as2-to")), mdn_request)
 
     def answer(self, organization: OrganizationProfile | None, status: InboundStatus,
                disposition_type: str, modifier: str | None, **fields: object) -> InboundResult:
@@ -674,7 +674,8 @@ def _header(headers: list[tuple[str, str]], name: str) -> str:
     return next((value for key, value in headers if key.lower() == name), "")
 
 
-def _unquote(as2_name: str) -> str:
+def unquote_as2_name(as2_name: str) -> str:
+    """An AS2-From/AS2-To header value as an AS2 id (RFC 4130 allows quoted names)."""
     return email.utils.unquote(as2_name.strip())
 
 
