@@ -108,8 +108,9 @@ def partner_profile(session: Session, partner: TradingPartner) -> PartnerProfile
 # files and the passphrase and loads every row through the ORM, so each process keeps
 # the profiles it built, under a key read from the database for every message (one
 # small query each, on the receive path's Connection): the rows behind a profile, and
-# which of its certificates are valid now. A partner changed or a certificate added by another process (the CLI) therefore
-# counts from the next message on, and an expired certificate drops out when it expires.
+# which of its certificates are valid now. A partner changed or a certificate added by
+# another process (the CLI) therefore counts from the next message on, and an expired
+# certificate drops out when it expires.
 
 _built_profiles: dict[tuple, OrganizationProfile | PartnerProfile] = {}
 
@@ -120,7 +121,6 @@ class PartnerVersion:
     tell whether the profile built for it is still current (``stamp``)."""
 
     id: int
-    as2_id: str
     active: bool
     stamp: tuple
 
@@ -145,7 +145,7 @@ def partner_version(connection: Connection, as2_id: str) -> PartnerVersion | Non
     if not rows:
         return None
     partner_id, active, updated_at = rows[0][:3]
-    return PartnerVersion(partner_id, as2_id, active, (updated_at, _valid_now(rows)))
+    return PartnerVersion(partner_id, active, (updated_at, _valid_now(rows)))
 
 
 def receiving_partner_profile(connection: Connection, version: PartnerVersion) -> PartnerProfile:

@@ -74,8 +74,6 @@ ENCRYPTION_ALGORITHMS = {
 UNKNOWN_TRADING_PARTNER = "unknown-trading-partner"
 DUPLICATE_DOCUMENT = "duplicate-document"
 UNEXPECTED_PROCESSING_ERROR = "unexpected-processing-error"
-DECRYPTION_FAILED = "decryption-failed"
-AUTHENTICATION_FAILED = "authentication-failed"
 
 # The headers that ask for an MDN; pyas2lib is not shown them (see the module docstring).
 MDN_REQUEST_HEADERS = frozenset(
