@@ -69,7 +69,8 @@ def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at
         catalogue = {item.sku: item for item in
                      session.scalars(select(CatalogueItem).where(CatalogueItem.sku.in_(skus)))}
         decided = {line.id: _outcomes(po, line, catalogue.get(line.sku), policy, now.date()) for line in po.lines}
-        if not first and all(_essence(_as_json(decided[line.id])) == _essence(line.outcomes) for line in po.lines):
+        if not first and all(_essence(_as_json(decided[line.id])) == _essence(line.outcomes)
+                             and line.acknowledged_unit_cost == line.unit_cost for line in po.lines):
             return "unchanged"
         message_id = _send(session, settings, po, partner, decided, policy, now)
         verb = "sent" if first else "resent"
@@ -162,6 +163,7 @@ def _send(session: Session, settings: Settings, po: PurchaseOrder, partner: Trad
                                                                              line.identifier),
                                          line.quantity, unit, line.unit_cost, outcomes))
         line.outcomes = _as_json(decided[line.id])
+        line.acknowledged_unit_cost = line.unit_cost
     draft = Acknowledgement(po.po_number, AcknowledgementType.WITH_DETAIL_AND_CHANGE, now.date(), tuple(lines))
     ack = Acknowledgement(po.po_number, acknowledgement_type(draft), now.date(), tuple(lines))
     pack_sizes = {line.line_number: line.pack_size for line in po.lines

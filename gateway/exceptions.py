@@ -33,6 +33,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("quantity_mismatch", "high", "Quantity differs between documents"),
     Kind("duplicate_po", "low", "Purchase order received again with different content"),
     Kind("unknown_po_change", "high", "PO change (860) for a purchase order never received"),
+    Kind("po_change_not_applied", "high", "PO change (860) the gateway could not apply"),
     Kind("ack_deadline_approaching", "high", "855 due soon"),
     Kind("ack_late", "critical", "855 not sent within the window"),
     Kind("ack_997_overdue", "high", "No 997 from the partner for a document we sent"),

@@ -113,13 +113,20 @@ def _map_line(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrd
         line_exception(session, purchase_order, line, "sku_mismatch", f"{named} is not in the catalogue")
         return
     line.sku = item.sku
-    if item.unit_cost is not None and line.unit_cost != item.unit_cost:
+    check_cost(session, purchase_order, line, item)
+    set_eaches(session, purchase_order, line, item.case_pack)
+    line.status = OPEN_LINE if line.eaches else HELD_LINE
+
+
+def check_cost(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine,
+               item: CatalogueItem | None) -> None:
+    """A cost_mismatch exception when Amazon's cost for the line is not the catalogue's:
+    the 855 states Amazon's cost and the invoice must match it, so finance must know."""
+    if item is not None and item.unit_cost is not None and line.unit_cost != item.unit_cost:
         line_exception(session, purchase_order, line, "cost_mismatch",
                        f"PO cost {money_text(line.unit_cost)} differs from the catalogue cost "
                        f"{money_text(item.unit_cost)} for {item.sku}",
                        po_cost=money_text(line.unit_cost), catalogue_cost=money_text(item.unit_cost))
-    set_eaches(session, purchase_order, line, item.case_pack)
-    line.status = OPEN_LINE if line.eaches else HELD_LINE
 
 
 def set_eaches(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine,
@@ -270,8 +277,7 @@ def requeue_stalled_sales_orders(settings: Settings, stalled_after: timedelta = 
     return found
 
 
-def catalogue_case_pack(session: Session, line: PurchaseOrderLine) -> int | None:
-    """The catalogue's case pack for a mapped line (by its identifier, else by its SKU)."""
-    item = find_item(session, line.qualifier, line.identifier) or session.scalars(
+def catalogue_item_of(session: Session, line: PurchaseOrderLine) -> CatalogueItem | None:
+    """The catalogue entry of a mapped line (by its identifier, else by its SKU)."""
+    return find_item(session, line.qualifier, line.identifier) or session.scalars(
         select(CatalogueItem).where(CatalogueItem.sku == line.sku)).first()
-    return item.case_pack if item else None

@@ -293,6 +293,9 @@ class PurchaseOrderLine(Base):
     unit: Mapped[str] = mapped_column(String(2))
     pack_size: Mapped[int | None]
     unit_cost: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+    # The cost the last 855 stated: a price change (860) makes the 855 due again, and the
+    # invoice must bill what was acknowledged.
+    acknowledged_unit_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
     sku: Mapped[str | None] = mapped_column(String(64))
     # Ordered, allocated and backordered in eaches, as the IMS counts them.
     eaches: Mapped[int | None]

@@ -1,4 +1,4 @@
-"""860 purchase-order changes: new quantities, cancelled lines and a moved delivery window.
+"""860 purchase-order changes: new quantities and prices, cancelled lines, a moved window.
 
 A change is applied to the stored PO in the worker's inbound transaction
 (:func:`apply_po_change`); the IMS order is brought in step by a task
@@ -7,10 +7,17 @@ Comparing with what the IMS holds, rather than replaying the 860, makes the task
 repeat and lets it pick up changes that arrived while the create was still on its way.
 Every change is a new promise to Amazon, so the task then queues the re-acknowledgement
 (``workers.tasks.acknowledge_purchase_order``, the 855 engine).
+
+What the gateway cannot apply (an added line, a date for one line) becomes a
+``po_change_not_applied`` exception: Amazon expects it in the next 855, so operations must
+arrange it by hand before that, not find it in a chargeback.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import structlog
@@ -29,6 +36,7 @@ from gateway.allocation import (
     SalesOrderAllocation,
     store_allocation,
 )
+from gateway.catalogue import money_text
 from gateway.config import Settings
 from gateway.db import session_scope
 from gateway.exceptions import record_exception
@@ -36,7 +44,8 @@ from gateway.ims_client import ImsClient, ImsError, ImsRejected
 from gateway.intake import (
     HELD_LINE,
     OPEN_LINE,
-    catalogue_case_pack,
+    catalogue_item_of,
+    check_cost,
     record_ims_failure,
     set_eaches,
     ship_window,
@@ -46,9 +55,12 @@ from gateway.queue import enqueue
 
 log = structlog.get_logger("gateway.po_changes")
 
+# POC02 change types that carry a new quantity (POC03) or a new unit price (POC06).
 QUANTITY_CHANGES = (ChangeType.QUANTITY_DECREASE, ChangeType.QUANTITY_INCREASE, ChangeType.CHANGES_TO_LINE_ITEMS,
                     ChangeType.PRICE_AND_QUANTITY_CHANGE, ChangeType.RESCHEDULE_AND_QUANTITY_CHANGE,
                     ChangeType.REPLACE_ALL_VALUES)
+PRICE_CHANGES = (ChangeType.PRICE_CHANGE, ChangeType.PRICE_AND_QUANTITY_CHANGE, ChangeType.PRICE_AND_RESCHEDULE_CHANGE,
+                 ChangeType.CHANGES_TO_LINE_ITEMS, ChangeType.REPLACE_ALL_VALUES)
 DO_NOT_DELIVER_BEFORE, DO_NOT_DELIVER_AFTER = "064", "063"
 
 
@@ -57,9 +69,8 @@ def apply_po_change(session: Session, partner: TradingPartner, message: Message,
     """Apply ``change`` to the stored PO; returns the PO when something changed, for
     :func:`update_sales_order` to follow up (IMS order, re-acknowledgement).
 
-    What the gateway cannot apply (added lines, price-only or line-date changes) is listed
-    as ``not_applied`` on the timeline event for operations. A repeated 860 changes nothing
-    and makes nothing due.
+    A repeated 860 changes nothing and makes nothing due. What cannot be applied is listed
+    on the timeline event and raised as one exception per distinct set of such changes.
     """
     purchase_order = session.scalars(select(PurchaseOrder).where(
         PurchaseOrder.partner_id == partner.id, PurchaseOrder.po_number == change.po_number)
@@ -77,17 +88,21 @@ def apply_po_change(session: Session, partner: TradingPartner, message: Message,
     applied += _move_window(purchase_order, change.dates)
     for requested in change.lines:
         line = lines.get(requested.line_number)
-        if line is None or line.status == CANCELLED:
-            not_applied.append({"line_number": requested.line_number, "change": requested.change_type.value,
-                                "reason": "no such line" if line is None else "line is cancelled"})
+        if requested.change_type == ChangeType.ADD_ITEMS:
+            not_applied.append(_refused(requested, "adding a line is not supported: add it to the IMS order and "
+                                                   "the 855 by hand, or ask Amazon for a new PO"))
+        elif line is None or line.status == CANCELLED:
+            not_applied.append(_refused(requested, "no such line" if line is None else "the line is cancelled"))
         elif requested.change_type == ChangeType.DELETE_ITEMS:
             applied.append(_cancel(line))
-        elif requested.change_type in QUANTITY_CHANGES and requested.quantity is not None:
-            applied += _change_quantity(session, purchase_order, line, requested)
         else:
-            not_applied.append({"line_number": requested.line_number, "change": requested.change_type.value,
-                                "reason": "not supported by the gateway"})
+            applied += _change_line(session, purchase_order, line, requested)
+            if requested.dates:
+                not_applied.append(_refused(requested, "dates for one line are not kept: the PO's delivery "
+                                                       "window applies to every line"))
     timeline = {"actor": "worker", "subject_type": TIMELINE, "subject_id": purchase_order.po_number}
+    if not_applied:
+        _raise_not_applied(session, purchase_order, message, not_applied)
     if not applied:
         audit.record(session, "purchase_order.change_unchanged", message_id=message.id, not_applied=not_applied,
                      **timeline)
@@ -99,6 +114,38 @@ def apply_po_change(session: Session, partner: TradingPartner, message: Message,
     elif purchase_order.status == RECEIVED and all(line.status == CANCELLED for line in purchase_order.lines):
         purchase_order.status = CANCELLED
     return purchase_order
+
+
+def _refused(requested: documents.PoChangeLine, reason: str) -> dict[str, Any]:
+    """A POC loop the gateway did not apply, in the words operations read."""
+    identifier = requested.identifier
+    return {"line_number": requested.line_number, "change": requested.change_type.value,
+            "identifier": f"{identifier.qualifier.value} {identifier.value}" if identifier else None,
+            "quantity": None if requested.quantity is None else format(requested.quantity.normalize(), "f"),
+            "reason": reason}
+
+
+def _raise_not_applied(session: Session, purchase_order: PurchaseOrder, message: Message,
+                       not_applied: list[dict[str, Any]]) -> None:
+    """One exception per distinct set of refused changes: the same 860 again bumps it."""
+    key = hashlib.sha256(json.dumps(not_applied, sort_keys=True).encode()).hexdigest()[:16]
+    listed = "; ".join(f"line {item['line_number']} ({item['change']}): {item['reason']}" for item in not_applied)
+    record_exception(session, "po_change_not_applied",
+                     f"PO {purchase_order.po_number}: 860 changes not applied, the next 855 will not show them: "
+                     f"{listed}"[:2000],
+                     subject_type=TIMELINE, subject_id=purchase_order.po_number, po_number=purchase_order.po_number,
+                     key=key, detail={"message_id": message.id, "not_applied": not_applied})
+
+
+def _change_line(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine,
+                 requested: documents.PoChangeLine) -> list[dict[str, Any]]:
+    """The new quantity and unit price of one line, as far as its change type carries them."""
+    applied: list[dict[str, Any]] = []
+    if requested.change_type in QUANTITY_CHANGES and requested.quantity is not None:
+        applied += _change_quantity(session, purchase_order, line, requested)
+    if requested.change_type in PRICE_CHANGES and requested.unit_price is not None:
+        applied += _change_price(session, purchase_order, line, requested.unit_price)
+    return applied
 
 
 def _cancel(line: PurchaseOrderLine) -> dict[str, Any]:
@@ -127,11 +174,23 @@ def _change_quantity(session: Session, purchase_order: PurchaseOrder, line: Purc
         return []
     line.quantity, line.unit, line.pack_size = requested.quantity, unit, pack_size
     if line.sku is not None:
-        set_eaches(session, purchase_order, line, catalogue_case_pack(session, line))
+        item = catalogue_item_of(session, line)
+        set_eaches(session, purchase_order, line, item.case_pack if item else None)
         if line.status == HELD_LINE and line.eaches and purchase_order.ims_order_id is None:
             line.status = OPEN_LINE  # the change made it sendable before the order went out
     return [{"line_number": line.line_number, "quantity": format(line.quantity.normalize(), "f"), "unit": unit,
              "eaches": line.eaches}]
+
+
+def _change_price(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine,
+                  unit_price: Decimal) -> list[dict[str, Any]]:
+    """Amazon's new cost for the line: the 855 must state it and the invoice bill it."""
+    if unit_price == line.unit_cost:
+        return []
+    line.unit_cost = unit_price
+    if line.sku is not None:
+        check_cost(session, purchase_order, line, catalogue_item_of(session, line))
+    return [{"line_number": line.line_number, "unit_cost": money_text(unit_price)}]
 
 
 def _iso(value: date | None) -> str | None:

@@ -135,6 +135,8 @@ def _line(line: PurchaseOrderLine, exceptions: list[OperationalException]) -> di
         "unit": line.unit,
         "pack_size": line.pack_size,
         "unit_cost": money_text(line.unit_cost),
+        "acknowledged_unit_cost": None if line.acknowledged_unit_cost is None else money_text(
+            line.acknowledged_unit_cost),
         "sku": line.sku,
         "eaches": line.eaches,
         "allocated": line.allocated,

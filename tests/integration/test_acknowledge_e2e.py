@@ -5,6 +5,7 @@ import io
 from edi_maps.validation import validate_interchange
 from edi_maps.x12.reader import X12Reader
 from gateway.db import session_scope
+from gateway.exceptions import open_exceptions
 from gateway.models import PurchaseOrder
 from tests.conftest import SHARED_FIXTURES
 from tests.processes import wait_for
@@ -67,3 +68,24 @@ def test_an_860_after_the_first_855_is_acknowledged_again(stack, ims):
         "PO1*3*10*EA*7.25**BP*B07XJ8C8F5", "ACK*IR*10*EA",  # deleted by Amazon: nothing promised
         "CTT*3*38"]
     assert body[0].startswith("BAK*00*AC*2XK7QP9M*")
+
+
+def test_an_860_price_change_reaches_amazon_in_a_new_855_and_an_added_line_is_an_exception(stack, ims):
+    stack.start_worker()
+    stack.amazon.send(stack.url, (SHARED_FIXTURES / "850-single-po.edi").read_bytes())
+    received_855(stack.amazon)
+    change = (SHARED_FIXTURES / "860-change.edi").read_bytes()
+    change = change.replace(b"POC*2*QD*4*2*CA*40.00**UP*012345678905~", b"POC*1*PC*24*24*EA*11.75**EN*5012345678900~")
+    change = change.replace(b"POC*3*DI*0*10*EA*7.25**BP*B07XJ8C8F5~", b"POC*4*AI*6*6*EA*3.10**UP*036000291452~")
+    assert change.count(b"POC*") == 2 and b"*PC*" in change and b"*AI*" in change
+    stack.amazon.send(stack.url, change)
+    second = wait_for(lambda: [p for p in stack.amazon.received if b"ST*855*" in p][1:], 120,
+                      f"the second 855\n{stack.worker_log()}")[0]
+    assert validate_interchange(second).is_valid
+    body = ["*".join(s.elements) for s in X12Reader(io.BytesIO(second))][3:-3]
+    assert "PO1*1*24*EA*11.75**EN*5012345678900" in body, "the new cost, as the invoice will bill it"
+    assert not any(segment.startswith("PO1*4*") for segment in body)
+    with session_scope(stack.settings) as session:
+        [problem] = [row for row in open_exceptions(session, po_number="2XK7QP9M")
+                     if row.kind == "po_change_not_applied"]
+        assert problem.detail["not_applied"][0]["line_number"] == "4"
