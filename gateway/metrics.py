@@ -3,13 +3,16 @@
 What the database knows (messages by type and status, unresolved exceptions by kind,
 overdue 997s) is counted at scrape time, so every web process answers the same and
 nothing is lost when a process restarts. Task latency is known only to the workers:
-each worker process writes its histogram into ``<data dir>/metrics`` (prometheus-client's
-multiprocess mode) and the web process sums those files when scraped. The data folder is
-shared by web and workers (one machine, or one volume in docker-compose).
+each worker process writes its histogram into a folder of its own under
+``<data dir>/metrics`` (prometheus-client's multiprocess mode) and the web process sums
+those files when scraped. The data folder is shared by web and workers (one machine, or
+one volume in docker-compose).
 """
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -41,10 +44,18 @@ def render(settings: Settings) -> bytes:
     """The text exposition for ``GET /metrics``."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DatabaseCollector(settings))
-    directory = task_metrics_dir(settings)
-    directory.mkdir(parents=True, exist_ok=True)
-    MultiProcessCollector(registry, path=str(directory))
+    registry.register(TaskTimingCollector(task_metrics_dir(settings)))
     return generate_latest(registry)
+
+
+class TaskTimingCollector(Collector):
+    """The workers' histograms, summed over every worker's folder."""
+
+    def __init__(self, directory: Path) -> None:
+        self._directory = directory
+
+    def collect(self) -> Iterator[Metric]:
+        return MultiProcessCollector.merge([str(path) for path in self._directory.glob("*/*.db")], accumulate=True)
 
 
 class DatabaseCollector(Collector):
@@ -97,14 +108,19 @@ def start_task_timing(settings: Settings) -> None:
     """In a worker: time every task into ``edi_gateway_task_duration_seconds``.
 
     Called once from the worker's main process before it forks its pool; each pool
-    process then writes its own file under the metrics folder.
+    process then writes its own file into the worker's folder. The folders of this host's
+    earlier workers are removed first: each pool process leaves a file behind, and kept
+    forever they would make every scrape slower. Their counts go with them, which
+    Prometheus reads as a counter reset, as after any restart.
     """
     from celery import signals
     from prometheus_client import Histogram, values
 
     directory = task_metrics_dir(settings)
-    directory.mkdir(parents=True, exist_ok=True)
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    remove_ended_workers_files(directory)
+    folder = directory / f"{socket.gethostname()}-{os.getpid()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
     # prometheus-client picks its value class when first imported, which may have been
     # before this worker knew its data folder: pick the multiprocess one explicitly.
     values.ValueClass = values.MultiProcessValue()
@@ -122,3 +138,30 @@ def start_task_timing(settings: Settings) -> None:
 
     signals.task_prerun.connect(before, weak=False)
     signals.task_postrun.connect(after, weak=False)
+
+
+def remove_ended_workers_files(directory: Path) -> list[str]:
+    """Remove the metrics folders of this host's workers that are no longer running;
+    returns their names.
+
+    Only this host's folders (``<hostname>-<pid>``) are judged, since a process id means
+    something only on its own host: other hosts sharing the data folder clean up their own.
+    """
+    prefix = f"{socket.gethostname()}-"
+    removed = []
+    for folder in directory.glob(f"{prefix}*"):
+        pid = folder.name[len(prefix):]
+        if folder.is_dir() and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # running, as another user
+    return True

@@ -1,10 +1,15 @@
 """``GET /metrics``: no session needed, counts only (never a PO number or a Message-ID),
 and the task latency the workers record."""
+import os
 import re
+import socket
+import subprocess
+import sys
 from datetime import timedelta
 
 import httpx
 
+from gateway.metrics import remove_ended_workers_files
 from gateway.queue import enqueue
 from tests.operations_pages import (  # noqa: F401  (site is a fixture)
     AMAZON_MESSAGE_ID,
@@ -69,3 +74,15 @@ def test_task_latency_comes_from_the_workers(stack):
     text = httpx.get(f"{stack.url}/metrics").text
     assert sample(text, "edi_gateway_task_duration_seconds_bucket", task="workers.tasks.heartbeat",
                   state="SUCCESS", le="+Inf") >= 1
+
+
+def test_a_worker_removes_the_metrics_folders_of_this_hosts_ended_workers_only(tmp_path):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    host = socket.gethostname()
+    for name in (f"{host}-{ended}", f"{host}-{os.getpid()}", f"another-host-{ended}"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "histogram_1.db").write_bytes(b"")
+    assert remove_ended_workers_files(tmp_path) == [f"{host}-{ended}"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([f"{host}-{os.getpid()}",
+                                                                       f"another-host-{ended}"])
