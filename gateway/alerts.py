@@ -1,17 +1,21 @@
 """Alerts: critical and high exceptions pushed to people by e-mail (SMTP) and a JSON webhook.
 
-Beat runs :func:`send_alerts` every minute. Two rules keep a storm to one message:
-- de-duplication: an exception alerts once (``notified_at``); seeing it again does not
-  alert again, only its reopening after a resolution does (reopening clears ``notified_at``);
-- rate limit: at most one message per ``EDI_GATEWAY_ALERT_INTERVAL_SECONDS``, and that
-  message is a digest of everything due, so fifty new problems are one e-mail.
-Exceptions are marked alerted only after every configured channel took the digest; a
-failed delivery is tried again on the next run.
+Beat runs :func:`send_alerts` every minute. Two rules keep a storm to one message per
+channel:
+- de-duplication: an exception alerts once on each channel (``emailed_at``,
+  ``webhook_posted_at``); seeing it again does not alert again, only its reopening after
+  a resolution does (reopening clears both);
+- rate limit: at most one message per channel per ``EDI_GATEWAY_ALERT_INTERVAL_SECONDS``,
+  and that message is a digest of everything due, so fifty new problems are one e-mail.
+Each channel keeps its own record: an exception is marked on a channel only once that
+channel took the digest, so a webhook that is down is tried again on the next run
+while the e-mail already sent is not sent again.
 """
 from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
@@ -20,7 +24,7 @@ from typing import Any
 import httpx
 import structlog
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from gateway import audit
 from gateway.config import Settings
@@ -46,38 +50,69 @@ class Digest:
     document: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Channel:
+    """One way of telling people, with the column that records what it told them."""
+
+    name: str
+    alerted_at: InstrumentedAttribute
+    deliver: Callable[[Settings, Digest], None]
+
+
+def configured_channels(settings: Settings) -> list[Channel]:
+    channels = []
+    if settings.smtp_host is not None and settings.alert_email_to:
+        channels.append(Channel("email", OperationalException.emailed_at, send_email))
+    if settings.alert_webhook_url is not None:
+        channels.append(Channel("webhook", OperationalException.webhook_posted_at, post_webhook))
+    return channels
+
+
 def send_alerts(settings: Settings, now: datetime | None = None) -> list[int]:
-    """Send one digest of the exceptions due an alert; returns their ids (empty: nothing sent)."""
-    if settings.smtp_host is None and settings.alert_webhook_url is None:
-        return []
+    """Send each configured channel its digest of the exceptions due; returns the ids
+    alerted on any channel (empty: nothing sent). Raises ``AlertDeliveryError`` after
+    the other channels had their turn when a channel failed."""
     now = now or datetime.now(timezone.utc)
+    alerted: list[int] = []
+    failures: list[str] = []
+    for channel in configured_channels(settings):
+        try:
+            alerted += [id_ for id_ in _alert(settings, channel, now) if id_ not in alerted]
+        except AlertDeliveryError as error:
+            log.warning("alert channel failed; the next run tries again", channel=channel.name, error=str(error))
+            failures.append(str(error))
+    if failures:
+        raise AlertDeliveryError("; ".join(failures))
+    return alerted
+
+
+def _alert(settings: Settings, channel: Channel, now: datetime) -> list[int]:
+    """One digest on one channel, unless it sent one within the interval or nothing is due."""
     with session_scope(settings) as session:
-        last = session.scalar(select(func.max(OperationalException.notified_at)))
+        last = session.scalar(select(func.max(channel.alerted_at)))
         if last is not None and now - last < timedelta(seconds=settings.alert_interval_seconds):
             return []
-        due = due_for_alert(session)
+        due = due_for_alert(session, channel)
         if not due:
             return []
         digest = compose(due, settings.public_url)
         ids = [row.id for row in due]
-    if settings.smtp_host is not None and settings.alert_email_to:
-        send_email(settings, digest)
-    if settings.alert_webhook_url is not None:
-        post_webhook(settings, digest)
+    channel.deliver(settings, digest)
     with session_scope(settings) as session:
         for row in session.scalars(select(OperationalException).where(OperationalException.id.in_(ids))):
-            row.notified_at = now
-        audit.record(session, "alerts.sent", subject_type="exception", count=len(ids), exceptions=ids)
-    log.info("alert digest sent", exceptions=len(ids))
+            setattr(row, channel.alerted_at.key, now)
+        audit.record(session, "alerts.sent", subject_type="exception", channel=channel.name, count=len(ids),
+                     exceptions=ids)
+    log.info("alert digest sent", channel=channel.name, exceptions=len(ids))
     return ids
 
 
-def due_for_alert(session: Session) -> list[OperationalException]:
-    """Open critical/high exceptions not alerted yet (reopening one clears its ``notified_at``)."""
+def due_for_alert(session: Session, channel: Channel) -> list[OperationalException]:
+    """Open critical/high exceptions ``channel`` has not told anyone about yet."""
     return list(session.scalars(
         select(OperationalException)
         .where(OperationalException.status == "open", OperationalException.severity.in_(ALERT_SEVERITIES),
-               OperationalException.notified_at.is_(None))
+               channel.alerted_at.is_(None))
         .order_by(OperationalException.first_seen, OperationalException.id)))
 
 

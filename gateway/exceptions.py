@@ -92,7 +92,7 @@ def record_exception(
     row.detail = detail or row.detail
     if row.status == "resolved":
         # Reopened: a problem that came back is news again, so it alerts again.
-        row.status, row.resolved_at, row.notified_at = "open", None, None
+        row.status, row.resolved_at, row.emailed_at, row.webhook_posted_at = "open", None, None, None
         audit.record(session, "exception.reopened", subject_type="exception", subject_id=row.id, kind=kind)
     return row
 

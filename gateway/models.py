@@ -333,8 +333,10 @@ class OperationalException(Base):
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     resolved_at: Mapped[datetime | None]
-    # When an alert (e-mail, webhook) last went out for it: de-duplication and rate limit.
-    notified_at: Mapped[datetime | None]
+    # When each alert channel last told people about it: de-duplication and rate limit,
+    # per channel, so one channel being down never repeats what the other delivered.
+    emailed_at: Mapped[datetime | None]
+    webhook_posted_at: Mapped[datetime | None]
 
 
 class User(Base):
