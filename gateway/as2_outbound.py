@@ -1,8 +1,15 @@
 """Sending AS2: build once, keep it, POST it until the partner's MDN says it arrived.
 
-The message is signed and encrypted when it is queued and stored as sent on the wire,
-with its Message-ID and MIC. Every retry POSTs those same bytes, so the partner sees the
-same Message-ID (RFC 4130) and the MDN's MIC can be checked against the stored one.
+A queued message is its payload and a file name. The first send attempt signs and
+encrypts it, with the keys and certificates valid then, and commits it as it goes on
+the wire, with its Message-ID and MIC, before the POST. Every retry POSTs those same
+bytes, so the partner sees the same Message-ID (RFC 4130) and the MDN's MIC can be
+checked against the stored one.
+
+Building at send time keeps the RSA work out of the transactions that queue documents
+(a 997 is queued in the inbound processing, an 855 with its PO), which hold database
+locks while they run: SQLite's one write lock, PostgreSQL's lock on the partner's
+control-number row.
 """
 from __future__ import annotations
 
@@ -15,13 +22,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway import audit
-from gateway.as2 import MdnMode, MdnStatus, build_message, check_mdn, mdn_original_message_id
+from gateway.as2 import (
+    CertificateError,
+    MdnMode,
+    MdnStatus,
+    PrivateKeyError,
+    ProfileError,
+    build_message,
+    check_mdn,
+    mdn_original_message_id,
+)
 from gateway.as2_inbound import HttpAnswer
 from gateway.config import Settings
 from gateway.exceptions import record_exception
 from gateway.db import session_scope
 from gateway.models import Direction, Message, TradingPartner
-from gateway.storage import attach_body, attach_payload, read_body
+from gateway.storage import attach_body, attach_payload, read_body, read_payload
 from gateway.trading_partners import as2_settings, organisation_profile, partner_profile, the_organisation
 
 log = structlog.get_logger("gateway.as2")
@@ -29,6 +45,9 @@ log = structlog.get_logger("gateway.as2")
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 # Final states: nothing more will be sent for these.
 FINISHED = ("delivered", "failed", "mdn-failed")
+# What a profile that cannot sign or encrypt raises (no usable key or certificate, a key
+# file gone): retrying will not help until someone fixes it, then replays the message.
+BUILD_ERRORS = (ProfileError, PrivateKeyError, CertificateError, OSError)
 
 
 class TransientSendError(Exception):
@@ -39,16 +58,9 @@ def queue_outbound(
     session: Session, settings: Settings, partner: TradingPartner, payload: bytes, *,
     document_type: str, filename: str,
 ) -> Message:
-    """Sign/encrypt ``payload`` for ``partner`` and store it ready to send."""
-    organisation = the_organisation(session)
-    built = build_message(organisation_profile(session, settings, organisation), partner_profile(session, partner),
-                          payload, filename)
-    message = Message(
-        direction=Direction.OUTBOUND.value, transport="as2", transport_id=built.message_id, partner_id=partner.id,
-        document_type=document_type, status="queued", headers=dict(built.headers), mic=built.mic,
-        mdn_mode=built.mdn_mode.value,
-    )
-    attach_body(settings, message, built.body)
+    """Store ``payload`` for ``partner``, to be signed and encrypted when first sent."""
+    message = Message(direction=Direction.OUTBOUND.value, transport="as2", partner_id=partner.id,
+                      document_type=document_type, status="queued", filename=filename)
     attach_payload(settings, message, payload)
     session.add(message)
     session.flush()
@@ -58,16 +70,24 @@ def queue_outbound(
 
 
 def send(settings: Settings, message_id: int) -> str:
-    """POST the stored message once; returns its new status.
+    """POST the stored message once, building it first if this is its first attempt;
+    returns its new status.
 
-    Raises :class:`TransientSendError` for a failure worth retrying. A 4xx answer or an
-    MDN that reports an error or cannot be verified is final and recorded as such.
+    Raises :class:`TransientSendError` for a failure worth retrying. A profile that
+    cannot sign or encrypt, a 4xx answer, or an MDN that reports an error or cannot be
+    verified is final and recorded as such.
     """
     with session_scope(settings) as session:
         message = session.get(Message, message_id)
         if message is None or message.status in FINISHED or message.status == "awaiting-mdn":
             return message.status if message else "missing"
         partner = session.get(TradingPartner, message.partner_id)
+        if message.body_sha256 is None:
+            try:
+                _build(session, settings, message, partner)
+            except BUILD_ERRORS as error:
+                _finish(session, message, "failed", f"could not sign and encrypt it for {partner.as2_id}: {error}")
+                return message.status
         url = as2_settings(partner)["url"]
         message.attempts += 1
         headers, body = dict(message.headers), read_body(settings, message)
@@ -93,6 +113,17 @@ def send(settings: Settings, message_id: int) -> str:
         else:
             _finish(session, message, "delivered", None)
         return message.status
+
+
+def _build(session: Session, settings: Settings, message: Message, partner: TradingPartner) -> None:
+    """Sign, compress and encrypt the payload as the profiles say now, and keep the result."""
+    built = build_message(organisation_profile(session, settings, the_organisation(session)),
+                          partner_profile(session, partner), read_payload(settings, message), message.filename)
+    message.transport_id, message.headers, message.mic = built.message_id, dict(built.headers), built.mic
+    message.mdn_mode = built.mdn_mode.value
+    attach_body(settings, message, built.body)
+    audit.record(session, "as2.built", actor="as2", subject_type="message", subject_id=message.id,
+                 message_id=built.message_id)
 
 
 def note_retry(settings: Settings, message_id: int, delay_seconds: float) -> None:

@@ -132,11 +132,14 @@ class Message(Base):
     status: Mapped[str] = mapped_column(String(32), index=True)
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     body: Mapped[bytes | None] = mapped_column(LargeBinary)
-    body_sha256: Mapped[str] = mapped_column(String(64))
-    body_size: Mapped[int] = mapped_column(BigInteger)
+    # None for an outbound message not built yet (it is signed and encrypted when first sent).
+    body_sha256: Mapped[str | None] = mapped_column(String(64))
+    body_size: Mapped[int | None] = mapped_column(BigInteger)
     # The document inside: decrypted and verified for inbound, what we signed for outbound.
     payload: Mapped[bytes | None] = mapped_column(LargeBinary)
     payload_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The payload's file name, as the AS2 message names it (outbound: what we name it).
+    filename: Mapped[str | None] = mapped_column(String(255))
     mic: Mapped[str | None] = mapped_column(String(255))
     # The MDN: the one we answered (inbound) or the one the partner returned (outbound).
     mdn_mode: Mapped[str | None] = mapped_column(String(8))
