@@ -26,7 +26,7 @@ import structlog
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from gateway import audit
+from gateway import audit, tls
 from gateway.config import Settings
 from gateway.db import session_scope
 from gateway.exceptions import KINDS
@@ -156,7 +156,8 @@ def send_email(settings: Settings, digest: Digest) -> None:
 
 def post_webhook(settings: Settings, digest: Digest) -> None:
     try:
-        httpx.post(settings.alert_webhook_url, json=digest.document, timeout=TIMEOUT_SECONDS).raise_for_status()
+        httpx.post(settings.alert_webhook_url, json=digest.document, timeout=TIMEOUT_SECONDS,
+                   verify=tls.context()).raise_for_status()
     except httpx.HTTPError as error:
         raise AlertDeliveryError(f"webhook: {error}") from error
 

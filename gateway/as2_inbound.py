@@ -16,7 +16,7 @@ import structlog
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from gateway import audit
+from gateway import audit, tls
 from gateway.as2 import (
     InboundResult,
     InboundStatus,
@@ -95,7 +95,8 @@ def send_async_mdn(settings: Settings, message_id: int) -> None:
         headers = {name.lower(): value for name, value in message.headers.items()}
         url = headers.get("receipt-delivery-option", "").strip()
         mdn_headers, mdn_body = dict(message.mdn_headers), message.mdn_body
-    response = httpx.post(url, content=mdn_body, headers=mdn_headers, timeout=httpx.Timeout(60.0, connect=10.0))
+    response = httpx.post(url, content=mdn_body, headers=mdn_headers, timeout=httpx.Timeout(60.0, connect=10.0),
+                          verify=tls.context())
     response.raise_for_status()
     with session_scope(settings) as session:
         message = session.get(Message, message_id)

@@ -21,7 +21,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gateway import audit
+from gateway import audit, tls
 from gateway.as2 import (
     CertificateError,
     MdnMode,
@@ -92,7 +92,7 @@ def send(settings: Settings, message_id: int) -> str:
         message.attempts += 1
         headers, body = dict(message.headers), read_body(settings, message)
     try:
-        response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT)
+        response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT, verify=tls.context())
     except httpx.HTTPError as error:
         _note_attempt(settings, message_id, f"{type(error).__name__}: {error}")
         raise TransientSendError(f"POST {url}: {type(error).__name__}: {error}") from None

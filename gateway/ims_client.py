@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
+from gateway import tls
 from gateway.config import Settings
 
 RETRIED_STATUSES = (408, 429)
@@ -52,7 +53,7 @@ class ImsClient:
 
     def __init__(self, base_url: str, token: str, *, timeout: float = 10.0, attempts: int = 4,
                  backoff_seconds: float = 1.0) -> None:
-        self._http = httpx.Client(base_url=base_url, timeout=timeout,
+        self._http = httpx.Client(base_url=base_url, timeout=timeout, verify=tls.context(),
                                   headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
         self._attempts = attempts
         self._backoff_seconds = backoff_seconds

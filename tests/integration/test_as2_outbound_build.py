@@ -5,6 +5,7 @@ A partner endpoint over real HTTP records what reaches it; the sends are called 
 worker's task calls them, on each database.
 """
 import hashlib
+import ssl
 import threading
 
 import pytest
@@ -61,7 +62,7 @@ def stored(settings, message_id) -> Message:
         return session.get(Message, message_id)
 
 
-def test_queued_is_the_payload_only_and_every_attempt_posts_the_first_attempts_bytes(partner_down):
+def test_queued_is_the_payload_only_and_every_attempt_posts_the_first_attempts_bytes(partner_down, monkeypatch):
     settings, endpoint = partner_down
     with session_scope(settings) as session:
         import_partner_certificate(session, get_partner(session, "AMAZON"), AMAZON_KEY.certificate_pem)
@@ -69,9 +70,13 @@ def test_queued_is_the_payload_only_and_every_attempt_posts_the_first_attempts_b
     waiting = stored(settings, message_id)
     assert (waiting.status, waiting.transport_id, waiting.body_sha256, waiting.mic) == ("queued", None, None, None)
 
+    contexts = []
+    real_context = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **k: contexts.append(1) or real_context(*a, **k))
     for _ in range(3):
         with pytest.raises(TransientSendError, match="HTTP 503"):
             send(settings, message_id)
+    assert len(contexts) <= 1, "one TLS context per process, not one per send (about 50 ms each)"
     sent = stored(settings, message_id)
     assert sent.attempts == 3 and sent.mic and sent.mdn_mode == "sync"
     assert [message_id_header for message_id_header, _ in endpoint.posts] == [f"<{sent.transport_id}>"] * 3
