@@ -187,7 +187,8 @@ def _finish(session: Session, message: Message, status: str, error: str | None) 
     audit.record(session, f"as2.{status}", actor="as2", subject_type="message", subject_id=message.id, error=error)
     if status in ("failed", "mdn-failed"):
         kind = "as2_send_failed" if status == "failed" else "mdn_failed"
-        record_exception(session, kind, f"{message.document_type or 'message'} {message.transport_id}: {error}",
+        name = message.transport_id or f"(message {message.id}, never built)"
+        record_exception(session, kind, f"{message.document_type or 'message'} {name}: {error}",
                          subject_type="message", subject_id=message.id,
                          detail={"document_type": message.document_type, "attempts": message.attempts})
     log.info("as2 send finished", message=message.id, status=status, error=error)
