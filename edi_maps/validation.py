@@ -31,7 +31,12 @@ import pyx12.segment
 import pyx12.x12file
 from pyx12.map_walker import walk_tree
 
-from edi_maps.x12.codes import ELEMENT_SYNTAX_ERRORS, SEGMENT_SYNTAX_ERRORS
+from edi_maps.x12.codes import (
+    ELEMENT_SYNTAX_ERRORS,
+    GROUP_SYNTAX_ERRORS,
+    SEGMENT_SYNTAX_ERRORS,
+    SET_SYNTAX_ERRORS,
+)
 
 MAP_PATH = Path(__file__).resolve().parent / "pyx12_maps"
 
@@ -61,25 +66,6 @@ TA1_NOTES = {
     "025": "duplicate interchange control number",
     "027": "invalid component element separator (ISA16)",
 }
-AK905_NOTES = {
-    "1": "functional group not supported",
-    "2": "functional group version not supported",
-    "3": "functional group trailer (GE) missing",
-    "4": "GS06 and GE02 do not match",
-    "5": "GE01 does not match the number of transaction sets",
-    "6": "group control number invalid or not unique",
-}
-AK502_NOTES = {
-    "1": "transaction set not supported",
-    "2": "transaction set trailer (SE) missing",
-    "3": "ST02 and SE02 do not match",
-    "4": "SE01 does not match the number of segments",
-    "5": "one or more segments in error",
-    "6": "missing or invalid transaction set identifier (ST01)",
-    "7": "missing or invalid transaction set control number",
-    "23": "transaction set control number not unique within the group",
-}
-
 _ISA_ELEMENT_NOTES = {1: "010", 2: "011", 3: "012", 4: "013", 5: "005", 6: "006", 7: "007", 8: "008",
                       9: "014", 10: "015", 11: "016", 12: "017", 13: "018", 14: "019", 15: "020", 16: "027"}
 _IEA_ELEMENT_NOTES = {1: "021", 2: "018"}
@@ -578,13 +564,13 @@ class _Validation:
         if self.group is None:
             self._interchange_issue("024", message)
         else:
-            self.group.issues.append(Issue(code, f"{message} [AK9 code {code}: {AK905_NOTES.get(code, '')}]"))
+            self.group.issues.append(Issue(code, f"{message} [AK9 code {code}: {GROUP_SYNTAX_ERRORS.get(code, '')}]"))
 
     def _set_issue(self, code: str, message: str) -> None:
         if self.tset is None:
             self._group_issue("1", message)
         else:
-            self.tset.issues.append(Issue(code, f"{message} [AK5 code {code}: {AK502_NOTES.get(code, '')}]"))
+            self.tset.issues.append(Issue(code, f"{message} [AK5 code {code}: {SET_SYNTAX_ERRORS.get(code, '')}]"))
 
 
 _TRAILING_DIGITS = re.compile(r"(\d+)$")

@@ -31,3 +31,52 @@ ELEMENT_SYNTAX_ERRORS = {
     "12": "too many repetitions",
     "13": "too many components",
 }
+
+# AK502..AK506, X12 element 718.
+SET_SYNTAX_ERRORS = {
+    "1": "transaction set not supported",
+    "2": "transaction set trailer missing",
+    "3": "transaction set control number in header and trailer do not match",
+    "4": "number of included segments does not match actual count",
+    "5": "one or more segments in error",
+    "6": "missing or invalid transaction set identifier",
+    "7": "missing or invalid transaction set control number",
+    "8": "authentication key name unknown",
+    "9": "encryption key name unknown",
+    "10": "requested service (authentication or encryption) not available",
+    "11": "unknown security recipient",
+    "12": "incorrect message length (encryption only)",
+    "13": "message authentication code failed",
+    "15": "unknown security originator",
+    "16": "syntax error in decrypted text",
+    "17": "security not supported",
+    "23": "transaction set control number not unique within the functional group",
+    "24": "S3E security end segment missing for S3S security start segment",
+    "25": "S3E security control reference does not match S3S security start segment",
+    "26": "S4E security end segment missing for S4S security start segment",
+    "27": "S4E security control reference does not match S4S security start segment",
+}
+
+# AK905..AK909, X12 element 716.
+GROUP_SYNTAX_ERRORS = {
+    "1": "functional group not supported",
+    "2": "functional group version not supported",
+    "3": "functional group trailer missing",
+    "4": "group control number in the functional group header and trailer do not agree",
+    "5": "number of included transaction sets does not match actual count",
+    "6": "group control number violates syntax",
+    "10": "authentication key name unknown",
+    "11": "encryption key name unknown",
+    "12": "requested service (authentication or encryption) not available",
+    "13": "unknown security recipient",
+    "14": "unknown security originator",
+    "15": "syntax error in decrypted text",
+    "16": "security not supported",
+    "17": "incorrect message length (encryption only)",
+    "18": "message authentication code failed",
+    "19": "functional group control number not unique within interchange",
+    "23": "S3E security end segment missing for S3S security start segment",
+    "24": "S3E security control reference does not match S3S security start segment",
+    "25": "S4E security end segment missing for S4S security start segment",
+    "26": "S4E security control reference does not match S4S security start segment",
+}

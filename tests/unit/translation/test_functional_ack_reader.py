@@ -8,12 +8,6 @@ from edi_maps.amazon import (
     describe_functional_ack,
     functional_ack_from_segments,
 )
-from edi_maps.amazon.functional_ack_reader import (
-    ELEMENT_SYNTAX_ERRORS,
-    GROUP_SYNTAX_ERRORS,
-    SEGMENT_SYNTAX_ERRORS,
-    SET_SYNTAX_ERRORS,
-)
 from edi_maps.documents import (
     AckCode,
     AckStatus,
@@ -21,6 +15,12 @@ from edi_maps.documents import (
     FunctionalAck,
     SegmentError,
     SetAck,
+)
+from edi_maps.x12.codes import (
+    ELEMENT_SYNTAX_ERRORS,
+    GROUP_SYNTAX_ERRORS,
+    SEGMENT_SYNTAX_ERRORS,
+    SET_SYNTAX_ERRORS,
 )
 
 from .conftest import TransactionSet, one_set, own_sets, shared_sets
