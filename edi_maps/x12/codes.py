@@ -1,7 +1,8 @@
 """X12 997 code lists shared by what writes our 997s and what reads the partner's.
 
 One list per element, so the words an operator sees for a code are the same whether we
-found the error or Amazon did.
+found the error or Amazon did. The words are the standard's, with the envelope elements
+a code is about in brackets, so that an operator knows where to look.
 """
 
 # AK304, X12 element 720.
@@ -35,12 +36,12 @@ ELEMENT_SYNTAX_ERRORS = {
 # AK502..AK506, X12 element 718.
 SET_SYNTAX_ERRORS = {
     "1": "transaction set not supported",
-    "2": "transaction set trailer missing",
-    "3": "transaction set control number in header and trailer do not match",
-    "4": "number of included segments does not match actual count",
+    "2": "transaction set trailer (SE) missing",
+    "3": "transaction set control number in header and trailer do not match (ST02, SE02)",
+    "4": "number of included segments does not match actual count (SE01)",
     "5": "one or more segments in error",
-    "6": "missing or invalid transaction set identifier",
-    "7": "missing or invalid transaction set control number",
+    "6": "missing or invalid transaction set identifier (ST01)",
+    "7": "missing or invalid transaction set control number (ST02, SE02)",
     "8": "authentication key name unknown",
     "9": "encryption key name unknown",
     "10": "requested service (authentication or encryption) not available",
@@ -61,10 +62,10 @@ SET_SYNTAX_ERRORS = {
 GROUP_SYNTAX_ERRORS = {
     "1": "functional group not supported",
     "2": "functional group version not supported",
-    "3": "functional group trailer missing",
-    "4": "group control number in the functional group header and trailer do not agree",
-    "5": "number of included transaction sets does not match actual count",
-    "6": "group control number violates syntax",
+    "3": "functional group trailer (GE) missing",
+    "4": "group control number in the functional group header and trailer do not agree (GS06, GE02)",
+    "5": "number of included transaction sets does not match actual count (GE01)",
+    "6": "group control number violates syntax (GS06, GE02)",
     "10": "authentication key name unknown",
     "11": "encryption key name unknown",
     "12": "requested service (authentication or encryption) not available",

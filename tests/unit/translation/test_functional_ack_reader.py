@@ -131,18 +131,18 @@ def test_group_level_errors_and_unknown_codes_are_kept_in_words() -> None:
 
     assert ack.group_control_number == 5004  # AK102 0005004: numeric, zeros do not count
     assert ack.errors == (
-        AckCode("5", "number of included transaction sets does not match actual count"),
+        AckCode("5", "number of included transaction sets does not match actual count (GE01)"),
         AckCode("99", "unknown error code '99'"),
     )
     assert ack.sets[0].errors == (
-        AckCode("4", "number of included segments does not match actual count"),
-        AckCode("3", "transaction set control number in header and trailer do not match"),
+        AckCode("4", "number of included segments does not match actual count (SE01)"),
+        AckCode("3", "transaction set control number in header and trailer do not match (ST02, SE02)"),
     )
     assert describe_functional_ack(ack) == [
         "group IB (inventory advice) 5004 rejected (2 sets included, 1 received, 0 accepted): "
-        "number of included transaction sets does not match actual count; unknown error code '99'",
-        "set 846 50041 rejected: number of included segments does not match actual count; "
-        "transaction set control number in header and trailer do not match",
+        "number of included transaction sets does not match actual count (GE01); unknown error code '99'",
+        "set 846 50041 rejected: number of included segments does not match actual count (SE01); "
+        "transaction set control number in header and trailer do not match (ST02, SE02)",
     ]
 
 

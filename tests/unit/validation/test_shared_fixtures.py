@@ -49,5 +49,5 @@ def test_bad_se_count_message() -> None:
     messages = validate_file(SHARED_FIXTURES / "850-bad-se-count.edi").messages()
     assert messages == [
         "Group PO 104, set 850 1041: SE count of 12 for SE02=1041 is wrong. I count 11 "
-        "[AK5 code 4: number of included segments does not match actual count]"
+        "[AK5 code 4: number of included segments does not match actual count (SE01)]"
     ]
