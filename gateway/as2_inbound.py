@@ -143,7 +143,8 @@ def _record_outcome(settings: Settings, connection: Connection, message_id: int,
     values: dict[str, object] = {"status": status, "mic": result.mic, "error": result.error,
                                  "mdn_disposition": result.disposition}
     if result.payload is not None and result.status is InboundStatus.PROCESSED:
-        values.update(payload_columns(settings, result.payload))
+        # The partner names the file: kept to the column's length, never refused for it.
+        values.update(payload_columns(settings, result.payload), filename=(result.filename or "")[:255] or None)
     if result.mdn is not None:
         synchronous = result.mdn.mode is MdnMode.SYNC
         values.update(mdn_mode=result.mdn.mode.value, mdn_headers=dict(result.mdn.headers),

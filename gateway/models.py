@@ -138,7 +138,8 @@ class Message(Base):
     # The document inside: decrypted and verified for inbound, what we signed for outbound.
     payload: Mapped[bytes | None] = mapped_column(LargeBinary)
     payload_sha256: Mapped[str | None] = mapped_column(String(64))
-    # The payload's file name, as the AS2 message names it (outbound: what we name it).
+    # The payload's file name in the AS2 message: as the partner named it (inbound), as we
+    # name it (outbound).
     filename: Mapped[str | None] = mapped_column(String(255))
     mic: Mapped[str | None] = mapped_column(String(255))
     # The MDN: the one we answered (inbound) or the one the partner returned (outbound).

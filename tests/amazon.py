@@ -56,10 +56,10 @@ class AmazonSimulator:
                               canonicalize_as_binary=True)
 
     def send(self, gateway_url: str, payload: bytes, *, message_id: str | None = None,
-             mdn_mode: MdnMode = MdnMode.SYNC, mdn_url: str | None = None):
+             mdn_mode: MdnMode = MdnMode.SYNC, mdn_url: str | None = None, filename: str = "order.edi"):
         """POST an AS2 message to the gateway; returns (built message, HTTP response)."""
         built = build_message(self.own_profile(mdn_url), self.gateway_profile(mdn_mode), payload,
-                              "order.edi", message_id=message_id)
+                              filename, message_id=message_id)
         response = httpx.post(f"{gateway_url}/as2", content=built.body, headers=built.headers, timeout=30)
         return built, response
 

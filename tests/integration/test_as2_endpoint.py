@@ -31,11 +31,21 @@ def test_a_signed_encrypted_850_is_stored_and_answered_with_a_signed_mdn(stack):
     assert read_body(stack.settings, message) == built.body
     # pyas2lib, playing Amazon, sends application/edi-x12 as 8bit MIME, which turns LF into CRLF.
     assert read_payload(stack.settings, message) == ORDER.replace(b"\n", b"\r\n")
+    assert message.filename == "order.edi", "as the sender named it"
     assert message.mdn_disposition.endswith("processed")
     assert message.mdn_status == "sent"
     with session_scope(stack.settings) as session:
         actions = session.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == str(message.id))).all()
     assert actions == ["as2.received", "as2.accepted"]
+
+
+def test_a_file_name_longer_than_the_column_is_kept_shortened_not_refused(stack):
+    name = "PO-" + "9" * 300 + ".edi"
+    built, response = stack.amazon.send(stack.url, ORDER, filename=name)
+    mdn = stack.amazon.verify_mdn(built, list(response.headers.multi_items()), response.content)
+    assert mdn.status is MdnStatus.PROCESSED, mdn
+    [message] = inbound_messages(stack.settings)
+    assert (message.status, message.filename) == ("accepted", name[:255])
 
 
 def test_the_same_message_id_again_is_a_duplicate_and_not_processed_twice(stack):
