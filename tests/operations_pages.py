@@ -87,7 +87,7 @@ def inbound_850(settings) -> int:
     """Amazon's 850 as the receiver and the inbound worker leave it: stored, 997 returned."""
     payload = (SHARED_FIXTURES / "850-single-po.edi").read_bytes()
     with session_scope(settings) as session:
-        message = Message(direction="inbound", status="processed", document_type="850",
+        message = Message(direction="inbound", status="processed", document_type="850", filename="850-2XK7QP9M.edi",
                           transport_id=AMAZON_MESSAGE_ID, headers={"AS2-From": "AMAZON", "AS2-To": "ACMEBRANDS",
                                                                    "Message-Id": AMAZON_MESSAGE_ID},
                           mdn_mode="sync", mdn_status="sent", mdn_disposition="automatic-action/MDN-sent-automatically; processed",

@@ -42,5 +42,6 @@ def test_a_message_page_lays_out_the_x12_and_shows_headers_and_mdn(site):
                           "BEG*00*NE*2XK7QP9M**20261120~"]
     assert lines[-1] == "IEA*1*000000101~" and len(lines) == 18
     assert "AS2-From" in page and "ACMEBRANDS" in page
+    assert "<dt>File name</dt><dd>850-2XK7QP9M.edi</dd>" in page
     assert "automatic-action/MDN-sent-automatically; processed" in page and "multipart/signed" in page
     assert f'href="/purchase-orders/{PO_NUMBER}"' in page
