@@ -60,6 +60,7 @@ class Channel:
 
 
 def configured_channels(settings: Settings) -> list[Channel]:
+    """The channels the settings name: e-mail needs a server and recipients."""
     channels = []
     if settings.smtp_host is not None and settings.alert_email_to:
         channels.append(Channel("email", OperationalException.emailed_at, send_email))

@@ -5,7 +5,6 @@ A partner endpoint over real HTTP records what reaches it; the sends are called 
 worker's task calls them, on each database.
 """
 import hashlib
-import ssl
 import threading
 
 import pytest
@@ -23,6 +22,7 @@ from gateway.replay import replay_exception
 from gateway.storage import read_body
 from gateway.trading_partners import add_partner, get_partner
 from tests.servers import serve_in_thread
+from tests.unit.test_tls import counting_contexts
 
 PAYLOAD = b"ISA*00*          *00*          *ZZ*ACMEBRANDS     *ZZ*AMAZON         *261120*0930*U*00401*000000001*0*P*>~"
 AMAZON_KEY = generate_organization_key("AMAZON", b"test")
@@ -70,13 +70,11 @@ def test_queued_is_the_payload_only_and_every_attempt_posts_the_first_attempts_b
     waiting = stored(settings, message_id)
     assert (waiting.status, waiting.transport_id, waiting.body_sha256, waiting.mic) == ("queued", None, None, None)
 
-    contexts = []
-    real_context = ssl.create_default_context
-    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **k: contexts.append(1) or real_context(*a, **k))
+    contexts = counting_contexts(monkeypatch)
     for _ in range(3):
         with pytest.raises(TransientSendError, match="HTTP 503"):
             send(settings, message_id)
-    assert len(contexts) <= 1, "one TLS context per process, not one per send (about 50 ms each)"
+    assert len(contexts) == 1, "one TLS context per process, not one per send (about 50 ms each)"
     sent = stored(settings, message_id)
     assert sent.attempts == 3 and sent.mic and sent.mdn_mode == "sync"
     assert [message_id_header for message_id_header, _ in endpoint.posts] == [f"<{sent.transport_id}>"] * 3
