@@ -8,7 +8,7 @@ varies; only figures from the same run are compared.
 - crypto floor: each message costs two RSA private operations (unwrap the content key,
   sign the MDN), so ``openssl speed -multi 2 rsa2048`` sign/s divided by two is the
   rate no implementation on this machine can beat.
-- protocol only: ``gateway.as2.receive`` called directly, no HTTP, no database.
+- protocol only: ``gateway.transport.as2.receiver`` called directly, no HTTP, no database.
 - bare pyas2lib receiver: ``bench/bare_pyas2lib_app.py``, pyas2lib's own parse and MDN in
   Flask under gunicorn (the gateway's default workers and threads), no database. The
   baseline a reader compares the full stack with: the crypto floor and Python's speed
@@ -49,7 +49,7 @@ from pathlib import Path
 
 import httpx
 
-from gateway.as2 import (
+from gateway.transport.as2.protocol import (
     InboundStatus,
     MdnStatus,
     OrganizationProfile,
@@ -57,12 +57,11 @@ from gateway.as2 import (
     PartnerProfile,
     build_message,
     check_mdn,
-    generate_organization_key,
     receive,
-    write_private_key,
 )
-from gateway.as2.certificates import pyas2lib_key_bundle
-from gateway.config import load_settings
+from gateway.partners.certificates import generate_organization_key, write_private_key
+from gateway.partners.certificates import pyas2lib_key_bundle
+from gateway.platform.config import load_settings
 
 PURCHASE_ORDER = (
     b"ISA*00*          *00*          *ZZ*AMAZON         *ZZ*VENDOR         "
@@ -143,7 +142,7 @@ def prepared_messages(count: int) -> tuple[OrganizationProfile, PartnerProfile, 
 
 
 def protocol_only(seconds: float, senders: int) -> Rate:
-    """``gateway.as2.receive`` alone, on in-memory profiles; every message received counts."""
+    """``gateway.transport.as2.receiver`` alone, on in-memory profiles; every message received counts."""
     us, amazon_partner, messages = prepared_messages(50)
     deadline = time.time() + seconds
     with multiprocessing.Pool(senders) as pool:
@@ -388,7 +387,7 @@ def main() -> None:
     print()
     print(f"{'':58} {'msg/s':>8} {'messages':>9} {'errors':>7} {'of floor':>9}")
     print(f"{'crypto floor (openssl speed -multi 2 rsa2048, / 2)':58} {floor:8.1f} {'':>9} {'':>7} {100:8.1f}%")
-    for name, rate in (("protocol only (gateway.as2.receive, no HTTP/DB)", protocol),
+    for name, rate in (("protocol only (gateway.transport.as2.receiver, no HTTP/DB)", protocol),
                        ("bare pyas2lib receiver (Flask + gunicorn, no database)", bare),
                        ("web only (edi-gateway serve, HTTP, SQLite)", served),
                        ("as make run starts it (run: web + worker + beat + IMS)", made_run)):

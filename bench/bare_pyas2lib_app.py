@@ -27,16 +27,16 @@ from pathlib import Path
 from flask import Flask, Response, request
 
 # pyas2lib's pinned oscrypto only loads on OpenSSL 3.0.10+ once the gateway's import hook
-# is installed (gateway/as2/compat.py). Importing gateway.as2 installs it; the call only
+# is installed (gateway/transport/as2/compat.py). Importing gateway.transport.as2 installs it; the call only
 # makes that explicit (it does nothing the second time).
-from gateway.as2.compat import install_oscrypto_version_fix
+from gateway.transport.as2.compat import install_oscrypto_version_fix
 
 install_oscrypto_version_fix()
 
 from pyas2lib import Message, Organization, Partner  # noqa: E402  (needs the hook above)
 
 # Our key bundle: the encrypted private key PEM followed by our certificate, as pyas2lib
-# loads it (gateway.as2.certificates.pyas2lib_key_bundle).
+# loads it (gateway.partners.certificates.pyas2lib_key_bundle).
 _key_bundle = Path(os.environ["BENCH_AS2_KEY_BUNDLE"]).read_bytes()
 _passphrase = os.environ["BENCH_AS2_KEY_PASSPHRASE"].encode()
 _partner_certificate = Path(os.environ["BENCH_AS2_PARTNER_CERTIFICATE"]).read_bytes()
@@ -68,7 +68,7 @@ app = Flask(__name__)
 @app.post("/as2")
 def receive_as2() -> Response:
     """Parse the message with pyas2lib and answer with the MDN it built."""
-    # As gateway/as2/protocol.py ``_raw_message``: WSGI hands header values over as
+    # As gateway/transport/as2/protocol.py ``_raw_message``: WSGI hands header values over as
     # latin-1 strings, so latin-1 gives back the bytes received.
     head = "".join(f"{name}: {value}\r\n" for name, value in request.headers.items())
     raw = head.encode("latin-1", errors="replace") + b"\r\n" + request.get_data()

@@ -10,7 +10,7 @@ length, not only the time per message. The baseline rows run the same messages w
 2026-11-27; the last row is what the first send now spends on it instead.
 
 Each message is a stored, accepted 850 (a copy of the shared single-PO fixture with its
-own PO number) processed by ``gateway.inbound.process_inbound_message`` in this process,
+own PO number) processed by ``gateway.exchange.inbound.process_inbound_message`` in this process,
 as the worker task calls it; the follow-up tasks it queues are not run.
 
     .venv/bin/python bench/inbound_processing_bench.py [--messages 60]
@@ -28,16 +28,16 @@ from pathlib import Path
 
 import structlog
 
-import gateway.inbound
-from gateway import as2_outbound
-from gateway.as2 import generate_organization_key
-from gateway.config import load_settings
-from gateway.db import session_scope, upgrade
-from gateway.development import ensure_development_identity
-from gateway.keystore import import_partner_certificate
+import gateway.exchange.inbound
+from gateway.transport.as2 import sender as as2_outbound
+from gateway.partners.certificates import generate_organization_key
+from gateway.platform.config import load_settings
+from gateway.platform.db import session_scope, upgrade
+from gateway.sandbox.development import ensure_development_identity
+from gateway.partners.keystore import import_partner_certificate
 from gateway.models import Message
-from gateway.storage import attach_body, attach_payload
-from gateway.trading_partners import add_partner
+from gateway.platform.storage import attach_body, attach_payload
+from gateway.partners.registry import add_partner
 
 FIXTURE = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "amazon" / "850-single-po.edi"
 
@@ -64,10 +64,10 @@ def main() -> None:
             import_partner_certificate(session, partner, generate_organization_key("AMAZON", b"b").certificate_pem)
         ids = stored_orders(settings, partner.id, 2 * options.messages + 1)
         queued: list[dict] = []
-        gateway.inbound.enqueue = lambda _settings, _task, **arguments: queued.append(arguments)  # no worker
-        gateway.inbound.process_inbound_message(settings, ids[0])  # warm-up: keys, maps, statements
+        gateway.exchange.inbound.enqueue = lambda _settings, _task, **arguments: queued.append(arguments)  # no worker
+        gateway.exchange.inbound.process_inbound_message(settings, ids[0])  # warm-up: keys, maps, statements
         now = timed(settings, ids[1:options.messages + 1], queued)
-        gateway.inbound.queue_outbound = built_when_queued
+        gateway.exchange.inbound.queue_outbound = built_when_queued
         before = timed(settings, ids[options.messages + 1:], queued)
         first_sends = []
         for message_id in now.acks[:10]:
@@ -104,7 +104,7 @@ def timed(settings, ids: list[int], queued: list[dict]) -> Timing:
     with timed_transactions(transactions):
         started = time.perf_counter()
         for message_id in ids:
-            gateway.inbound.process_inbound_message(settings, message_id)
+            gateway.exchange.inbound.process_inbound_message(settings, message_id)
         per_message = (time.perf_counter() - started) / len(ids)
     # Each call has two sessions: marking the message ``processing``, then the one that writes.
     return Timing(per_message, sorted(transactions[1::2]),
@@ -129,8 +129,8 @@ def stored_orders(settings, partner_id: int, count: int) -> list[int]:
 
 @contextlib.contextmanager
 def timed_transactions(durations: list[float]) -> Iterator[None]:
-    """Time every ``session_scope`` block of ``gateway.inbound`` into ``durations``."""
-    real = gateway.inbound.session_scope
+    """Time every ``session_scope`` block of ``gateway.exchange.inbound`` into ``durations``."""
+    real = gateway.exchange.inbound.session_scope
 
     @contextlib.contextmanager
     def timed(settings):
@@ -139,11 +139,11 @@ def timed_transactions(durations: list[float]) -> Iterator[None]:
             yield session
         durations.append(time.perf_counter() - started)
 
-    gateway.inbound.session_scope = timed
+    gateway.exchange.inbound.session_scope = timed
     try:
         yield
     finally:
-        gateway.inbound.session_scope = real
+        gateway.exchange.inbound.session_scope = real
 
 
 if __name__ == "__main__":

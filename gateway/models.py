@@ -114,7 +114,7 @@ class Message(Base):
     """One message in or out, as it crossed the wire, kept before anything acts on it.
 
     Small bodies are kept in ``body``; larger ones in the content-addressed blob store,
-    named by ``body_sha256`` (see ``gateway.storage``).
+    named by ``body_sha256`` (see ``gateway.platform.storage``).
     """
 
     __tablename__ = "message"

@@ -1,4 +1,4 @@
-"""A fake Amazon that speaks real AS2 over HTTP, played by pyas2lib through gateway.as2.
+"""A fake Amazon that speaks real AS2 over HTTP, played by pyas2lib through gateway.transport.as2.
 
 Amazon is outside the product, so it is the one thing faked, and the fake keeps to the
 protocol: it signs and encrypts what it sends, verifies our MDNs, and receives our
@@ -12,17 +12,16 @@ from dataclasses import dataclass, field
 import httpx
 from flask import Flask, Response, request
 
-from gateway.as2 import (
+from gateway.transport.as2.protocol import (
     InboundStatus,
     MdnMode,
-    OrganizationKey,
     OrganizationProfile,
     PartnerProfile,
     build_message,
     check_mdn,
-    generate_organization_key,
     receive,
 )
+from gateway.partners.certificates import OrganizationKey, generate_organization_key
 
 AMAZON_ID = "AMAZON"
 

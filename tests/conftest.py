@@ -17,7 +17,7 @@ import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from gateway.config import Settings, load_settings
+from gateway.platform.config import Settings, load_settings
 
 POSTGRES_URL = os.environ.get("EDI_GATEWAY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("EDI_GATEWAY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -67,7 +67,7 @@ def redis_url() -> str:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def settings(request, tmp_path: Path) -> Settings:
     """Settings on a fresh, migrated database: the embedded SQLite, then PostgreSQL."""
-    from gateway import db
+    from gateway.platform import db
 
     if request.param == "sqlite":
         current = make_settings(tmp_path)

@@ -12,7 +12,7 @@ import hashlib
 import subprocess
 from pathlib import Path
 
-from gateway.as2 import OrganizationKey
+from gateway.partners.certificates import OrganizationKey
 
 BOUNDARY = "----=_Part_20261127_AMZN"
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gateway.db import session_scope
-from gateway.exceptions import record_exception
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import record_exception
 from gateway.models import Message, X12Group, X12Set
-from gateway.storage import attach_body, attach_payload
-from gateway.users import create_user
+from gateway.platform.storage import attach_body, attach_payload
+from gateway.access.users import create_user
 from gateway.web import create_app
 from tests.conftest import SHARED_FIXTURES
 from tests.servers import serve_in_thread

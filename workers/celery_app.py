@@ -1,17 +1,17 @@
 """The Celery application the workers and beat run.
 
 ``celery -A workers.celery_app worker`` and ``edi-gateway worker`` both use the ``app``
-made here; its configuration is shared with the web process in ``gateway.queue``. Task
+made here; its configuration is shared with the web process in ``gateway.platform.queue``. Task
 modules are imported at the bottom so their tasks register.
 """
 from __future__ import annotations
 
 from celery import Celery, signals
 
-from gateway.config import Settings, load_settings
-from gateway.logging import bind_request_id, configure_logging, new_request_id
-from gateway.metrics import start_task_timing
-from gateway.queue import celery_config, prepare_broker
+from gateway.platform.config import Settings, load_settings
+from gateway.platform.logging import bind_request_id, configure_logging, new_request_id
+from gateway.operations.metrics import start_task_timing
+from gateway.platform.queue import celery_config, prepare_broker
 from workers.schedule import beat_schedule
 
 

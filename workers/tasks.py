@@ -13,20 +13,17 @@ import socket
 import httpx
 from celery import Task
 
-from gateway import (
-    acknowledge,
-    as2_inbound,
-    as2_outbound,
-    audit,
-    certificate_watch,
-    inbound,
-    intake,
-    po_changes,
-    recovery,
-    tracker,
-)
-from gateway.db import session_scope
-from gateway.ims_client import ImsError
+from gateway.exchange import tracker
+from gateway.ims.client import ImsError
+from gateway.orders import acknowledgement as acknowledge
+from gateway.orders import intake, po_changes
+from gateway.partners import certificate_watch
+from gateway.platform import audit
+from gateway.platform.db import session_scope
+from gateway.recovery import sweep as recovery
+from gateway.transport.as2 import receiver as as2_inbound
+from gateway.transport.as2 import sender as as2_outbound
+from gateway.exchange import inbound
 from workers.celery_app import app
 
 
@@ -131,7 +128,7 @@ def requeue_stalled_sales_orders() -> dict:
 @app.task(name="workers.tasks.send_alerts")
 def send_alerts() -> list[int]:
     """Beat, every minute: one digest of new critical and high exceptions (e-mail, webhook)."""
-    from gateway import alerts
+    from gateway.operations import alerts
 
     return alerts.send_alerts(settings())
 

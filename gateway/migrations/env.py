@@ -1,4 +1,4 @@
-"""Alembic environment: the URL comes from the gateway's settings via ``gateway.db``."""
+"""Alembic environment: the URL comes from the gateway's settings via ``gateway.platform.db``."""
 from alembic import context
 from sqlalchemy import create_engine, pool
 

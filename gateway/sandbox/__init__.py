@@ -17,12 +17,12 @@ from pathlib import Path
 import structlog
 from sqlalchemy import select
 
-from gateway.catalogue import import_catalogue, read_catalogue_csv
-from gateway.config import Settings
-from gateway.db import session_scope
+from gateway.catalogue.items import import_catalogue, read_catalogue_csv
+from gateway.platform.config import Settings
+from gateway.platform.db import session_scope
 from gateway.models import ApiToken, Organisation
-from gateway.preflight import StartupError
-from gateway.tokens import create_token
+from gateway.platform.preflight import StartupError
+from gateway.access.tokens import create_token
 
 log = structlog.get_logger("gateway.sandbox")
 

@@ -6,8 +6,8 @@ import time
 import structlog
 from flask import Flask, g, request
 
-from gateway.config import Settings, load_settings
-from gateway.logging import REQUEST_ID_HEADER, bind_request_id, new_request_id
+from gateway.platform.config import Settings, load_settings
+from gateway.platform.logging import REQUEST_ID_HEADER, bind_request_id, new_request_id
 
 log = structlog.get_logger("gateway.web")
 
@@ -17,7 +17,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["GATEWAY_SETTINGS"] = settings
     # Refuse bodies past the AS2 cap even when they come chunked, without a Content-Length.
-    from gateway.as2_inbound import LIMITS
+    from gateway.transport.as2.receiver import LIMITS
 
     app.config["MAX_CONTENT_LENGTH"] = LIMITS.max_body_bytes
 

@@ -17,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from gateway.catalogue import QUALIFIERS, CatalogueRow, find_item, import_catalogue, money_text
-from gateway.db import session_scope
-from gateway.exceptions import KINDS, find_exceptions
+from gateway.catalogue.items import QUALIFIERS, CatalogueRow, find_item, import_catalogue, money_text
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import KINDS, find_exceptions
 from gateway.models import CatalogueItem
-from gateway.purchase_orders import (
+from gateway.orders.read_model import (
     BadCursor,
     exception_json,
     find_purchase_orders,

@@ -15,9 +15,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from edi_maps.x12.reader import X12Reader, X12SyntaxError
-from gateway.db import session_scope
+from gateway.platform.db import session_scope
 from gateway.models import Message, X12Group, X12Set
-from gateway.storage import read_payload
+from gateway.platform.storage import read_payload
 from gateway.web import login, settings_of
 
 blueprint = Blueprint("archive", __name__)

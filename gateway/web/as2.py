@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from gateway.as2_inbound import LIMITS, HttpAnswer, receive_as2
-from gateway.as2_outbound import receive_async_mdn
+from gateway.transport.as2.receiver import LIMITS, HttpAnswer, receive_as2
+from gateway.transport.as2.sender import receive_async_mdn
 from gateway.web import settings_of
 
 blueprint = Blueprint("as2", __name__)

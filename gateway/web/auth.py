@@ -10,8 +10,8 @@ from functools import wraps
 
 from flask import current_app, g, jsonify, request
 
-from gateway.db import session_scope
-from gateway.tokens import role_of
+from gateway.platform.db import session_scope
+from gateway.access.tokens import role_of
 from gateway.web import settings_of
 
 

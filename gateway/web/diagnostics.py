@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, jsonify, request
 from sqlalchemy import select
 
-from gateway.db import session_scope
+from gateway.platform.db import session_scope
 from gateway.models import AuditEvent
-from gateway.queue import enqueue
+from gateway.platform.queue import enqueue
 from gateway.web import settings_of
 
 blueprint = Blueprint("diagnostics", __name__, url_prefix="/diagnostics")

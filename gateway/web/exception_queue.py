@@ -1,7 +1,7 @@
 """The exception queue: filter it, open one, act on it.
 
 Every action is a form post (CSRF-checked by :func:`gateway.web.login.protect`) that
-calls one function of ``gateway.exceptions`` or ``gateway.replay``, which write the
+calls one function of ``gateway.operations.exception_queue`` or ``gateway.recovery.replay``, which write the
 audit row, then redirects back to the exception (post/redirect/get).
 """
 from __future__ import annotations
@@ -10,10 +10,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from gateway import exceptions
-from gateway.db import session_scope
+from gateway.operations import exception_queue as exceptions
+from gateway.platform.db import session_scope
 from gateway.models import AuditEvent, OperationalException
-from gateway.replay import NotReplayable, failed_step, replay_exception
+from gateway.recovery.replay import NotReplayable, failed_step, replay_exception
 from gateway.web import login, settings_of
 
 blueprint = Blueprint("exception_queue", __name__)

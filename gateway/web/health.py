@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from gateway import db
-from gateway.queue import check_broker
+from gateway.platform import db
+from gateway.platform.queue import check_broker
 from gateway.web import settings_of
 
 blueprint = Blueprint("health", __name__)

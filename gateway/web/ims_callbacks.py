@@ -11,10 +11,10 @@ from datetime import datetime, timezone
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
 
-from gateway.allocation import InvalidAllocation, SalesOrderAllocation, store_allocation
-from gateway.db import session_scope
+from gateway.orders.allocation import InvalidAllocation, SalesOrderAllocation, store_allocation
+from gateway.platform.db import session_scope
 from gateway.models import PurchaseOrder
-from gateway.queue import enqueue
+from gateway.platform.queue import enqueue
 from gateway.web import settings_of
 from gateway.web.auth import problem, requires
 

@@ -32,17 +32,17 @@ from flask import (
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from gateway import audit
-from gateway.config import Settings
-from gateway.db import session_scope
+from gateway.platform import audit
+from gateway.platform.config import Settings
+from gateway.platform.db import session_scope
 from gateway.models import User
-from gateway.users import authenticate
+from gateway.access.users import authenticate
 from gateway.web import settings_of
 
 log = structlog.get_logger("gateway.web.login")
 
 # The templates and the stylesheet of every page; served here because the sign-in page needs them too.
-blueprint = Blueprint("login", __name__, template_folder="../templates", static_folder="../static",
+blueprint = Blueprint("login", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/assets")
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from gateway.metrics import render
+from gateway.operations.metrics import render
 from gateway.web import settings_of
 
 blueprint = Blueprint("metrics", __name__)

@@ -11,8 +11,8 @@ from flask import Blueprint, Flask, abort, current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from gateway.db import session_scope
-from gateway.exceptions import KINDS
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import KINDS
 from gateway.models import (
     AuditEvent,
     Direction,

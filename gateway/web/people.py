@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from gateway.db import session_scope
-from gateway.users import MIN_PASSWORD_LENGTH, ROLES, UserError, create_user, list_users
+from gateway.platform.db import session_scope
+from gateway.access.users import MIN_PASSWORD_LENGTH, ROLES, UserError, create_user, list_users
 from gateway.web import login, settings_of
 
 blueprint = Blueprint("people", __name__)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from gateway.db import session_scope
+from gateway.platform.db import session_scope
 from gateway.models import OperationalException
 from tests.operations_pages import PASSWORD, PO_NUMBER, failed_send, inbound_850, sent_group, site  # noqa: F401
 

@@ -12,13 +12,13 @@ import httpx
 import pytest
 from werkzeug.serving import make_server
 
-from gateway import db
-from gateway.db import session_scope
-from gateway.development import ensure_development_identity
-from gateway.keystore import import_partner_certificate, organisation_keys
-from gateway.trading_partners import add_partner, the_organisation
-from gateway.catalogue import import_catalogue, read_catalogue_csv
-from gateway.tokens import create_token
+from gateway.platform import db
+from gateway.platform.db import session_scope
+from gateway.sandbox.development import ensure_development_identity
+from gateway.partners.keystore import import_partner_certificate, organisation_keys
+from gateway.partners.registry import add_partner, the_organisation
+from gateway.catalogue.items import import_catalogue, read_catalogue_csv
+from gateway.access.tokens import create_token
 from gateway.web import create_app
 from reference_ims import create_app as create_ims
 from tests.amazon import AmazonSimulator

@@ -8,15 +8,15 @@ from sqlalchemy import select
 
 from edi_maps.validation import validate_interchange
 from edi_maps.x12.reader import X12Reader
-from gateway.acknowledge import acknowledge_purchase_order, watch_deadlines
-from gateway.as2 import generate_organization_key
-from gateway.db import session_scope
-from gateway.development import ensure_development_identity
-from gateway.exceptions import open_exceptions
-from gateway.keystore import import_partner_certificate
+from gateway.orders.acknowledgement import acknowledge_purchase_order, watch_deadlines
+from gateway.partners.certificates import generate_organization_key
+from gateway.platform.db import session_scope
+from gateway.sandbox.development import ensure_development_identity
+from gateway.operations.exception_queue import open_exceptions
+from gateway.partners.keystore import import_partner_certificate
 from gateway.models import CatalogueItem, Message, PurchaseOrder, PurchaseOrderLine
-from gateway.storage import read_payload
-from gateway.trading_partners import add_partner
+from gateway.platform.storage import read_payload
+from gateway.partners.registry import add_partner
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 AMAZON_KEY = generate_organization_key("AMAZON", b"test")

@@ -4,8 +4,8 @@ import io
 
 from edi_maps.validation import validate_interchange
 from edi_maps.x12.reader import X12Reader
-from gateway.db import session_scope
-from gateway.exceptions import open_exceptions
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import open_exceptions
 from gateway.models import PurchaseOrder
 from tests.conftest import SHARED_FIXTURES
 from tests.processes import wait_for

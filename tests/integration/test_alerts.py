@@ -11,9 +11,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from werkzeug.wrappers import Request, Response
 
-from gateway.alerts import AlertDeliveryError, send_alerts
-from gateway.db import session_scope
-from gateway.exceptions import record_exception, resolve_exception
+from gateway.operations.alerts import AlertDeliveryError, send_alerts
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import record_exception, resolve_exception
 from gateway.models import AuditEvent, OperationalException
 from tests.servers import serve_in_thread
 

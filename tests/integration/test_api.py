@@ -16,9 +16,9 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from gateway.catalogue import QUALIFIERS
-from gateway.db import session_scope
-from gateway.exceptions import KINDS
+from gateway.catalogue.items import QUALIFIERS
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import KINDS
 from gateway.models import (
     AuditEvent,
     CatalogueItem,
@@ -29,8 +29,8 @@ from gateway.models import (
     X12Group,
     X12Set,
 )
-from gateway.tokens import ROLES, create_token
-from gateway.trading_partners import add_partner, set_organisation
+from gateway.access.tokens import ROLES, create_token
+from gateway.partners.registry import add_partner, set_organisation
 from gateway.web import create_app
 from tests.servers import serve_in_thread
 

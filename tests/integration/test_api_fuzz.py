@@ -21,9 +21,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from gateway.db import session_scope
+from gateway.platform.db import session_scope
 from gateway.models import CatalogueItem
-from gateway.queue import prepare_broker
+from gateway.platform.queue import prepare_broker
 from tests.integration.test_api import Api, add_exception, seed_full_po, seed_list, start_api
 
 CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "gateway-api.yaml"

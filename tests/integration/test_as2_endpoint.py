@@ -2,11 +2,11 @@
 import httpx
 from sqlalchemy import select
 
-from gateway.as2 import MdnMode, MdnStatus
-from gateway.db import session_scope
-from gateway.exceptions import open_exceptions
+from gateway.transport.as2.protocol import MdnMode, MdnStatus
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import open_exceptions
 from gateway.models import AuditEvent, Message
-from gateway.storage import read_body, read_payload
+from gateway.platform.storage import read_body, read_payload
 from tests.conftest import SHARED_FIXTURES
 from tests.processes import wait_for
 
@@ -80,7 +80,7 @@ def test_an_unknown_partner_gets_a_negative_mdn_and_its_bytes_are_kept(stack):
 
 
 def test_a_body_over_the_cap_is_refused_before_it_is_read(stack, monkeypatch):
-    from gateway import as2_inbound
+    from gateway.transport.as2 import receiver as as2_inbound
 
     monkeypatch.setattr(as2_inbound, "LIMITS", as2_inbound.ReceiveLimits(max_body_bytes=1000))
     monkeypatch.setattr("gateway.web.as2.LIMITS", as2_inbound.LIMITS)
@@ -101,8 +101,8 @@ def test_an_async_mdn_is_posted_by_the_worker_to_the_url_the_sender_named(stack)
 
 
 def test_during_a_certificate_rollover_messages_to_either_certificate_are_accepted(stack):
-    from gateway.keystore import create_organisation_certificate
-    from gateway.trading_partners import the_organisation
+    from gateway.partners.keystore import create_organisation_certificate
+    from gateway.partners.registry import the_organisation
 
     old_certificate = stack.amazon.gateway_certificate
     with session_scope(stack.settings) as session:
@@ -119,10 +119,10 @@ def test_during_a_certificate_rollover_messages_to_either_certificate_are_accept
 def test_partner_and_certificate_changes_count_from_the_next_message_while_the_gateway_runs(stack):
     """The receive path keeps built profiles per process; changes made elsewhere (here:
     this test process, as the CLI would) must still apply to the very next message."""
-    from gateway.as2 import generate_organization_key
-    from gateway.keystore import create_organisation_certificate, import_partner_certificate
+    from gateway.partners.certificates import generate_organization_key
+    from gateway.partners.keystore import create_organisation_certificate, import_partner_certificate
     from gateway.models import TradingPartner
-    from gateway.trading_partners import get_partner, the_organisation
+    from gateway.partners.registry import get_partner, the_organisation
 
     def send_and_read_disposition() -> str:
         built, response = stack.amazon.send(stack.url, ORDER)

@@ -1,6 +1,6 @@
 """Interop over real HTTP: ``openssl cms`` plays Amazon against the running endpoint.
 
-The protocol-level interop tests call ``gateway.as2.receive`` directly; these POST to
+The protocol-level interop tests call ``gateway.transport.as2.receiver`` directly; these POST to
 ``/as2`` the way Amazon does (Message-ID without an @-domain, ``signed-receipt-micalg=
 optional, sha256``, a binary enveloped body), so the web layer, the store and the partner
 profile in the database all stand between openssl and our MDN.
@@ -15,9 +15,9 @@ import pytest
 from asn1crypto import cms
 from sqlalchemy import select
 
-from gateway.db import session_scope
+from gateway.platform.db import session_scope
 from gateway.models import Message
-from gateway.storage import read_body, read_payload
+from gateway.platform.storage import read_body, read_payload
 from tests.conftest import SHARED_FIXTURES
 from tests.openssl_cms import OpenSSL, amazon_signature, multipart_signed
 

@@ -1,12 +1,12 @@
 """Sending to Amazon over AS2: MDN and MIC checks, retries with the same Message-ID, giving up."""
 from sqlalchemy import select
 
-from gateway.db import session_scope
+from gateway.platform.db import session_scope
 from gateway.models import AuditEvent, Message
-from gateway.queue import enqueue
-from gateway.trading_partners import get_partner, update_partner_as2
-from gateway.as2_outbound import queue_outbound
-from gateway.exceptions import open_exceptions
+from gateway.platform.queue import enqueue
+from gateway.partners.registry import get_partner, update_partner_as2
+from gateway.transport.as2.sender import queue_outbound
+from gateway.operations.exception_queue import open_exceptions
 from tests.processes import wait_for
 
 PAYLOAD = b"ISA*00*test payload~"

@@ -11,16 +11,16 @@ import pytest
 from sqlalchemy import select
 from werkzeug.wrappers import Request, Response
 
-from gateway.as2 import generate_organization_key
-from gateway.as2_outbound import TransientSendError, queue_outbound, send
-from gateway.db import session_scope
-from gateway.development import ensure_development_identity
-from gateway.exceptions import open_exceptions
-from gateway.keystore import import_partner_certificate
+from gateway.partners.certificates import generate_organization_key
+from gateway.transport.as2.sender import TransientSendError, queue_outbound, send
+from gateway.platform.db import session_scope
+from gateway.sandbox.development import ensure_development_identity
+from gateway.operations.exception_queue import open_exceptions
+from gateway.partners.keystore import import_partner_certificate
 from gateway.models import AuditEvent, Message
-from gateway.replay import replay_exception
-from gateway.storage import read_body
-from gateway.trading_partners import add_partner, get_partner
+from gateway.recovery.replay import replay_exception
+from gateway.platform.storage import read_body
+from gateway.partners.registry import add_partner, get_partner
 from tests.servers import serve_in_thread
 from tests.unit.test_tls import counting_contexts
 

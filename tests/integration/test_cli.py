@@ -9,7 +9,7 @@ from tests.processes import gateway_environment
 
 
 def edi_gateway(args, environ, timeout=60):
-    return subprocess.run([sys.executable, "-m", "gateway.cli", *args], env=environ,
+    return subprocess.run([sys.executable, "-m", "gateway.cli.main", *args], env=environ,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -55,7 +55,7 @@ def test_bad_value(tmp_path, variable):
 
 
 def test_init_then_migrate_down_and_up(tmp_path):
-    from gateway.db import head_revision
+    from gateway.platform.db import head_revision
     from tests.conftest import make_settings
 
     head = head_revision(make_settings(tmp_path))

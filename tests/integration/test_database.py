@@ -5,10 +5,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select
 
-from gateway import db
-from gateway.control_numbers import next_control_number
+from gateway.platform import db
+from gateway.exchange.control_numbers import next_control_number
 from gateway.models import Base, Message
-from gateway.storage import INLINE_LIMIT, attach_body, blob_path, read_body
+from gateway.platform.storage import INLINE_LIMIT, attach_body, blob_path, read_body
 
 TABLES = {"organisation", "trading_partner", "message", "audit_event", "control_number_sequence"}
 

@@ -4,13 +4,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from gateway.as2 import generate_organization_key
-from gateway.certificate_watch import check_certificates
-from gateway.db import session_scope
-from gateway.exceptions import UnknownKind, open_exceptions, record_exception, resolve_exception
-from gateway.keystore import import_partner_certificate
+from gateway.partners.certificates import generate_organization_key
+from gateway.partners.certificate_watch import check_certificates
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import UnknownKind, open_exceptions, record_exception, resolve_exception
+from gateway.partners.keystore import import_partner_certificate
 from gateway.models import AuditEvent, OperationalException
-from gateway.trading_partners import add_partner, set_organisation
+from gateway.partners.registry import add_partner, set_organisation
 
 
 def test_the_same_problem_is_one_exception_with_a_count(settings):

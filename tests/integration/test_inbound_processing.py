@@ -7,10 +7,10 @@ from sqlalchemy import select, update
 from edi_maps.amazon import functional_ack_from_segments
 from edi_maps.validation import validate_interchange
 from edi_maps.x12.reader import X12Reader
-from gateway.db import session_scope
-from gateway.exceptions import open_exceptions
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import open_exceptions
 from gateway.models import Message, X12Group
-from gateway.recovery import requeue_stalled_work
+from gateway.recovery.sweep import requeue_stalled_work
 from tests.conftest import SHARED_FIXTURES
 from tests.processes import wait_for
 

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from gateway.ack_deadlines import AckPolicy, ack_deadline
-from gateway.allocation import TIMELINE
-from gateway.catalogue import import_catalogue, read_catalogue_csv
-from gateway.db import session_scope
-from gateway.exceptions import open_exceptions
+from gateway.orders.deadlines import AckPolicy, ack_deadline
+from gateway.orders.allocation import TIMELINE
+from gateway.catalogue.items import import_catalogue, read_catalogue_csv
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import open_exceptions
 from gateway.models import AuditEvent, Message, PurchaseOrder
 from tests.conftest import SHARED_FIXTURES
 from tests.processes import wait_for

@@ -3,8 +3,8 @@ import io
 from datetime import datetime, timezone
 
 from edi_maps.x12.reader import X12Reader
-from gateway import db
-from gateway.interchanges import SetBody, build_interchange
+from gateway.platform import db
+from gateway.exchange.envelopes import SetBody, build_interchange
 from gateway.models import Organisation, TradingPartner
 
 WHEN = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import httpx
 
-from gateway.metrics import remove_ended_workers_files
-from gateway.queue import enqueue
+from gateway.operations.metrics import remove_ended_workers_files
+from gateway.platform.queue import enqueue
 from tests.operations_pages import (  # noqa: F401  (site is a fixture)
     AMAZON_MESSAGE_ID,
     INTERCHANGE,

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from gateway.db import session_scope
+from gateway.platform.db import session_scope
 from gateway.models import AuditEvent, Message, OperationalException, User
 from gateway.web import create_app
 from tests.operations_pages import (  # noqa: F401  (site is a fixture)
@@ -166,7 +166,7 @@ def test_replay_of_failed_inbound_processing_requeues_it(site):
         session.add(message)
         session.flush()
         message_id = message.id
-        from gateway.exceptions import record_exception
+        from gateway.operations.exception_queue import record_exception
 
         problem = record_exception(session, "inbound_rejected", "not X12", subject_type="message",
                                    subject_id=message_id).id
@@ -180,9 +180,9 @@ def test_replay_of_failed_inbound_processing_requeues_it(site):
 def test_replay_of_a_sales_order_the_ims_refused_requeues_it(site):
     from datetime import date
 
-    from gateway.exceptions import record_exception
+    from gateway.operations.exception_queue import record_exception
     from gateway.models import PurchaseOrder
-    from gateway.trading_partners import add_partner, set_organisation
+    from gateway.partners.registry import add_partner, set_organisation
 
     with session_scope(site.settings) as session:
         set_organisation(session, name="Acme", as2_id="ACMEBRANDS", x12_id="ACMEBRANDS")

@@ -4,13 +4,13 @@ import stat
 import subprocess
 import sys
 
-from gateway.as2 import generate_organization_key
+from gateway.partners.certificates import generate_organization_key
 from tests.processes import gateway_environment
 
 
 def edi_gateway(tmp_path, *args, passphrase="cli-test-passphrase"):
     environ = gateway_environment(tmp_path, key_passphrase=passphrase)
-    return subprocess.run([sys.executable, "-m", "gateway.cli", *args], env=environ, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "gateway.cli.main", *args], env=environ, capture_output=True, text=True,
                           timeout=120)
 
 
@@ -68,7 +68,7 @@ def test_a_key_without_its_passphrase_is_not_usable(tmp_path):
     result = edi_gateway(tmp_path, "certs", "create", passphrase="a-different-passphrase")
     assert result.returncode == 0, "a new key is made with the passphrase given now"
     keys = sorted((tmp_path / "keys").iterdir(), key=os.path.getmtime)
-    from gateway.as2 import PrivateKeyError, load_private_key
+    from gateway.partners.certificates import PrivateKeyError, load_private_key
 
     try:
         load_private_key(keys[0].read_bytes(), b"a-different-passphrase")

@@ -14,15 +14,15 @@ from sqlalchemy import select
 
 from edi_maps.amazon import translate_transaction_set
 from edi_maps.x12.reader import X12Reader, transaction_sets
-from gateway.acknowledge import acknowledge_purchase_order
-from gateway.as2 import generate_organization_key
-from gateway.db import session_scope
-from gateway.development import ensure_development_identity
-from gateway.exceptions import open_exceptions
-from gateway.keystore import import_partner_certificate
+from gateway.orders.acknowledgement import acknowledge_purchase_order
+from gateway.partners.certificates import generate_organization_key
+from gateway.platform.db import session_scope
+from gateway.sandbox.development import ensure_development_identity
+from gateway.operations.exception_queue import open_exceptions
+from gateway.partners.keystore import import_partner_certificate
 from gateway.models import AuditEvent, CatalogueItem, Message, PurchaseOrder, PurchaseOrderLine, TradingPartner
-from gateway.po_changes import apply_po_change
-from gateway.trading_partners import add_partner
+from gateway.orders.po_changes import apply_po_change
+from gateway.partners.registry import add_partner
 from tests.integration.test_acknowledge import sent_855s
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)

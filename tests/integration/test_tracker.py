@@ -3,12 +3,12 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from gateway.db import session_scope
-from gateway.exceptions import open_exceptions
-from gateway.interchanges import OutboundInterchange
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import open_exceptions
+from gateway.exchange.envelopes import OutboundInterchange
 from gateway.models import Message, X12Group
-from gateway.tracker import expect_functional_ack, raise_overdue
-from gateway.trading_partners import get_partner
+from gateway.exchange.tracker import expect_functional_ack, raise_overdue
+from gateway.partners.registry import get_partner
 from tests.conftest import SHARED_FIXTURES
 from tests.processes import wait_for
 

@@ -4,10 +4,10 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from gateway import db
-from gateway.logging import bind_request_id
+from gateway.platform import db
+from gateway.platform.logging import bind_request_id
 from gateway.models import AuditEvent
-from gateway.queue import enqueue
+from gateway.platform.queue import enqueue
 from tests.conftest import make_settings
 from tests.processes import gateway_environment, kill, start, wait_for
 

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from gateway.ack_deadlines import AckPolicy, ack_deadline, reack_allowed
+from gateway.orders.deadlines import AckPolicy, ack_deadline, reack_allowed
 
 UTC = timezone.utc
 

@@ -1,7 +1,7 @@
 """Reading the IMS's sales order, and the PO status its allocation gives."""
 import pytest
 
-from gateway.allocation import InvalidAllocation, SalesOrderAllocation
+from gateway.orders.allocation import InvalidAllocation, SalesOrderAllocation
 
 
 def order(*lines, status="open"):

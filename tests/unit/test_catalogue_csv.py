@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from gateway.catalogue import CatalogueError, CatalogueRow, money_text, read_catalogue_csv
+from gateway.catalogue.items import CatalogueError, CatalogueRow, money_text, read_catalogue_csv
 from tests.conftest import SHARED_FIXTURES
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.config import ConfigError, load_settings
+from gateway.platform.config import ConfigError, load_settings
 
 
 def test_embedded_default_keeps_everything_under_the_data_folder():

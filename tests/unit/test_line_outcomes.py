@@ -6,7 +6,7 @@ import pytest
 
 from edi_maps.documents import LineOutcome as O
 from edi_maps.documents import RejectionReason as R
-from gateway.line_outcomes import LineFacts, OrderFacts, Outcome, decide_line
+from gateway.orders.line_outcomes import LineFacts, OrderFacts, Outcome, decide_line
 
 TODAY = date(2026, 11, 20)
 WINDOW = {"deliver_not_before": date(2026, 11, 24), "deliver_not_after": date(2026, 12, 1), "today": TODAY}

@@ -3,8 +3,8 @@ import ssl
 
 import httpx
 
-from gateway import tls
-from gateway.ims_client import ImsClient
+from gateway.platform import tls
+from gateway.ims.client import ImsClient
 
 
 def counting_contexts(monkeypatch) -> list[int]:

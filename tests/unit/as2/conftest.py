@@ -10,15 +10,14 @@ from collections.abc import Iterable, Mapping
 
 import pytest
 
-from gateway.as2 import (
+from gateway.transport.as2.protocol import (
     InboundResult,
-    OrganizationKey,
     OrganizationProfile,
     PartnerProfile,
     ReceiveLimits,
-    generate_organization_key,
     receive,
 )
+from gateway.partners.certificates import OrganizationKey, generate_organization_key
 
 OUR_ID = "GATEWAY"
 AMAZON_ID = "AMAZON"

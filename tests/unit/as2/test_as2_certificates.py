@@ -13,8 +13,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from gateway.as2 import certificates
-from gateway.as2.certificates import (
+from gateway.partners import certificates
+from gateway.partners.certificates import (
     ENCRYPTED_KEY_PEM_HEADER,
     CertificateError,
     OrganizationKey,

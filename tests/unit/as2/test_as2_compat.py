@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gateway.as2.compat import (
+from gateway.transport.as2.compat import (
     BROKEN_VERSION_REGEX,
     FIXED_VERSION_REGEX,
     OscryptoVersionFinder,
@@ -33,7 +33,7 @@ def test_pyas2lib_imports_through_gateway_as2_in_a_fresh_interpreter():
     assert Path(importlib.util.cache_from_source(origin)).exists()
 
     result = run_python(
-        "import gateway.as2, pyas2lib\n"
+        "import gateway.transport.as2, pyas2lib\n"
         "from oscrypto._openssl._libcrypto import libcrypto_version_info\n"
         "print(pyas2lib.__version__, libcrypto_version_info)"
     )
@@ -46,8 +46,8 @@ def test_plain_pyas2lib_import_still_needs_the_hook():
     result = run_python("import pyas2lib")
 
     assert result.returncode != 0, (
-        "`import pyas2lib` works without gateway.as2.compat: oscrypto detects this "
-        "libcrypto by itself now. Delete gateway/as2/compat.py, its install call in "
+        "`import pyas2lib` works without gateway.transport.as2.compat: oscrypto detects this "
+        "libcrypto by itself now. Delete gateway/transport/as2/compat.py, its install call in "
         "gateway/as2/__init__.py, and this test."
     )
     assert "Error detecting the version of libcrypto" in result.stderr

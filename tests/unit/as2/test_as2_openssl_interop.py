@@ -12,12 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.as2 import (
-    InboundStatus,
-    MdnStatus,
-    build_message,
-    check_mdn,
-)
+from gateway.transport.as2.protocol import InboundStatus, MdnStatus, build_message, check_mdn
 from tests.openssl_cms import OpenSSL, amazon_signature, amazon_signs, mic_of, multipart_signed
 
 from .conftest import AMAZON_ID, OUR_ID, PURCHASE_ORDER, Directory

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import pyas2lib  # the hook is installed by gateway.as2, imported by conftest
-from gateway.as2 import (
+import pyas2lib  # the hook is installed by gateway.transport.as2, imported by conftest
+from gateway.transport.as2.protocol import (
     InboundStatus,
     MdnMode,
     MdnStatus,
@@ -21,12 +21,12 @@ from gateway.as2 import (
     check_mdn,
     mdn_original_message_id,
 )
-from gateway.as2.protocol import (
+from gateway.transport.as2.protocol import (
     _pyas2lib_organization,
     _pyas2lib_partner,
     requested_mic_algorithm,
 )
-from gateway.as2.unwrap import decompress_cms
+from gateway.transport.as2.unwrap import decompress_cms
 from pyas2lib.cms import compress_message
 from pyas2lib.exceptions import AS2Exception, DecompressionError
 

@@ -1,6 +1,6 @@
 """``unwrap`` against pyas2lib's own ``Message.parse``: same outcome on the same messages.
 
-``gateway.as2.unwrap`` repeats the steps of ``Message.parse`` without its costs (see its
+``gateway.transport.as2.unwrap`` repeats the steps of ``Message.parse`` without its costs (see its
 docstring), so these tests parse messages both ways and require the same payload, MIC,
 flags and disposition, for every security combination a partner profile can ask for.
 """
@@ -16,15 +16,15 @@ from hypothesis import strategies as st
 
 import pyas2lib
 import pyas2lib.as2
-from gateway.as2 import ReceiveLimits, build_message
-from gateway.as2.protocol import (
+from gateway.transport.as2.protocol import ReceiveLimits, build_message
+from gateway.transport.as2.protocol import (
     MDN_REQUEST_HEADERS,
     _pyas2lib_organization,
     _pyas2lib_partner,
     _raw_message,
     _verify_certificate,
 )
-from gateway.as2.unwrap import Security, Unwrapped, _first_part, unwrap
+from gateway.transport.as2.unwrap import Security, Unwrapped, _first_part, unwrap
 
 from .conftest import PURCHASE_ORDER
 

@@ -1,0 +1,168 @@
+"""The catalogue: which IMS SKU an Amazon identifier (ASIN, EAN, UPC, ISBN, vendor item) is.
+
+Intake maps every PO line through it, checks the PO's cost against the expected cost and
+turns cases into eaches with its case pack. It is kept as CSV by the vendor's
+merchandising team, so import reads that CSV strictly: a bad value stops the whole
+import with the file and line named, and nothing is half-imported.
+"""
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.platform import audit
+from gateway.models import CatalogueItem
+
+QUALIFIERS = ("BP", "EN", "UP", "IB", "VN", "VP")  # as in PO1: ASIN, EAN, UPC, ISBN, vendor item/part
+REQUIRED_COLUMNS = ("qualifier", "identifier", "sku", "unit_cost", "case_pack", "critical")
+COLUMNS = (*REQUIRED_COLUMNS, "discontinued")
+TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0", "")
+
+
+class CatalogueError(ValueError):
+    """The catalogue file cannot be imported; the message names the file and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueRow:
+    qualifier: str
+    identifier: str
+    sku: str
+    unit_cost: Decimal | None  # None: no expected cost, so no cost check
+    case_pack: int | None  # eaches per case; None: the SKU is not sold in cases
+    critical: bool
+    discontinued: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def read_catalogue_csv(path: Path) -> list[CatalogueRow]:
+    """Every row of the file, checked; raises :class:`CatalogueError` at the first bad one."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            return _read_rows(handle, str(path))
+    except OSError as error:
+        raise CatalogueError(f"{path}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise CatalogueError(f"{path}: not UTF-8 text") from None
+
+
+def _read_rows(handle: TextIO, name: str) -> list[CatalogueRow]:
+    reader = csv.DictReader(handle)
+    header = [column.strip().lower() for column in reader.fieldnames or []]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise CatalogueError(f"{name}:1: missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}")
+    reader.fieldnames = header
+    rows: list[CatalogueRow] = []
+    first_line: dict[tuple[str, str], int] = {}
+    for record in reader:
+        line = reader.line_num
+        row = _row(record, f"{name}:{line}")
+        key = (row.qualifier, row.identifier)
+        if key in first_line:
+            raise CatalogueError(f"{name}:{line}: {row.qualifier} {row.identifier} is already on line {first_line[key]}")
+        first_line[key] = line
+        rows.append(row)
+    return rows
+
+
+def _row(record: dict[str, str | None], where: str) -> CatalogueRow:
+    def value(column: str) -> str:
+        return (record.get(column) or "").strip()
+
+    qualifier = value("qualifier").upper()
+    if qualifier not in QUALIFIERS:
+        raise CatalogueError(f"{where}: qualifier={qualifier!r} is not one of {', '.join(QUALIFIERS)}")
+    identifier, sku = value("identifier"), value("sku")
+    if not identifier or len(identifier) > 48:
+        raise CatalogueError(f"{where}: identifier must be 1 to 48 characters")
+    if not sku or len(sku) > 64:
+        raise CatalogueError(f"{where}: sku must be 1 to 64 characters")
+    return CatalogueRow(qualifier, identifier, sku, _cost(value("unit_cost"), where), _pack(value("case_pack"), where),
+                        _flag(value("critical"), "critical", where), _flag(value("discontinued"), "discontinued", where))
+
+
+def _cost(text: str, where: str) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        cost = Decimal(text)
+    except InvalidOperation:
+        cost = None
+    if cost is None or not cost.is_finite() or cost < 0 or cost.as_tuple().exponent < -4:
+        raise CatalogueError(f"{where}: unit_cost={text!r} is not an amount such as 12.50")
+    return cost
+
+
+def _pack(text: str, where: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise CatalogueError(f"{where}: case_pack={text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def _flag(text: str, column: str, where: str) -> bool:
+    if text.lower() in TRUE:
+        return True
+    if text.lower() in FALSE:
+        return False
+    raise CatalogueError(f"{where}: {column}={text!r} is not true or false")
+
+
+def import_catalogue(session: Session, rows: Iterable[CatalogueRow], *, actor: str = "cli") -> ImportResult:
+    """Insert new identifiers and update known ones (upsert on qualifier + identifier)."""
+    rows = list(rows)
+    known = {(item.qualifier, item.identifier): item for item in session.scalars(select(CatalogueItem))}
+    created = updated = 0
+    for row in rows:
+        item = known.get((row.qualifier, row.identifier))
+        if item is None:
+            item = CatalogueItem(qualifier=row.qualifier, identifier=row.identifier)
+            session.add(item)
+            created += 1
+        else:
+            updated += 1
+        item.sku, item.unit_cost, item.case_pack = row.sku, row.unit_cost, row.case_pack
+        item.critical, item.discontinued = row.critical, row.discontinued
+    audit.record(session, "catalogue.imported", actor=actor, subject_type="catalogue", created=created, updated=updated)
+    return ImportResult(created, updated)
+
+
+def export_catalogue(session: Session, output: TextIO) -> int:
+    """Write the catalogue as CSV in the import format; returns the number of rows."""
+    writer = csv.writer(output, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    items = session.scalars(select(CatalogueItem).order_by(CatalogueItem.qualifier, CatalogueItem.identifier)).all()
+    for item in items:
+        writer.writerow([
+            item.qualifier, item.identifier, item.sku,
+            "" if item.unit_cost is None else money_text(item.unit_cost),
+            "" if item.case_pack is None else item.case_pack,
+            str(item.critical).lower(), str(item.discontinued).lower(),
+        ])
+    return len(items)
+
+
+def money_text(amount: Decimal) -> str:
+    """12.5000 (as the database keeps it) -> "12.50": at least cents, no trailing zeros past them."""
+    exact = amount.normalize()
+    return format(exact if exact.as_tuple().exponent < -2 else amount.quantize(Decimal("0.01")), "f")
+
+
+def find_item(session: Session, qualifier: str, identifier: str) -> CatalogueItem | None:
+    """The catalogue entry for one PO1 identifier, or None when the catalogue does not know it."""
+    return session.scalars(select(CatalogueItem).where(
+        CatalogueItem.qualifier == qualifier, CatalogueItem.identifier == identifier.strip())).first()

@@ -1,0 +1,124 @@
+"""``edi-gateway x12 validate`` and ``x12 to-json``: the X12 engine from the command line.
+
+``validate`` exits 0 when the file is valid and 1 when it is not, printing each finding
+with the code it becomes in the 997 (or TA1), so a person can fix the document.
+``to-json`` prints the canonical JSON of every transaction set, streaming: a file of
+any size is read in bounded memory.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from edi_maps.amazon import TranslationError, translate_transaction_set
+from edi_maps.canonical_json import to_json_dict
+from edi_maps.validation import ValidationReport, validate_stream
+from edi_maps.x12.errors import X12Error
+from edi_maps.x12.delimiters import Delimiters
+from edi_maps.x12.reader import X12Reader, transaction_sets
+
+
+@click.group()
+def x12() -> None:
+    """Validate X12 files and translate them to canonical JSON."""
+
+
+@x12.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--ack", "ack_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the 997s (or TA1) answering FILE here, with our control numbers.")
+def validate(file: Path, ack_file: Path | None) -> None:
+    """Validate FILE against our Amazon maps."""
+    with open(file, encoding="latin-1", newline="") as handle:
+        report = validate_stream(handle)
+    for line in report.messages():  # each names the place, the fault and its 997/TA1 code
+        click.echo(line)
+    if ack_file is not None:
+        ack_file.write_text(acknowledgement(report, file))
+        click.echo(f"acknowledgement written to {ack_file}", err=True)
+    click.echo("valid" if report.is_valid else "invalid", err=True)
+    sys.exit(0 if report.is_valid else 1)
+
+
+def acknowledgement(report: ValidationReport, file: Path) -> str:
+    """The 997s/TA1s for every interchange in the file, numbered from the database sequences."""
+    from gateway.platform import db
+    from gateway.cli.main import settings
+    from gateway.exchange.envelopes import build_functional_acks, build_ta1_interchange
+
+    current = settings()
+    current.data_dir.mkdir(parents=True, exist_ok=True)
+    db.upgrade(current)
+    delimiters = interchange_delimiters(file)
+    parts = []
+    with db.session_scope(current) as session:
+        for interchange in report.interchanges:
+            key = interchange.sender_id
+            ours = delimiters.get(interchange.control_number, Delimiters())
+            ta1 = build_ta1_interchange(session, key, interchange, ours)
+            if ta1 is not None:
+                parts.append(ta1)
+            elif interchange.groups:
+                parts.append(build_functional_acks(session, key, interchange, ours).text)
+    return "".join(parts)
+
+
+def interchange_delimiters(file: Path) -> dict[str, Delimiters]:
+    """Each interchange's delimiters by ISA13: the answer is written in the sender's."""
+    found: dict[str, Delimiters] = {}
+    with open(file, "rb") as handle:
+        try:
+            for segment, location in X12Reader(handle).located():
+                if segment.tag == "ISA":
+                    found[location.interchange.control_number] = location.interchange.delimiters
+        except X12Error:
+            pass  # what could be read is enough: the validation report has the error
+    return found
+
+
+@x12.command("to-json")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def to_json(file: Path) -> None:
+    """Print the canonical JSON of every transaction set in FILE, as a JSON array.
+
+    A set that does not translate appears with an ``error`` instead of a ``document``;
+    the exit code is then 1.
+    """
+    failures = 0
+    printed = 0
+    with open(file, "rb") as handle:
+        reader = X12Reader(handle)
+        try:
+            for entry in _set_entries(reader):
+                failures += "error" in entry
+                click.echo(("[\n" if not printed else ",\n") + json.dumps(entry, indent=2), nl=False)
+                printed += 1
+        except X12Error as error:
+            raise click.ClickException(str(error)) from None
+        finally:
+            if printed:
+                click.echo("\n]")
+    if not printed:
+        click.echo("[]")
+    for error in reader.errors:
+        click.echo(f"envelope: {error.message}", err=True)
+    sys.exit(1 if failures or reader.errors else 0)
+
+
+def _set_entries(reader: X12Reader):
+    """Each transaction set as ``{interchange, group, set, control_number, document | error}``."""
+    for segments, location in transaction_sets(reader):
+        entry = {"interchange": location.interchange.control_number,
+                 "group": location.group.control_number if location.group else None,
+                 "set": segments[0][1], "control_number": segments[0][2]}
+        try:
+            entry["document"] = to_json_dict(
+                translate_transaction_set(segments, location.interchange.delimiters.component))
+        except TranslationError as error:
+            entry["error"] = str(error)
+        yield entry
+
+ERRORS = ()

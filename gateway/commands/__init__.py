@@ -1,1 +1,0 @@
-"""Sub-command groups of ``edi-gateway``, one module per concern."""

@@ -1,0 +1,125 @@
+"""Outbound X12: one functional group wrapped in an interchange, in the partner's terms.
+
+Control numbers come from the database sequences (never reused towards a partner), the
+delimiters and the usage indicator from the partner's profile; the translation modules
+in ``edi_maps`` supply only the transaction-set bodies.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import Session
+
+from edi_maps.functional_ack import build_ack_groups, build_ta1, reply_envelope
+from edi_maps.validation import InterchangeResult
+from edi_maps.x12.writer import (
+    Delimiters,
+    Envelope,
+    FunctionalGroup,
+    TransactionSet,
+    write_interchange,
+    write_ta1_interchange,
+)
+from gateway.exchange.control_numbers import next_control_number
+from gateway.models import Organisation, TradingPartner
+
+X12_VERSIONS = {"004010": "00401", "005010": "00501"}
+
+
+@dataclass(frozen=True)
+class SetBody:
+    code: str  # ST01, e.g. "855"
+    segments: Sequence[Sequence[str | Sequence[str]]]
+
+
+@dataclass(frozen=True)
+class OutboundInterchange:
+    text: str
+    interchange_control_number: int
+    group_control_number: int
+    set_control_numbers: tuple[str, ...]
+    functional_id: str
+
+
+def partner_delimiters(partner: TradingPartner) -> Delimiters:
+    """The delimiters the partner asked for (profile ``x12.delimiters``), else the guides' ``~ * >``."""
+    chosen = partner.profile.get("x12", {}).get("delimiters", {})
+    return Delimiters(**{key: chosen[key] for key in ("element", "component", "segment", "suffix") if key in chosen})
+
+
+def build_interchange(
+    session: Session,
+    organisation: Organisation,
+    partner: TradingPartner,
+    functional_id: str,
+    sets: Sequence[SetBody],
+    *,
+    version: str = "004010",
+    when: datetime | None = None,
+) -> OutboundInterchange:
+    """Allocate control numbers and write one group of ``sets`` from us to ``partner``."""
+    key = partner.as2_id
+    isa = next_control_number(session, key, "isa")
+    gs = next_control_number(session, key, "gs")
+    transaction_sets = [
+        TransactionSet(code=body.code, control_number=str(next_control_number(session, key, "st")).zfill(4),
+                       segments=body.segments)
+        for body in sets
+    ]
+    envelope = Envelope(
+        sender_qualifier=organisation.x12_qualifier,
+        sender_id=organisation.x12_id,
+        receiver_qualifier=partner.x12_qualifier,
+        receiver_id=partner.x12_id,
+        version=X12_VERSIONS[version],
+        usage_indicator=partner.profile.get("x12", {}).get("usage_indicator", "P"),
+    )
+    group = FunctionalGroup(
+        functional_id=functional_id,
+        application_sender=organisation.x12_id,
+        application_receiver=partner.x12_id,
+        control_number=gs,
+        version=version,
+        transaction_sets=transaction_sets,
+    )
+    text = write_interchange(envelope, isa, [group], delimiters=partner_delimiters(partner),
+                             when=when or datetime.now(timezone.utc))
+    return OutboundInterchange(text, isa, gs, tuple(s.control_number for s in transaction_sets), functional_id)
+
+
+def build_functional_acks(
+    session: Session, partner_key: str, interchange: InterchangeResult, delimiters: Delimiters,
+    *, when: datetime | None = None,
+) -> OutboundInterchange:
+    """The 997s answering every group of an inbound interchange, in one interchange of ours.
+
+    ``partner_key`` names the control-number sequences (the partner's AS2 id).
+    """
+    group_numbers: list[int] = []
+
+    def allocate():
+        while True:
+            group_numbers.append(next_control_number(session, partner_key, "gs"))
+            yield group_numbers[-1]
+
+    groups = build_ack_groups(interchange, allocate(), delimiters=delimiters)
+    isa = next_control_number(session, partner_key, "isa")
+    text = write_interchange(reply_envelope(interchange), isa, groups, delimiters=delimiters,
+                             when=when or datetime.now(timezone.utc))
+    set_numbers = tuple(tset.control_number for group in groups for tset in group.transaction_sets)
+    return OutboundInterchange(text, isa, group_numbers[0], set_numbers, "FA")
+
+
+def build_ta1_interchange(
+    session: Session, partner_key: str, interchange: InterchangeResult, delimiters: Delimiters,
+    *, when: datetime | None = None,
+) -> str | None:
+    """The TA1 rejecting an interchange whose envelope is bad, or None when it is sound."""
+    ta1 = build_ta1(interchange)
+    if ta1 is None:
+        return None
+    isa = next_control_number(session, partner_key, "isa")
+    return write_ta1_interchange(reply_envelope(interchange), isa, ta1.elements, delimiters=delimiters,
+                                 when=when or datetime.now(timezone.utc))

@@ -1,0 +1,174 @@
+"""What happens to an inbound AS2 payload once it is safely stored: validate, 997, translate.
+
+Runs in a worker (``workers.tasks.process_inbound_message``). Every group gets its 997
+(or the interchange its TA1), every group and set is recorded for the tracker with its
+errors in words, and each accepted set is translated to its canonical document. In the
+same transaction each accepted 850 becomes a purchase order and each 860 a change to
+one; the IMS calls they need are queued after the commit. A payload that is not X12 at
+all fails visibly; nothing is dropped.
+"""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+import structlog
+from sqlalchemy.orm import Session
+
+from edi_maps.amazon import TranslationError, translate_transaction_set
+from edi_maps.canonical_json import to_json_dict
+from edi_maps.documents import FunctionalAck, PoChange, PurchaseOrder
+from edi_maps.validation import InterchangeResult, validate_interchange
+from edi_maps.x12.errors import X12Error
+from edi_maps.x12.reader import X12Reader, transaction_sets
+from gateway.orders import intake, po_changes
+from gateway.platform import audit
+from gateway.transport.as2.sender import queue_outbound
+from gateway.platform.config import Settings
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import record_exception
+from gateway.exchange.envelopes import build_functional_acks, build_ta1_interchange, partner_delimiters
+from gateway.models import Direction, Message, TradingPartner, X12Group, X12Set
+from gateway.platform.queue import enqueue
+from gateway.platform.storage import read_payload
+from gateway.exchange.tracker import apply_functional_ack
+
+log = structlog.get_logger("gateway.exchange.inbound")
+
+# Statuses from which processing (re)starts; anything else was already handled.
+PENDING = ("accepted", "processing")
+
+
+def process_inbound_message(settings: Settings, message_id: int) -> str:
+    """Validate, acknowledge and translate one stored inbound message; returns its status."""
+    with session_scope(settings) as session:
+        message = session.get(Message, message_id)
+        if message is None or message.status not in PENDING:
+            return message.status if message else "missing"
+        message.status = "processing"
+        payload = read_payload(settings, message)
+    report = validate_interchange(payload)
+    documents = _translate(payload)
+    outbound: list[int] = []
+    created: list[int] = []
+    changed: list[int] = []
+    with session_scope(settings) as session:
+        message = session.get(Message, message_id)
+        partner = session.get(TradingPartner, message.partner_id)
+        if report.errors:
+            message.status, message.error = "failed", "; ".join(report.errors)
+            record_exception(session, "inbound_rejected", f"message {message_id} is not X12: {message.error}",
+                             subject_type="message", subject_id=message_id)
+        else:
+            for interchange in report.interchanges:
+                outbound += _acknowledge(session, settings, message, partner, interchange, documents)
+                new_orders, changed_orders = _take_in(session, message, partner, interchange, documents)
+                created += new_orders
+                changed += changed_orders
+            message.status = "processed"
+            message.error = None if report.is_valid else "; ".join(report.messages())[:4000]
+        message.processed_at = datetime.now(timezone.utc)
+        audit.record(session, "inbound.processed", actor="worker", subject_type="message", subject_id=message_id,
+                     status=message.status, valid=report.is_valid, acknowledgements=outbound)
+        status = message.status
+    for ack_id in outbound:
+        enqueue(settings, "workers.tasks.send_as2_message", message_id=ack_id)
+    for purchase_order_id in created:
+        enqueue(settings, "workers.tasks.create_sales_order", purchase_order_id=purchase_order_id)
+    for purchase_order_id in changed:
+        enqueue(settings, "workers.tasks.update_sales_order", purchase_order_id=purchase_order_id)
+    log.info("inbound processed", message=message_id, status=status, valid=report.is_valid)
+    return status
+
+
+def _acknowledge(session: Session, settings: Settings, message: Message, partner: TradingPartner,
+                 interchange: InterchangeResult, documents: dict[tuple[str, str, str], object]) -> list[int]:
+    """Record the interchange's groups and sets, and queue its 997s (or TA1)."""
+    if not interchange.groups and interchange.ta1_note_code is None:
+        return []
+    delimiters = partner_delimiters(partner)
+    ta1 = build_ta1_interchange(session, partner.as2_id, interchange, delimiters)
+    if ta1 is not None:
+        ack = queue_outbound(session, settings, partner, ta1.encode(), document_type="TA1",
+                             filename=f"TA1-{interchange.control_number}.edi")
+        return [ack.id]
+    acks = build_functional_acks(session, partner.as2_id, interchange, delimiters)
+    ack = queue_outbound(session, settings, partner, acks.text.encode(), document_type="997",
+                         filename=f"997-{acks.interchange_control_number}.edi")
+    for group in interchange.groups:
+        row = X12Group(
+            message_id=message.id, partner_id=partner.id, direction=Direction.INBOUND.value,
+            interchange_control_number=interchange.control_number, functional_id=group.functional_id,
+            control_number=group.control_number, version=group.version, ack_status=group.status,
+            ack_codes=list(group.codes), ack_message_id=ack.id, acked_at=datetime.now(timezone.utc),
+        )
+        for result in group.sets:
+            document = documents.get((group.control_number, result.set_id, result.control_number))
+            accepted = result.status != "R"
+            row.sets.append(X12Set(
+                set_id=result.set_id, control_number=result.control_number, ack_status=result.status,
+                errors=[error.message for error in result.segment_errors]
+                + [element.message for error in result.segment_errors for element in error.elements]
+                + [issue.message for issue in result.issues],
+                reference=getattr(document, "po_number", None),
+                document=to_json_dict(document) if accepted and document is not None else None,
+            ))
+            if accepted and isinstance(document, FunctionalAck):
+                apply_functional_ack(session, partner, message.id, document)
+            if getattr(document, "po_number", None):
+                audit.record(session, "purchase_order.997_queued", actor="worker", subject_type="purchase_order",
+                             subject_id=document.po_number, set_id=result.set_id, status=result.status,
+                             message_id=ack.id)
+        session.add(row)
+        if group.status != "A":
+            record_exception(
+                session, "inbound_rejected",
+                f"{partner.as2_id} group {group.functional_id} {group.control_number}: 997 {group.status}; "
+                + "; ".join(message for result in row.sets for message in result.errors)[:1500],
+                subject_type="x12_group", subject_id=f"{interchange.control_number}/{group.control_number}",
+                po_number=next((s.reference for s in row.sets if s.reference), None))
+    return [ack.id]
+
+
+def _take_in(session: Session, message: Message, partner: TradingPartner, interchange: InterchangeResult,
+             documents: dict[tuple[str, str, str], object]) -> tuple[list[int], list[int]]:
+    """Purchase orders from the accepted 850s, changes from the accepted 860s.
+
+    Returns the ids of the new POs (whose sales orders are to be created) and of the
+    changed POs (whose IMS orders and 855s must follow). An interchange answered with a TA1, a
+    rejected group or a rejected set brings in nothing: Amazon was told so in the 997.
+    """
+    created: list[int] = []
+    changed: list[int] = []
+    if interchange.ta1_note_code is not None:
+        return created, changed
+    for group in interchange.groups:
+        for result in group.sets:
+            if group.status == "R" or result.status not in ("A", "E"):
+                continue
+            document = documents.get((group.control_number, result.set_id, result.control_number))
+            if isinstance(document, PurchaseOrder):
+                purchase_order = intake.receive_purchase_order(session, partner, message, document)
+                if purchase_order is not None:
+                    created.append(purchase_order.id)
+            elif isinstance(document, PoChange):
+                purchase_order = po_changes.apply_po_change(session, partner, message, document)
+                if purchase_order is not None:
+                    changed.append(purchase_order.id)
+    return created, changed
+
+
+def _translate(payload: bytes) -> dict[tuple[str, str, str], object]:
+    """The canonical document of every set that translates, keyed by (GS06, ST01, ST02)."""
+    documents: dict[tuple[str, str, str], object] = {}
+    try:
+        for segments, location in transaction_sets(X12Reader(io.BytesIO(payload))):
+            group = location.group.control_number if location.group else ""
+            key = (group, segments[0][1], segments[0][2])
+            try:
+                documents[key] = translate_transaction_set(segments, location.interchange.delimiters.component)
+            except TranslationError as error:
+                log.info("set not translated", set=key, error=str(error))
+    except X12Error as error:
+        log.info("payload not readable as X12", error=str(error))
+    return documents

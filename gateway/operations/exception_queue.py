@@ -1,0 +1,163 @@
+"""Operational exceptions: every problem ops must see, in one table, kept by one module.
+
+"Exception" is meant in the EDI-operations sense (an SKU that does not map, a 997 that
+rejected our 856, an MDN that never came), not a Python exception. Each kind has a
+severity; the same problem seen again is the same row (``fingerprint``), with its count
+and last-seen time bumped, and a resolved problem that comes back is opened again.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.platform import audit
+from gateway.models import OperationalException
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    severity: str  # critical, high, medium, low
+    title: str
+
+
+KINDS = {kind.name: kind for kind in (
+    Kind("sku_mismatch", "high", "Identifier not in the catalogue"),
+    Kind("cost_mismatch", "high", "PO cost differs from the catalogue cost"),
+    Kind("unit_mismatch", "medium", "Cases ordered for a SKU without a case pack"),
+    Kind("quantity_mismatch", "high", "Quantity differs between documents"),
+    Kind("duplicate_po", "low", "Purchase order received again with different content"),
+    Kind("unknown_po_change", "high", "PO change (860) for a purchase order never received"),
+    Kind("po_change_not_applied", "high", "PO change (860) the gateway could not apply"),
+    Kind("ack_deadline_approaching", "high", "855 due soon"),
+    Kind("ack_late", "critical", "855 not sent within the window"),
+    Kind("ack_997_overdue", "high", "No 997 from the partner for a document we sent"),
+    Kind("ack_997_rejected", "critical", "The partner's 997 rejected a document we sent"),
+    Kind("mdn_failed", "critical", "MDN reported an error or could not be verified"),
+    Kind("mdn_missing", "high", "No MDN for a message we sent"),
+    Kind("as2_send_failed", "critical", "AS2 message could not be delivered"),
+    Kind("inbound_rejected", "high", "Inbound message rejected (AS2 or X12)"),
+    Kind("ims_call_failed", "high", "IMS call failed"),
+    Kind("certificate_expiring", "high", "Certificate expires soon"),
+    Kind("shipped_without_asn", "critical", "Shipped but no ASN sent"),
+    Kind("unreconciled_payment", "medium", "Remittance does not match the invoice"),
+)}
+
+
+class UnknownKind(ValueError):
+    pass
+
+
+def record_exception(
+    session: Session,
+    kind: str,
+    message: str,
+    *,
+    subject_type: str | None = None,
+    subject_id: str | int | None = None,
+    po_number: str | None = None,
+    key: str = "",
+    detail: dict[str, Any] | None = None,
+) -> OperationalException:
+    """Open (or bump) the exception of ``kind`` about a subject.
+
+    ``key`` separates problems of one kind about one subject (e.g. two lines of a PO);
+    the fingerprint is kind + subject + key, never the message, so rewording a message
+    does not split one problem into two.
+    """
+    if kind not in KINDS:
+        raise UnknownKind(f"unknown exception kind {kind!r}")
+    fingerprint = hashlib.sha256(f"{kind}|{subject_type}|{subject_id}|{po_number}|{key}".encode()).hexdigest()
+    now = datetime.now(timezone.utc)
+    row = session.scalars(select(OperationalException).where(OperationalException.fingerprint == fingerprint)).first()
+    if row is None:
+        row = OperationalException(
+            fingerprint=fingerprint, kind=kind, severity=KINDS[kind].severity, subject_type=subject_type,
+            subject_id=None if subject_id is None else str(subject_id), po_number=po_number, message=message,
+            detail=detail or {}, status="open", count=1, first_seen=now, last_seen=now, notes=[],
+        )
+        session.add(row)
+        session.flush()
+        audit.record(session, "exception.opened", subject_type="exception", subject_id=row.id, kind=kind,
+                     message=message)
+        return row
+    row.count += 1
+    row.last_seen = now
+    row.message = message
+    row.detail = detail or row.detail
+    if row.status == "resolved":
+        # Reopened: a problem that came back is news again, so it alerts again.
+        row.status, row.resolved_at, row.emailed_at, row.webhook_posted_at = "open", None, None, None
+        audit.record(session, "exception.reopened", subject_type="exception", subject_id=row.id, kind=kind)
+    return row
+
+
+def resolve_exception(session: Session, exception_id: int, *, actor: str, note: str) -> OperationalException:
+    row = session.get(OperationalException, exception_id)
+    if row is None:
+        raise LookupError(f"no exception {exception_id}")
+    row.status, row.resolved_at = "resolved", datetime.now(timezone.utc)
+    row.notes = [*row.notes, {"at": row.resolved_at.isoformat(), "by": actor, "note": note}]
+    audit.record(session, "exception.resolved", actor=actor, subject_type="exception", subject_id=row.id, note=note)
+    return row
+
+
+def open_exceptions(session: Session, *, po_number: str | None = None) -> list[OperationalException]:
+    query = select(OperationalException).where(OperationalException.status != "resolved")
+    if po_number is not None:
+        query = query.where(OperationalException.po_number == po_number)
+    return list(session.scalars(query.order_by(OperationalException.last_seen.desc())))
+
+
+def acknowledge_exception(session: Session, exception_id: int, *, actor: str) -> OperationalException:
+    """Someone has seen it and is on it: it stays in the queue, no longer as new."""
+    row = _get(session, exception_id)
+    if row.status == "open":
+        row.status = "acknowledged"
+        audit.record(session, "exception.acknowledged", actor=actor, subject_type="exception", subject_id=row.id)
+    return row
+
+
+def assign_exception(session: Session, exception_id: int, *, actor: str, owner: str | None) -> OperationalException:
+    """Give it an owner (``None`` or blank to leave it unowned)."""
+    row = _get(session, exception_id)
+    row.owner = (owner or "").strip() or None
+    audit.record(session, "exception.assigned", actor=actor, subject_type="exception", subject_id=row.id,
+                 owner=row.owner)
+    return row
+
+
+def add_note(session: Session, exception_id: int, *, actor: str, note: str) -> OperationalException:
+    row = _get(session, exception_id)
+    row.notes = [*row.notes, {"at": datetime.now(timezone.utc).isoformat(), "by": actor, "note": note}]
+    audit.record(session, "exception.noted", actor=actor, subject_type="exception", subject_id=row.id, note=note)
+    return row
+
+
+def find_exceptions(
+    session: Session, *, status: str | None = None, kind: str | None = None, severity: str | None = None,
+    owner: str | None = None, po_number: str | None = None, limit: int = 200,
+) -> list[OperationalException]:
+    """The queue as ops filter it; ``status="unresolved"`` means open or acknowledged."""
+    query = select(OperationalException)
+    if status == "unresolved":
+        query = query.where(OperationalException.status != "resolved")
+    elif status:
+        query = query.where(OperationalException.status == status)
+    for column, value in ((OperationalException.kind, kind), (OperationalException.severity, severity),
+                          (OperationalException.owner, owner), (OperationalException.po_number, po_number)):
+        if value:
+            query = query.where(column == value)
+    return list(session.scalars(query.order_by(OperationalException.last_seen.desc()).limit(limit)))
+
+
+def _get(session: Session, exception_id: int) -> OperationalException:
+    row = session.get(OperationalException, exception_id)
+    if row is None:
+        raise LookupError(f"no exception {exception_id}")
+    return row

@@ -1,0 +1,193 @@
+"""The 855: built from what the IMS allocated, sent in time, re-sent after changes.
+
+``acknowledge_purchase_order`` is the one entry point (a worker task). It waits until
+the IMS has answered for every line it was sent, unless the deadline margin has come,
+then decides every line with ``gateway.orders.line_outcomes`` and sends the 855 over AS2 with
+the tracker expecting Amazon's 997. ``watch_deadlines`` (beat) warns before the deadline
+and, by the partner's policy, acknowledges what is known at the margin.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from edi_maps.amazon.acknowledgement import acknowledgement_segments, acknowledgement_type
+from edi_maps.documents import (
+    AcknowledgedQuantity,
+    Acknowledgement,
+    AcknowledgementLine,
+    AcknowledgementType,
+    IdentifierQualifier,
+    LineOutcome,
+    ProductIdentifier,
+    RejectionReason,
+    UnitOfMeasure,
+)
+from gateway.platform import audit
+from gateway.orders.deadlines import AckPolicy, ack_deadline, reack_allowed
+from gateway.transport.as2.sender import queue_outbound
+from gateway.platform.config import Settings
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import record_exception
+from gateway.exchange.envelopes import SetBody, build_interchange
+from gateway.orders.line_outcomes import LineFacts, OrderFacts, Outcome, decide_line
+from gateway.models import CatalogueItem, PurchaseOrder, PurchaseOrderLine, TradingPartner
+from gateway.platform.queue import enqueue
+from gateway.exchange.tracker import expect_functional_ack
+from gateway.partners.registry import the_organisation
+
+log = structlog.get_logger("gateway.orders.acknowledgement")
+
+TIMELINE = "purchase_order"
+# Line statuses meaning the IMS has not answered for the line yet.
+AWAITING_IMS = ("open",)
+# PO statuses that never get an 855 (the PO was cancelled before we acknowledged).
+NOT_ACKNOWLEDGED = ("cancelled",)
+
+
+def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at_deadline: bool = False,
+                               now: datetime | None = None) -> str:
+    """Send the PO's 855 if it is due; returns what happened (sent, waiting, unchanged, too-late...)."""
+    now = now or datetime.now(timezone.utc)
+    with session_scope(settings) as session:
+        po = session.get(PurchaseOrder, purchase_order_id)
+        partner = session.get(TradingPartner, po.partner_id)
+        policy = AckPolicy.from_profile(partner.profile)
+        if po.status in NOT_ACKNOWLEDGED:
+            return "not-acknowledged"
+        if not at_deadline and any(line.status in AWAITING_IMS for line in po.lines):
+            return "waiting"
+        first = po.ack_sent_at is None
+        if not first and not reack_allowed(po.received_at, now, policy):
+            audit.record(session, "purchase_order.reack_too_late", subject_type=TIMELINE, subject_id=po.po_number)
+            return "too-late"
+        skus = {line.sku for line in po.lines if line.sku}
+        catalogue = {item.sku: item for item in
+                     session.scalars(select(CatalogueItem).where(CatalogueItem.sku.in_(skus)))}
+        decided = {line.id: _outcomes(po, line, catalogue.get(line.sku), policy, now.date()) for line in po.lines}
+        if not first and all(_essence(_as_json(decided[line.id])) == _essence(line.outcomes)
+                             and line.acknowledged_unit_cost == line.unit_cost for line in po.lines):
+            return "unchanged"
+        message_id = _send(session, settings, po, partner, decided, policy, now)
+        verb = "sent" if first else "resent"
+        audit.record(session, f"purchase_order.855_{verb}", subject_type=TIMELINE, subject_id=po.po_number,
+                     message_id=message_id, at_deadline=at_deadline,
+                     lines={line.line_number: line.outcomes for line in po.lines})
+    enqueue(settings, "workers.tasks.send_as2_message", message_id=message_id)
+    log.info("855 queued", po=po.po_number, message=message_id, first=first)
+    return verb
+
+
+def watch_deadlines(settings: Settings, now: datetime | None = None) -> dict[str, list[str]]:
+    """Warn about unacknowledged POs nearing their deadline; at the margin act on the policy."""
+    now = now or datetime.now(timezone.utc)
+    acted: dict[str, list[str]] = {"warned": [], "acknowledged": [], "late": []}
+    due = []
+    with session_scope(settings) as session:
+        pos = session.scalars(select(PurchaseOrder).where(PurchaseOrder.ack_sent_at.is_(None),
+                                                          PurchaseOrder.status.not_in(NOT_ACKNOWLEDGED))).all()
+        for po in pos:
+            policy = AckPolicy.from_profile(session.get(TradingPartner, po.partner_id).profile)
+            deadline = ack_deadline(po.received_at, policy)
+            po.ack_due_at = deadline
+            left = deadline - now
+            if left <= timedelta(0):
+                record_exception(session, "ack_late", f"PO {po.po_number}: 855 not sent, due {deadline:%Y-%m-%d %H:%M} UTC",
+                                 subject_type=TIMELINE, subject_id=po.po_number, po_number=po.po_number)
+                acted["late"].append(po.po_number)
+                continue
+            for hours in sorted(policy.warn_hours):
+                if left <= timedelta(hours=hours):
+                    record_exception(
+                        session, "ack_deadline_approaching",
+                        f"PO {po.po_number}: 855 due in {left.total_seconds() / 3600:.1f} h "
+                        f"({deadline:%Y-%m-%d %H:%M} UTC); status {po.status}",
+                        subject_type=TIMELINE, subject_id=po.po_number, po_number=po.po_number, key=f"{hours:g}h")
+                    acted["warned"].append(po.po_number)
+                    break
+            if left <= timedelta(hours=policy.margin_hours) and policy.on_deadline == "acknowledge":
+                due.append(po.id)
+    for purchase_order_id in due:
+        result = acknowledge_purchase_order(settings, purchase_order_id, at_deadline=True, now=now)
+        if result == "sent":
+            acted["acknowledged"].append(str(purchase_order_id))
+    return acted
+
+
+def _outcomes(po: PurchaseOrder, line: PurchaseOrderLine, item: CatalogueItem | None, policy: AckPolicy,
+              today: date) -> tuple[Outcome, ...]:
+    """The line's outcomes now; quantities rejected in an earlier 855 stay rejected."""
+    rejected_before = sum((Decimal(str(o["quantity"])) for o in line.outcomes or [] if o["code"] == "rejected"),
+                          Decimal(0))
+    still_open = max(line.quantity - rejected_before, Decimal(0))
+    order = OrderFacts(backorder_allowed=po.backorder_allowed, deliver_not_before=po.ship_not_before,
+                       deliver_not_after=po.ship_not_after, today=today, transit_days=policy.transit_days)
+    facts = LineFacts(
+        ordered=still_open,
+        eaches_per_unit=(line.pack_size or 0) if line.unit == UnitOfMeasure.CASE.value else 1,
+        in_catalogue=line.sku is not None,
+        discontinued=bool(item and item.discontinued),
+        allocated_eaches=line.allocated or 0,
+        restock_date=line.backorder_ship_date,
+    )
+    outcomes = decide_line(facts, order) if still_open > 0 else ()
+    if rejected_before > 0:
+        earlier = next(o for o in line.outcomes if o["code"] == "rejected")
+        outcomes = (*outcomes, Outcome(LineOutcome.REJECTED, rejected_before, RejectionReason(earlier["reason"])))
+    return _merge_rejections(outcomes)
+
+
+def _merge_rejections(outcomes: tuple[Outcome, ...]) -> tuple[Outcome, ...]:
+    """One rejected outcome per line: the earlier rejection and a new one add up."""
+    rejected = [o for o in outcomes if o.outcome is LineOutcome.REJECTED]
+    if len(rejected) < 2:
+        return outcomes
+    kept = [o for o in outcomes if o.outcome is not LineOutcome.REJECTED]
+    total = sum((o.quantity for o in rejected), Decimal(0))
+    return (*kept, Outcome(LineOutcome.REJECTED, total, rejected[-1].reason))
+
+
+def _send(session: Session, settings: Settings, po: PurchaseOrder, partner: TradingPartner,
+          decided: dict[int, tuple[Outcome, ...]], policy: AckPolicy, now: datetime) -> int:
+    lines = []
+    for line in po.lines:
+        unit = UnitOfMeasure(line.unit)
+        outcomes = tuple(
+            AcknowledgedQuantity(o.outcome, o.quantity, unit, o.ship_date, o.delivery_date, o.reason)
+            for o in decided[line.id])
+        lines.append(AcknowledgementLine(line.line_number, ProductIdentifier(IdentifierQualifier(line.qualifier),
+                                                                             line.identifier),
+                                         line.quantity, unit, line.unit_cost, outcomes))
+        line.outcomes = _as_json(decided[line.id])
+        line.acknowledged_unit_cost = line.unit_cost
+    draft = Acknowledgement(po.po_number, AcknowledgementType.WITH_DETAIL_AND_CHANGE, now.date(), tuple(lines))
+    ack = Acknowledgement(po.po_number, acknowledgement_type(draft), now.date(), tuple(lines))
+    pack_sizes = {line.line_number: line.pack_size for line in po.lines
+                  if line.unit == UnitOfMeasure.CASE.value and line.pack_size}
+    segments = acknowledgement_segments(ack, policy.codes, pack_sizes)
+    interchange = build_interchange(session, the_organisation(session), partner, "PR", [SetBody("855", segments)],
+                                    when=now)
+    message = queue_outbound(session, settings, partner, interchange.text.encode(), document_type="855",
+                             filename=f"855-{po.po_number}.edi")
+    expect_functional_ack(session, message, partner, interchange, "855",
+                          {number: po.po_number for number in interchange.set_control_numbers})
+    po.ack_sent_at = now
+    return message.id
+
+
+def _as_json(outcomes: tuple[Outcome, ...]) -> list[dict]:
+    """The outcomes as the API shows them: ``{"code", "quantity", "reason"}`` (+ dates)."""
+    return [{"code": o.outcome.value, "quantity": int(o.quantity) if o.quantity == o.quantity.to_integral() else
+             str(o.quantity), "reason": o.reason.value if o.reason else None,
+             "ship_date": o.ship_date.isoformat() if o.ship_date else None,
+             "delivery_date": o.delivery_date.isoformat() if o.delivery_date else None} for o in outcomes]
+
+
+def _essence(outcomes: list[dict] | None) -> list[tuple]:
+    """What makes an 855 different for Amazon: codes, quantities, reasons (not today's dates)."""
+    return [(o["code"], str(o["quantity"]), o["reason"]) for o in outcomes or []]
+

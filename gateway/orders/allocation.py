@@ -1,0 +1,154 @@
+"""Allocation: what the IMS holds for each line of a purchase order, as the gateway keeps it.
+
+The IMS reports it in three ways (the create answer, a change answer, the allocation
+callback), always as the whole sales order with a ``revision`` that grows with every
+change. Callbacks may arrive late or twice, so an older revision never overwrites a newer
+one. The 855 is built from what is stored here: only allocated eaches are accepted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from gateway.platform import audit
+from gateway.models import PurchaseOrder
+
+# PurchaseOrder.status values; the allocation ones follow from the IMS's answer.
+RECEIVED = "received"  # stored, sales order not created yet
+HELD = "held"  # not (or no longer) in step with the IMS: see the PO's exceptions
+SALES_ORDER_CREATED = "sales_order_created"
+CHANGE_PENDING = "change_pending"  # an 860 changed the PO; the IMS order is not updated yet
+ALLOCATED = "allocated"
+PARTIALLY_ALLOCATED = "partially_allocated"
+BACKORDERED = "backordered"
+UNAVAILABLE = "unavailable"
+CANCELLED = "cancelled"
+
+TIMELINE = "purchase_order"  # audit subject_type of a PO's timeline; subject_id is the PO number
+
+
+class InvalidAllocation(ValueError):
+    """A sales order body that breaks docs/ims-api.yaml; the message names the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineAllocation:
+    line_number: str
+    sku: str
+    ordered: int
+    allocated: int
+    backordered: int
+    backorder_ship_date: date | None
+    status: str  # allocated, partially_allocated, backordered, unavailable, cancelled
+
+
+@dataclass(frozen=True, slots=True)
+class SalesOrderAllocation:
+    """A ``SalesOrder`` of the IMS contract, reduced to what the gateway keeps."""
+
+    po_number: str
+    vendor_code: str | None
+    status: str  # open, cancelled, shipped
+    revision: int
+    lines: tuple[LineAllocation, ...]
+
+    @classmethod
+    def from_json(cls, body: Any) -> SalesOrderAllocation:
+        """Read a sales order as the IMS sends it; raises :class:`InvalidAllocation`."""
+        order = _object(body, "")
+        lines = order.get("lines")
+        if not isinstance(lines, list):
+            raise InvalidAllocation("/lines must be an array")
+        return cls(
+            po_number=_text(order, "po_number", ""),
+            vendor_code=order.get("vendor_code") if isinstance(order.get("vendor_code"), str) else None,
+            status=_text(order, "status", ""),
+            revision=_count(order, "revision", "", minimum=1),
+            lines=tuple(_line(_object(line, f"/lines/{index}"), f"/lines/{index}") for index, line in enumerate(lines)),
+        )
+
+    @property
+    def order_status(self) -> str:
+        """The purchase order's status this allocation gives."""
+        live = [line for line in self.lines if line.status != CANCELLED]
+        if self.status == CANCELLED or not live:
+            return CANCELLED
+        allocated, ordered = sum(line.allocated for line in live), sum(line.ordered for line in live)
+        if allocated >= ordered:
+            return ALLOCATED
+        if allocated:
+            return PARTIALLY_ALLOCATED
+        return BACKORDERED if any(line.backordered for line in live) else UNAVAILABLE
+
+
+def _object(value: Any, pointer: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidAllocation(f"{pointer or '/'} must be a JSON object")
+    return value
+
+
+def _text(value: dict[str, Any], name: str, pointer: str) -> str:
+    if not isinstance(value.get(name), str) or not value[name]:
+        raise InvalidAllocation(f"{pointer}/{name} must be a non-empty string")
+    return value[name]
+
+
+def _count(value: dict[str, Any], name: str, pointer: str, minimum: int = 0) -> int:
+    number = value.get(name)
+    if isinstance(number, bool) or not isinstance(number, int) or number < minimum:
+        raise InvalidAllocation(f"{pointer}/{name} must be a whole number of at least {minimum}")
+    return number
+
+
+def _line(value: dict[str, Any], pointer: str) -> LineAllocation:
+    ship_date = value.get("backorder_ship_date")
+    try:
+        parsed_date = None if ship_date is None else date.fromisoformat(ship_date)
+    except (TypeError, ValueError):
+        raise InvalidAllocation(f"{pointer}/backorder_ship_date must be a date YYYY-MM-DD or null") from None
+    return LineAllocation(
+        line_number=_text(value, "line_number", pointer),
+        sku=_text(value, "sku", pointer),
+        ordered=_count(value, "ordered", pointer),
+        allocated=_count(value, "allocated", pointer),
+        backordered=_count(value, "backordered", pointer),
+        backorder_ship_date=parsed_date,
+        status=_text(value, "status", pointer),
+    )
+
+
+def store_allocation(session: Session, purchase_order: PurchaseOrder, allocation: SalesOrderAllocation,
+                     *, source: str) -> bool:
+    """Keep the allocation per line unless a newer (or the same) revision is already stored.
+
+    Returns True when something was stored. Nothing is stored for a PO whose 860 change
+    has not reached the IMS yet: the IMS does not know the change, and the change task
+    reads the order afresh once it does.
+    """
+    if purchase_order.status == CHANGE_PENDING:
+        return False
+    if purchase_order.ims_revision is not None and allocation.revision <= purchase_order.ims_revision:
+        if allocation.revision < purchase_order.ims_revision:
+            audit.record(session, "purchase_order.allocation_ignored", subject_type=TIMELINE,
+                         subject_id=purchase_order.po_number, source=source, revision=allocation.revision,
+                         stored_revision=purchase_order.ims_revision)
+        return False
+    lines = {line.line_number: line for line in purchase_order.lines}
+    for reported in allocation.lines:
+        line = lines.get(reported.line_number)
+        if line is None:
+            continue  # the IMS only has lines we sent; anything else is not ours to store
+        line.allocated, line.backordered = reported.allocated, reported.backordered
+        line.backorder_ship_date, line.status = reported.backorder_ship_date, reported.status
+    purchase_order.ims_order_id = allocation.po_number
+    purchase_order.ims_revision = allocation.revision
+    purchase_order.status = allocation.order_status
+    audit.record(session, "purchase_order.allocation_received", subject_type=TIMELINE,
+                 subject_id=purchase_order.po_number, source=source, revision=allocation.revision,
+                 status=allocation.order_status,
+                 lines=[{"line_number": line.line_number, "allocated": line.allocated,
+                         "backordered": line.backordered, "status": line.status} for line in allocation.lines])
+    return True

@@ -1,0 +1,283 @@
+"""Purchase-order intake: an accepted 850 becomes a purchase order, then a sales order in the IMS.
+
+Storing happens in the worker's inbound transaction (:func:`receive_purchase_order`), so
+a PO exists exactly when its 850 was recorded. Each line is mapped through the catalogue;
+what cannot be mapped, costs what the catalogue does not expect, or comes in cases the
+catalogue cannot convert is an exception on the line, visible to operations. Creating the
+sales order is a separate task (:func:`create_sales_order`) because the IMS may be slow or
+down, and the order must still reach it once it is back.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from edi_maps import documents
+from edi_maps.canonical_json import to_json_dict
+from gateway.platform import audit
+from gateway.orders.deadlines import AckPolicy, ack_deadline
+from gateway.orders.allocation import (
+    CHANGE_PENDING,
+    HELD,
+    RECEIVED,
+    SALES_ORDER_CREATED,
+    TIMELINE,
+    SalesOrderAllocation,
+    store_allocation,
+)
+from gateway.catalogue.items import find_item, money_text
+from gateway.platform.config import Settings
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import record_exception
+from gateway.ims.client import ImsClient, ImsError, ImsRejected
+from gateway.models import CatalogueItem, Message, PurchaseOrder, PurchaseOrderLine, TradingPartner
+from gateway.platform.queue import enqueue
+
+log = structlog.get_logger("gateway.orders.intake")
+
+# PurchaseOrderLine.status before the IMS answers: sent to it, or held back by an exception.
+OPEN_LINE = "open"
+HELD_LINE = "held"
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def receive_purchase_order(session: Session, partner: TradingPartner, message: Message,
+                           order: documents.PurchaseOrder) -> PurchaseOrder | None:
+    """Store ``order`` with its lines mapped to SKUs; None when this PO number is known.
+
+    An identical re-send (same content hash) is noted on the timeline and nothing more; a
+    different one is a ``duplicate_po`` exception and never overwrites the stored PO: the
+    855 already went out for what Amazon first sent, and changes come as 860s. (Two copies
+    processed at the same instant: one fails on the unique constraint and its message is
+    re-run by the recovery sweep, which then finds the PO and notes the duplicate.)
+    """
+    content_sha256 = hashlib.sha256(
+        json.dumps(to_json_dict(order), sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    vendor_code = order.vendor_code or ""
+    existing = session.scalars(select(PurchaseOrder).where(
+        PurchaseOrder.vendor_code == vendor_code, PurchaseOrder.po_number == order.po_number)).first()
+    if existing is not None:
+        _note_resend(session, existing, content_sha256, message)
+        return None
+    received_at = datetime.now(timezone.utc)
+    purchase_order = PurchaseOrder(
+        partner_id=partner.id, message_id=message.id, vendor_code=vendor_code, po_number=order.po_number,
+        order_type=order.order_type.value, order_date=order.order_date, ship_not_before=order.do_not_deliver_before,
+        ship_not_after=order.do_not_deliver_after, ship_to=order.ship_to, backorder_allowed=order.backorder_allowed,
+        status=RECEIVED, content_sha256=content_sha256, received_at=received_at,
+        ack_due_at=ack_deadline(received_at, AckPolicy.from_profile(partner.profile)),
+        lines=[PurchaseOrderLine(line_number=line.line_number, qualifier=line.identifier.qualifier.value,
+                                 identifier=line.identifier.value, quantity=line.quantity, unit=line.unit.value,
+                                 pack_size=line.pack_size, unit_cost=line.unit_cost)
+               for line in order.lines],
+    )
+    session.add(purchase_order)
+    session.flush()  # line ids, for the exceptions that name them
+    for line, ordered in zip(purchase_order.lines, order.lines):
+        _map_line(session, purchase_order, line, ordered)
+    held = [line.line_number for line in purchase_order.lines if line.status == HELD_LINE]
+    audit.record(session, "purchase_order.received", actor="worker", subject_type=TIMELINE,
+                 subject_id=order.po_number, message_id=message.id, lines=len(order.lines), held_lines=held)
+    return purchase_order
+
+
+def _note_resend(session: Session, existing: PurchaseOrder, content_sha256: str, message: Message) -> None:
+    if existing.content_sha256 == content_sha256:
+        audit.record(session, "purchase_order.duplicate_received", actor="worker", subject_type=TIMELINE,
+                     subject_id=existing.po_number, message_id=message.id)
+        return
+    record_exception(
+        session, "duplicate_po",
+        f"PO {existing.po_number} received again (message {message.id}) with different content; "
+        "the first one is kept, changes must come as an 860",
+        subject_type=TIMELINE, subject_id=existing.po_number, po_number=existing.po_number,
+        key=content_sha256, detail={"message_id": message.id, "content_sha256": content_sha256})
+    audit.record(session, "purchase_order.different_resend", actor="worker", subject_type=TIMELINE,
+                 subject_id=existing.po_number, message_id=message.id)
+
+
+def _map_line(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine,
+              ordered: documents.PurchaseOrderLine) -> None:
+    """Find the line's SKU, check its cost and work out its eaches; held when it cannot go to the IMS."""
+    identifiers = (ordered.identifier, *ordered.other_identifiers)
+    item = next(filter(None, (find_item(session, i.qualifier.value, i.value) for i in identifiers)), None)
+    if item is None:
+        line.status = HELD_LINE
+        named = ", ".join(f"{i.qualifier.value} {i.value}" for i in identifiers)
+        line_exception(session, purchase_order, line, "sku_mismatch", f"{named} is not in the catalogue")
+        return
+    line.sku = item.sku
+    check_cost(session, purchase_order, line, item)
+    set_eaches(session, purchase_order, line, item.case_pack)
+    line.status = OPEN_LINE if line.eaches else HELD_LINE
+
+
+def check_cost(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine,
+               item: CatalogueItem | None) -> None:
+    """A cost_mismatch exception when Amazon's cost for the line is not the catalogue's:
+    the 855 states Amazon's cost and the invoice must match it, so finance must know."""
+    if item is not None and item.unit_cost is not None and line.unit_cost != item.unit_cost:
+        line_exception(session, purchase_order, line, "cost_mismatch",
+                       f"PO cost {money_text(line.unit_cost)} differs from the catalogue cost "
+                       f"{money_text(item.unit_cost)} for {item.sku}",
+                       po_cost=money_text(line.unit_cost), catalogue_cost=money_text(item.unit_cost))
+
+
+def set_eaches(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine,
+               case_pack: int | None) -> None:
+    """``line.eaches`` from its quantity and unit; cases use the PO4 pack size, else the catalogue's.
+
+    Cases of a SKU the catalogue has no case pack for, or a PO4 that disagrees with the
+    catalogue, are a ``unit_mismatch``: the PO4 still converts the line (it is what Amazon
+    will count on receipt), but someone must check. With no pack size at all the line is
+    held. ``line.pack_size`` keeps the pack size used.
+    """
+    if line.unit == documents.UnitOfMeasure.EACH.value:
+        line.eaches = int(line.quantity)
+        return
+    if case_pack is None:
+        line_exception(session, purchase_order, line, "unit_mismatch",
+                       f"{line.quantity.normalize():f} cases of {line.sku}, which has no case pack in the catalogue")
+    elif line.pack_size is not None and line.pack_size != case_pack:
+        line_exception(session, purchase_order, line, "unit_mismatch",
+                       f"PO4 says {line.pack_size} per case of {line.sku}, the catalogue {case_pack}")
+    line.pack_size = line.pack_size or case_pack
+    line.eaches = int(line.quantity * line.pack_size) if line.pack_size else None
+
+
+def line_exception(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine, kind: str,
+                   problem: str, **detail: Any) -> None:
+    """An exception on one PO line: subject ``purchase_order_line`` <line id>, keyed by line number."""
+    record_exception(session, kind, f"PO {purchase_order.po_number} line {line.line_number}: {problem}",
+                     subject_type="purchase_order_line", subject_id=line.id, po_number=purchase_order.po_number,
+                     key=line.line_number, detail={"line_number": line.line_number, "identifier": line.identifier,
+                                                   "qualifier": line.qualifier, **detail})
+
+
+def sales_order_body(purchase_order: PurchaseOrder) -> dict[str, Any] | None:
+    """The IMS create request (docs/ims-api.yaml SalesOrderCreate), or None when no line can go."""
+    lines = [line for line in purchase_order.lines if line.status == OPEN_LINE]
+    if not lines:
+        return None
+    return {
+        "po_number": purchase_order.po_number,
+        "vendor_code": purchase_order.vendor_code or None,
+        "order_type": purchase_order.order_type,
+        "ship_to": purchase_order.ship_to,
+        "ship_window": ship_window(purchase_order),
+        "backorder_allowed": purchase_order.backorder_allowed,
+        "lines": [{"line_number": line.line_number, "sku": line.sku, "quantity": line.eaches,
+                   "unit_cost": money_text(line.unit_cost)} for line in lines],
+    }
+
+
+def ship_window(purchase_order: PurchaseOrder) -> dict[str, str]:
+    return {"not_before": purchase_order.ship_not_before.isoformat(),
+            "not_after": purchase_order.ship_not_after.isoformat()}
+
+
+def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
+    """Create the PO's sales order in the IMS and store its allocation; returns the PO status.
+
+    Safe to run twice: a PO already in the IMS is left alone, and the IMS answers a
+    repeated create with the order it committed. Raises ``ImsError`` (other than a
+    rejection) when the IMS cannot be reached, after recording it, so the task retries.
+    """
+    with session_scope(settings) as session:
+        purchase_order = session.get(PurchaseOrder, purchase_order_id)
+        if purchase_order is None or purchase_order.status != RECEIVED:
+            return purchase_order.status if purchase_order else "missing"
+        po_number, body = purchase_order.po_number, sales_order_body(purchase_order)
+        if body is None:
+            purchase_order.status = HELD
+            audit.record(session, "purchase_order.held", actor="worker", subject_type=TIMELINE, subject_id=po_number,
+                         reason="no line can go to the IMS")
+    if body is None:  # nothing to wait for: every line is rejected in the 855 now
+        enqueue(settings, "workers.tasks.acknowledge_purchase_order", purchase_order_id=purchase_order_id)
+        return HELD
+    try:
+        with ImsClient.from_settings(settings) as ims:
+            try:
+                answer = ims.create_sales_order(body)
+            except ImsRejected as error:
+                if error.status != 409:
+                    raise
+                # Created earlier from a body an 860 has changed since: that order is ours.
+                answer = ims.get_sales_order(po_number)
+        allocation = SalesOrderAllocation.from_json(answer)
+    except ImsRejected as error:
+        record_ims_failure(settings, purchase_order_id, "create", error, held=True)
+        return HELD
+    except ImsError as error:
+        record_ims_failure(settings, purchase_order_id, "create", error, held=False)
+        raise
+    with session_scope(settings) as session:
+        purchase_order = session.get(PurchaseOrder, purchase_order_id)
+        audit.record(session, "purchase_order.sales_order_created", actor="worker", subject_type=TIMELINE,
+                     subject_id=po_number, revision=allocation.revision)
+        # An 860 may have changed the PO while the create was on its way: then the IMS needs it too.
+        changed_meanwhile = sales_order_body(purchase_order) != body
+        if changed_meanwhile:
+            purchase_order.status, purchase_order.ims_order_id = CHANGE_PENDING, allocation.po_number
+        else:
+            purchase_order.status = SALES_ORDER_CREATED
+            store_allocation(session, purchase_order, allocation, source="create")
+        status = purchase_order.status
+    if changed_meanwhile:
+        enqueue(settings, "workers.tasks.update_sales_order", purchase_order_id=purchase_order_id)
+    else:  # the IMS has answered for every line: the 855 can go
+        enqueue(settings, "workers.tasks.acknowledge_purchase_order", purchase_order_id=purchase_order_id)
+    log.info("sales order created", po=po_number, status=status)
+    return status
+
+
+def record_ims_failure(settings: Settings, purchase_order_id: int, operation: str, error: ImsError, *, held: bool) -> None:
+    """Record a failed IMS call as an ``ims_call_failed`` exception and on the timeline.
+
+    A refusal (4xx) holds the PO for a person; an outage leaves it waiting and touches it,
+    so the stalled-work sweep does not queue a second task while this one retries.
+    """
+    detail = {"operation": operation, "error": str(error)}
+    if isinstance(error, ImsRejected):
+        detail.update(status=error.status, ims_detail=error.detail)
+    with session_scope(settings) as session:
+        purchase_order = session.get(PurchaseOrder, purchase_order_id)
+        po_number = purchase_order.po_number
+        record_exception(session, "ims_call_failed", f"PO {po_number}: {operation} sales order failed: {error}",
+                         subject_type=TIMELINE, subject_id=po_number, po_number=po_number, key=operation,
+                         detail=detail)
+        audit.record(session, f"purchase_order.ims_{'rejected' if held else 'unavailable'}", actor="worker",
+                     subject_type=TIMELINE, subject_id=po_number, **detail)
+        if held:
+            purchase_order.status = HELD
+        purchase_order.updated_at = datetime.now(timezone.utc)
+    log.warning("IMS call failed", po=po_number, operation=operation, error=str(error), held=held)
+
+
+def requeue_stalled_sales_orders(settings: Settings, stalled_after: timedelta = STALLED_AFTER) -> dict[str, list[int]]:
+    """Beat's safety net: POs still waiting for the IMS whose task is gone (retries used up, lost)."""
+    cutoff = datetime.now(timezone.utc) - stalled_after
+    with session_scope(settings) as session:
+        waiting = select(PurchaseOrder.id).where(PurchaseOrder.updated_at < cutoff)
+        found = {
+            "create_sales_order": list(session.scalars(waiting.where(PurchaseOrder.status == RECEIVED))),
+            "update_sales_order": list(session.scalars(waiting.where(PurchaseOrder.status == CHANGE_PENDING))),
+        }
+    for task, ids in found.items():
+        for purchase_order_id in ids:
+            enqueue(settings, f"workers.tasks.{task}", purchase_order_id=purchase_order_id)
+    if any(found.values()):
+        log.warning("re-queued purchase orders waiting for the IMS", **found)
+    return found
+
+
+def catalogue_item_of(session: Session, line: PurchaseOrderLine) -> CatalogueItem | None:
+    """The catalogue entry of a mapped line (by its identifier, else by its SKU)."""
+    return find_item(session, line.qualifier, line.identifier) or session.scalars(
+        select(CatalogueItem).where(CatalogueItem.sku == line.sku)).first()

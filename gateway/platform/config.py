@@ -1,0 +1,222 @@
+"""Settings, read once from the environment and checked before anything starts.
+
+Every variable is named ``EDI_GATEWAY_*``. With none set the gateway runs on its embedded
+default: a SQLite file and a filesystem Celery broker, both under one data folder, so a
+fresh clone needs no server. A bad value raises :class:`ConfigError` whose message names
+the variable, so start-up can fail with one line instead of a traceback.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PREFIX = "EDI_GATEWAY_"
+DATABASE_DIALECTS = ("sqlite", "postgresql")
+BROKER_SCHEMES = ("filesystem", "redis", "rediss", "amqp", "pyamqp")
+LOG_FORMATS = ("console", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# The demo stock shipped with the package: what the sandbox IMS starts with by default.
+SANDBOX_STOCK = Path(__file__).parents[1] / "sandbox" / "stock.csv"
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or wrong; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    broker_url: str
+    host: str
+    port: int
+    log_format: str
+    log_level: str
+    queue: str
+    worker_concurrency: int
+    web_workers: int  # gunicorn processes
+    web_threads: int  # threads per gunicorn process
+    public_url: str
+    # First retry delay of outbound sends and IMS tasks; doubles each attempt, with jitter.
+    retry_base_seconds: float
+    # The IMS (docs/ims-api.yaml). Unset: `edi-gateway run` starts the sandbox IMS and
+    # hands its URL and token to the children it starts.
+    ims_url: str | None
+    # One IMS call: its timeout, and how often it is tried (with backoff from
+    # ims_backoff_seconds) before the task gives up and retries later.
+    ims_timeout_seconds: float
+    ims_attempts: int
+    ims_backoff_seconds: float
+    # The sandbox IMS that `edi-gateway run` starts when no ims_url is set.
+    sandbox_stock: Path
+    sandbox_ims_port: int
+    ims_token: str | None = field(default=None, repr=False)
+    # Protects our private keys; when unset, a development passphrase file in the data
+    # folder is used (see gateway.partners.keystore). Never printed: left out of repr.
+    key_passphrase: str | None = field(default=None, repr=False)
+    # Signs the operations pages' session cookies; when unset, a development secret file
+    # in the data folder is used (see gateway.web.login). Never printed.
+    secret_key: str | None = field(default=None, repr=False)
+    # Alerts (gateway.operations.alerts): e-mail through this SMTP server and/or a JSON webhook, at
+    # most one digest per alert_interval_seconds. No host and no URL: no alerts.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    alert_email_from: str = "edi-gateway@localhost"
+    alert_email_to: tuple[str, ...] = ()
+    alert_webhook_url: str | None = None
+    alert_interval_seconds: float = 300.0
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Session cookies only over HTTPS when the gateway is reached over HTTPS."""
+        return urlsplit(self.public_url).scheme == "https"
+
+    @property
+    def broker_folder(self) -> Path:
+        """Where the filesystem broker keeps its messages (embedded default only)."""
+        path = urlsplit(self.broker_url).path
+        return Path(path) if path not in ("", "/") else self.data_dir / "broker"
+
+    @property
+    def uses_filesystem_broker(self) -> bool:
+        return urlsplit(self.broker_url).scheme == "filesystem"
+
+    @property
+    def blob_dir(self) -> Path:
+        """Content-addressed store for message bodies too large to keep in a row."""
+        return self.data_dir / "blobs"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the ``EDI_GATEWAY_*`` variables (``os.environ`` by default)."""
+    env = os.environ if environ is None else environ
+
+    def get(name: str, default: str) -> str:
+        value = env.get(PREFIX + name, "").strip()
+        return value or default
+
+    data_dir = Path(get("DATA_DIR", "./var")).expanduser().absolute()
+    database_url = get("DATABASE_URL", f"sqlite:///{data_dir / 'gateway.sqlite3'}")
+    _check_database_url(database_url)
+    broker_url = get("BROKER_URL", "filesystem://localhost/")
+    _check_broker_url(broker_url)
+    log_format = get("LOG_FORMAT", "console").lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(f"{PREFIX}LOG_FORMAT={log_format!r} is not one of {', '.join(LOG_FORMATS)}")
+    log_level = get("LOG_LEVEL", "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"{PREFIX}LOG_LEVEL={log_level!r} is not one of {', '.join(LOG_LEVELS)}")
+    host = get("HOST", "127.0.0.1")
+    port = _integer(get, "PORT", "8080", 1, 65535)
+    public_url = get("PUBLIC_URL", f"http://{host}:{port}").rstrip("/")
+    if urlsplit(public_url).scheme not in ("http", "https"):
+        raise ConfigError(f"{PREFIX}PUBLIC_URL={public_url!r} must start with http:// or https://")
+    ims_url = get("IMS_URL", "").rstrip("/") or None
+    ims_token = env.get(PREFIX + "IMS_TOKEN", "").strip() or None
+    if ims_url is not None:
+        if urlsplit(ims_url).scheme not in ("http", "https") or not urlsplit(ims_url).netloc:
+            raise ConfigError(f"{PREFIX}IMS_URL={ims_url!r} must be an http:// or https:// URL")
+        if ims_token is None:
+            raise ConfigError(f"{PREFIX}IMS_TOKEN is required when {PREFIX}IMS_URL is set (the IMS's bearer token)")
+    sandbox_stock = Path(get("SANDBOX_STOCK", str(SANDBOX_STOCK))).expanduser().absolute()
+    if not sandbox_stock.is_file():
+        raise ConfigError(f"{PREFIX}SANDBOX_STOCK={str(sandbox_stock)!r} is not a file")
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        broker_url=broker_url,
+        host=host,
+        port=port,
+        log_format=log_format,
+        log_level=log_level,
+        queue=get("QUEUE", "edi-gateway"),
+        worker_concurrency=_integer(get, "WORKER_CONCURRENCY", "2", 1, 64),
+        web_workers=_integer(get, "WEB_WORKERS", "2", 1, 64),
+        web_threads=_integer(get, "WEB_THREADS", "4", 1, 64),
+        public_url=public_url,
+        retry_base_seconds=_number(get, "RETRY_BASE_SECONDS", "30", 0.01, 3600),
+        ims_url=ims_url,
+        ims_token=ims_token,
+        ims_timeout_seconds=_number(get, "IMS_TIMEOUT_SECONDS", "10", 0.1, 300),
+        ims_attempts=_integer(get, "IMS_ATTEMPTS", "4", 1, 20),
+        ims_backoff_seconds=_number(get, "IMS_BACKOFF_SECONDS", "1", 0.01, 60),
+        sandbox_stock=sandbox_stock,
+        sandbox_ims_port=_integer(get, "SANDBOX_IMS_PORT", "8090", 1, 65535),
+        key_passphrase=env.get(PREFIX + "KEY_PASSPHRASE") or None,
+        **_alert_settings(get, env),
+    )
+
+
+def _alert_settings(get, env: Mapping[str, str]) -> dict:
+    """The session secret and the alert channels (SMTP, webhook) with their rate limit."""
+    recipients = tuple(address.strip() for address in get("ALERT_EMAIL_TO", "").split(",") if address.strip())
+    smtp_host = get("SMTP_HOST", "") or None
+    if recipients and smtp_host is None:
+        raise ConfigError(f"{PREFIX}SMTP_HOST is required when {PREFIX}ALERT_EMAIL_TO is set")
+    webhook = get("ALERT_WEBHOOK_URL", "") or None
+    if webhook is not None and (urlsplit(webhook).scheme not in ("http", "https") or not urlsplit(webhook).netloc):
+        raise ConfigError(f"{PREFIX}ALERT_WEBHOOK_URL={webhook!r} must be an http:// or https:// URL")
+    starttls = get("SMTP_STARTTLS", "false").lower()
+    if starttls not in ("true", "false"):
+        raise ConfigError(f"{PREFIX}SMTP_STARTTLS={starttls!r} must be true or false")
+    return {
+        "secret_key": env.get(PREFIX + "SECRET_KEY") or None,
+        "smtp_host": smtp_host,
+        "smtp_port": _integer(get, "SMTP_PORT", "25", 1, 65535),
+        "smtp_starttls": starttls == "true",
+        "smtp_username": get("SMTP_USERNAME", "") or None,
+        "smtp_password": env.get(PREFIX + "SMTP_PASSWORD") or None,
+        "alert_email_from": get("ALERT_EMAIL_FROM", "edi-gateway@localhost"),
+        "alert_email_to": recipients,
+        "alert_webhook_url": webhook,
+        "alert_interval_seconds": _number(get, "ALERT_INTERVAL_SECONDS", "300", 0, 86400),
+    }
+
+
+def _integer(get, name: str, default: str, low: int, high: int) -> int:
+    return _bounded(get, name, default, low, high, int, "a whole number")
+
+
+def _number(get, name: str, default: str, low: float, high: float) -> float:
+    return _bounded(get, name, default, low, high, float, "a number")
+
+
+def _bounded(get, name: str, default: str, low, high, kind: type, described: str):
+    """``kind(value)`` of the variable, or a ConfigError naming it when it is not one or out of range."""
+    raw = get(name, default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{PREFIX}{name}={raw!r} is not {described}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{PREFIX}{name}={value} is outside {low}..{high}")
+    return value
+
+
+def _check_database_url(url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"{PREFIX}DATABASE_URL={url!r} is not a database URL") from None
+    if parsed.get_backend_name() not in DATABASE_DIALECTS:
+        raise ConfigError(
+            f"{PREFIX}DATABASE_URL uses {parsed.get_backend_name()!r}; "
+            f"supported: {', '.join(DATABASE_DIALECTS)}"
+        )
+
+
+def _check_broker_url(url: str) -> None:
+    scheme = urlsplit(url).scheme
+    if scheme not in BROKER_SCHEMES:
+        raise ConfigError(
+            f"{PREFIX}BROKER_URL scheme {scheme or url!r} is unknown; supported: {', '.join(BROKER_SCHEMES)}"
+        )

@@ -1,0 +1,107 @@
+"""Database engine, sessions and migrations.
+
+One engine per process: Celery's prefork pool forks workers, and a SQLAlchemy engine must
+not cross a fork, so :func:`engine` remembers the process id it was made in.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from gateway.platform.config import Settings
+
+MIGRATIONS_DIR = Path(__file__).parents[1] / "migrations"
+
+_engines: dict[tuple[int, str], Engine] = {}
+
+
+def engine(settings: Settings) -> Engine:
+    """The process's engine for ``settings.database_url``, made on first use."""
+    key = (os.getpid(), settings.database_url)
+    if key not in _engines:
+        _engines[key] = _make_engine(settings.database_url)
+    return _engines[key]
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        made = create_engine(url, connect_args={"timeout": 30})
+        event.listen(made, "connect", _sqlite_pragmas)
+        return made
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets the web process read while a worker writes; foreign keys are off by default.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+@contextmanager
+def session_scope(settings: Settings) -> Iterator[Session]:
+    """A unit of work: commit when the block ends, roll back when it raises."""
+    session = sessionmaker(engine(settings), expire_on_commit=False)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def check_connection(settings: Settings) -> None:
+    """Open a connection and run ``SELECT 1``; raises the driver's error when unreachable."""
+    with engine(settings).connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+# Alembic is imported inside the migration functions: it takes most of a second to load,
+# and every CLI command imports this module.
+
+
+def alembic_config(settings: Settings):
+    from alembic.config import Config as AlembicConfig
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(settings: Settings, revision: str = "head") -> None:
+    """Bring the schema up to ``revision`` (the latest by default)."""
+    from alembic import command
+
+    if settings.database_url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(settings), revision)
+
+
+def downgrade(settings: Settings, revision: str = "base") -> None:
+    """Take the schema back down to ``revision`` (empty by default)."""
+    from alembic import command
+
+    command.downgrade(alembic_config(settings), revision)
+
+
+def schema_revision(settings: Settings) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine(settings).connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision(settings: Settings) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(settings)).get_current_head()

@@ -1,0 +1,75 @@
+"""Where message bytes live: in the row when small, in a content-addressed file when large.
+
+A file is written to a temporary name, flushed to disk and renamed before the row that
+names it is committed, so a committed row never points at a missing or partial file.
+Both the wire body and the decrypted payload of a message are kept this way.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from gateway.platform.config import Settings
+from gateway.models import Message
+
+INLINE_LIMIT = 256 * 1024
+
+
+def attach_body(settings: Settings, message: Message, body: bytes) -> None:
+    """Keep the bytes as they crossed the wire."""
+    for name, value in body_columns(settings, body).items():
+        setattr(message, name, value)
+
+
+def attach_payload(settings: Settings, message: Message, payload: bytes) -> None:
+    """Keep the document inside the message (decrypted, verified, decompressed)."""
+    for name, value in payload_columns(settings, payload).items():
+        setattr(message, name, value)
+
+
+def body_columns(settings: Settings, body: bytes) -> dict[str, object]:
+    """The ``message`` columns that keep a body, for a Core insert (the AS2 hot path)."""
+    inline, digest = _store(settings, body)
+    return {"body": inline, "body_sha256": digest, "body_size": len(body)}
+
+
+def payload_columns(settings: Settings, payload: bytes) -> dict[str, object]:
+    """The ``message`` columns that keep a payload, for a Core update."""
+    inline, digest = _store(settings, payload)
+    return {"payload": inline, "payload_sha256": digest}
+
+
+def read_body(settings: Settings, message: Message) -> bytes:
+    return _load(settings, message.body, message.body_sha256)
+
+
+def read_payload(settings: Settings, message: Message) -> bytes | None:
+    if message.payload_sha256 is None:
+        return None
+    return _load(settings, message.payload, message.payload_sha256)
+
+
+def blob_path(settings: Settings, digest: str) -> Path:
+    return settings.blob_dir / digest[:2] / digest[2:4] / digest
+
+
+def _store(settings: Settings, data: bytes) -> tuple[bytes | None, str]:
+    """Returns what to keep in the row (``None`` when the bytes went to a file) and the digest."""
+    digest = hashlib.sha256(data).hexdigest()
+    if len(data) <= INLINE_LIMIT:
+        return data, digest
+    path = blob_path(settings, digest)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    return None, digest
+
+
+def _load(settings: Settings, inline: bytes | None, digest: str) -> bytes:
+    return inline if inline is not None else blob_path(settings, digest).read_bytes()

@@ -1,0 +1,46 @@
+"""Finding stored work whose task never ran, and queueing it again.
+
+The database, not the broker, is the record of what is owed: a message is stored before
+its task is queued, so a broker outage, a filesystem broker that hands a message to a
+worker that is then killed, or a lost task leaves a row in a waiting state. Beat runs
+this sweep every few minutes; the tasks are idempotent, so a duplicate is harmless.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import structlog
+from sqlalchemy import and_, or_, select
+
+from gateway.platform.config import Settings
+from gateway.platform.db import session_scope
+from gateway.models import Direction, Message
+from gateway.platform.queue import enqueue
+
+log = structlog.get_logger("gateway.recovery.sweep")
+
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def requeue_stalled_work(settings: Settings, stalled_after: timedelta = STALLED_AFTER) -> dict[str, list[int]]:
+    """Re-queue inbound processing, async MDNs and outbound sends left waiting too long."""
+    cutoff = datetime.now(timezone.utc) - stalled_after
+    with session_scope(settings) as session:
+        waiting = select(Message.id).where(Message.updated_at < cutoff)
+        found = {
+            "workers.tasks.process_inbound_message": session.scalars(waiting.where(
+                Message.direction == Direction.INBOUND.value, Message.status.in_(("accepted", "processing")))).all(),
+            "workers.tasks.send_async_mdn": session.scalars(waiting.where(
+                Message.direction == Direction.INBOUND.value, Message.mdn_status == "pending")).all(),
+            # A send waiting for its next retry is not stalled until that retry is overdue.
+            "workers.tasks.send_as2_message": session.scalars(select(Message.id).where(
+                Message.direction == Direction.OUTBOUND.value, Message.status == "queued",
+                or_(Message.next_attempt_at < cutoff,
+                    and_(Message.next_attempt_at.is_(None), Message.updated_at < cutoff)))).all(),
+        }
+    for task, ids in found.items():
+        for message_id in ids:
+            enqueue(settings, task, message_id=message_id)
+    if any(found.values()):
+        log.warning("re-queued stalled work", **{task.rsplit(".", 1)[1]: ids for task, ids in found.items() if ids})
+    return {task.rsplit(".", 1)[1]: list(ids) for task, ids in found.items()}

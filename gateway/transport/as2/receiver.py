@@ -1,0 +1,186 @@
+"""Receiving AS2: keep every byte first, then decrypt and verify, then answer the MDN.
+
+The order is the point. The raw body and headers are committed in one transaction
+before pyas2lib sees them, and the outcome (payload, MDN) in a second one before the
+HTTP answer leaves: nothing is acknowledged to a partner that is not durable here, and
+a message that crashes the parser is still on disk to look at and replay.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import httpx
+import structlog
+from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from gateway.platform import audit, tls
+from gateway.transport.as2.protocol import (
+    InboundResult,
+    InboundStatus,
+    MdnMode,
+    PartnerProfile,
+    ReceiveLimits,
+    receive,
+    unquote_as2_name,
+)
+from gateway.platform.config import Settings
+from gateway.platform.db import engine, session_scope
+from gateway.operations.exception_queue import record_exception
+from gateway.models import Direction, Message
+from gateway.platform.queue import enqueue
+from gateway.platform.storage import body_columns, payload_columns
+from gateway.transport.as2.profiles import (
+    PartnerVersion,
+    partner_version,
+    receiving_organisation_profile,
+    receiving_partner_profile,
+)
+
+log = structlog.get_logger("gateway.transport.as2")
+
+LIMITS = ReceiveLimits()
+# Statuses of an inbound message whose Message-ID makes a later copy a duplicate.
+TAKEN = ("accepted", "processing", "processed", "failed")
+
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+def receive_as2(settings: Settings, headers: Sequence[tuple[str, str]], body: bytes) -> HttpAnswer:
+    """Handle one POST to ``/as2``; returns what to answer over HTTP."""
+    # A Connection, not an ORM Session: a Session and its commits cost more than the SQL
+    # here, and this runs for every message.
+    with engine(settings).connect() as connection:
+        lookup = {name.lower(): value for name, value in headers}
+        as2_from = unquote_as2_name(lookup.get("as2-from", ""))
+        sender = partner_version(connection, as2_from)
+        message_id = _store_raw(settings, connection, headers, lookup, body, sender)
+        connection.commit()  # the bytes are durable before anything reads them
+        result = receive(
+            headers,
+            body,
+            lookup_org=lambda as2_to: receiving_organisation_profile(connection, settings, as2_to),
+            lookup_partner=lambda as2_id: _partner_profile(connection, sender if as2_id == as2_from else
+                                                           partner_version(connection, as2_id)),
+            is_duplicate=lambda transport_id, _as2_from: _seen_before(connection, sender, message_id, transport_id),
+            limits=LIMITS,
+        )
+        _record_outcome(settings, connection, message_id, as2_from, result)
+        connection.commit()
+    _queue_follow_ups(settings, message_id, result)
+    log.info("as2 received", message=message_id, status=result.status.value, disposition=result.disposition)
+    if result.mdn is not None and result.mdn.mode is MdnMode.SYNC:
+        return HttpAnswer(200, dict(result.mdn.headers), result.mdn.body)
+    if result.status is InboundStatus.ERROR and result.mdn is None:
+        return HttpAnswer(400, {"Content-Type": "text/plain"}, f"{result.error or result.disposition}\n".encode())
+    return HttpAnswer(200, {"Content-Type": "text/plain"}, b"received\n")
+
+
+def send_async_mdn(settings: Settings, message_id: int) -> None:
+    """POST the MDN we built for an inbound message to the URL its sender asked for.
+
+    Raises ``httpx.HTTPError`` (or a 5xx as ``httpx.HTTPStatusError``) so the task retries.
+    """
+    with session_scope(settings) as session:
+        message = session.get(Message, message_id)
+        if message.mdn_status != "pending":
+            return
+        headers = {name.lower(): value for name, value in message.headers.items()}
+        url = headers.get("receipt-delivery-option", "").strip()
+        mdn_headers, mdn_body = dict(message.mdn_headers), message.mdn_body
+    response = httpx.post(url, content=mdn_body, headers=mdn_headers, timeout=httpx.Timeout(60.0, connect=10.0),
+                          verify=tls.context())
+    response.raise_for_status()
+    with session_scope(settings) as session:
+        message = session.get(Message, message_id)
+        message.mdn_status, message.mdn_at = "sent", datetime.now(timezone.utc)
+        audit.record(session, "as2.async_mdn_sent", actor="as2", subject_type="message", subject_id=message_id,
+                     url=url, status=response.status_code)
+
+
+# The receive path's statements are Core, built once: they run for every message, the
+# writes while SQLite's single write lock is held, and building a statement or an ORM
+# unit of work cost more than running the SQL.
+_INSERT_MESSAGE = insert(Message)
+_UPDATE_MESSAGE = update(Message).where(Message.id == bindparam("message_id"))
+_SEEN_BEFORE = (
+    select(Message.id)
+    .where(Message.direction == Direction.INBOUND.value, Message.partner_id == bindparam("partner_id"),
+           Message.transport_id == bindparam("transport_id"), Message.status.in_(TAKEN),
+           Message.id != bindparam("message_id"))
+    .limit(1)
+)
+
+
+def _store_raw(settings: Settings, connection: Connection, headers: Sequence[tuple[str, str]],
+               lookup: dict[str, str], body: bytes, sender: PartnerVersion | None) -> int:
+    """``lookup``: the same headers by lower-case name."""
+    message_id = connection.execute(_INSERT_MESSAGE, {
+        "direction": Direction.INBOUND.value,
+        "transport": "as2",
+        "transport_id": lookup.get("message-id", "").strip().strip("<>")[:255] or None,
+        "partner_id": sender.id if sender else None,
+        "status": "received",
+        "headers": dict(headers),
+        **body_columns(settings, body),
+    }).inserted_primary_key[0]
+    audit.record(connection, "as2.received", actor="as2", subject_type="message", subject_id=message_id,
+                 as2_from=lookup.get("as2-from"), bytes=len(body))
+    return message_id
+
+
+def _record_outcome(settings: Settings, connection: Connection, message_id: int, as2_from: str,
+                    result: InboundResult) -> None:
+    status = {InboundStatus.PROCESSED: "accepted", InboundStatus.DUPLICATE: "duplicate",
+              InboundStatus.ERROR: "rejected"}[result.status]
+    values: dict[str, object] = {"status": status, "mic": result.mic, "error": result.error,
+                                 "mdn_disposition": result.disposition}
+    if result.payload is not None and result.status is InboundStatus.PROCESSED:
+        # The partner names the file: kept to the column's length, never refused for it.
+        values.update(payload_columns(settings, result.payload), filename=(result.filename or "")[:255] or None)
+    if result.mdn is not None:
+        synchronous = result.mdn.mode is MdnMode.SYNC
+        values.update(mdn_mode=result.mdn.mode.value, mdn_headers=dict(result.mdn.headers),
+                      mdn_body=result.mdn.body, mdn_status="sent" if synchronous else "pending",
+                      mdn_at=datetime.now(timezone.utc) if synchronous else None)
+    connection.execute(_UPDATE_MESSAGE, {"message_id": message_id, **values})
+    audit.record(connection, f"as2.{status}", actor="as2", subject_type="message", subject_id=message_id,
+                 disposition=result.disposition, error=result.error)
+    if status == "rejected":
+        with Session(bind=connection) as session:  # in the connection's transaction
+            record_exception(session, "inbound_rejected", f"AS2 message from {as2_from or '?'} rejected: "
+                             f"{result.disposition}{f' ({result.error})' if result.error else ''}",
+                             subject_type="message", subject_id=message_id)
+            session.flush()
+
+
+def _queue_follow_ups(settings: Settings, message_id: int, result: InboundResult) -> None:
+    """Queue processing and the async MDN. A broker outage is logged, not fatal: the
+    message is durable and the beat sweep re-queues whatever was left waiting."""
+    try:
+        if result.status is InboundStatus.PROCESSED:
+            enqueue(settings, "workers.tasks.process_inbound_message", message_id=message_id)
+        if result.mdn is not None and result.mdn.mode is MdnMode.ASYNC:
+            enqueue(settings, "workers.tasks.send_async_mdn", message_id=message_id)
+    except Exception as error:  # kombu raises transport-specific errors
+        log.error("could not queue follow-up work; the sweep will retry", message=message_id, error=str(error))
+
+
+def _partner_profile(connection: Connection, version: PartnerVersion | None) -> PartnerProfile | None:
+    if version is None or not version.active:
+        return None
+    return receiving_partner_profile(connection, version)
+
+
+def _seen_before(connection: Connection, sender: PartnerVersion | None, message_id: int, transport_id: str) -> bool:
+    """Was this Message-ID already taken in from the same partner (the row stored for it now)?"""
+    return connection.execute(_SEEN_BEFORE, {
+        "partner_id": sender.id if sender else None, "transport_id": transport_id.strip("<>"),
+        "message_id": message_id}).first() is not None
