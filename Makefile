@@ -7,14 +7,20 @@ HASH := $(shell cksum pyproject.toml | cut -d' ' -f1)
 RUN_STAMP := $(VENV)/.installed-run-$(HASH)
 TEST_STAMP := $(VENV)/.installed-test-$(HASH)
 
-.PHONY: run test clean
+.PHONY: run test check clean
 
 run: $(RUN_STAMP)
 	$(VENV)/bin/edi-gateway run
 
 # Three test processes: most integration tests wait on worker processes and HTTP, not CPU.
-test: $(TEST_STAMP)
+test: check
 	$(VENV)/bin/python -m pytest -n 3 $(PYTEST_ARGS)
+
+# The boundaries, the types and the declared dependencies, before any test runs.
+check: $(TEST_STAMP)
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+	$(VENV)/bin/deptry .
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
