@@ -21,7 +21,7 @@ def start(args: list[str], environ: dict[str, str], log: Path) -> subprocess.Pop
     handle = open(log, "wb")
     # A session of its own, so that kill() can end the process with all its children.
     return subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli.main", *args], env=environ, stdout=handle, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "gateway.cli", *args], env=environ, stdout=handle, stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 

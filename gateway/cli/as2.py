@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from gateway.transport.as2.protocol import DIGEST_ALGORITHMS, ENCRYPTION_ALGORITHMS
 from gateway.platform.db import session_scope
 from gateway.partners.keystore import (
     all_certificates,
@@ -17,15 +16,22 @@ from gateway.partners.keystore import (
     organisation_keys,
 )
 from gateway.models import Organisation, TradingPartner
+from gateway.partners.profile import (
+    DIGEST_ALGORITHMS,
+    ENCRYPTION_ALGORITHMS,
+    SECTIONS,
+    USAGE_INDICATORS,
+    DeadlinePolicy,
+    MdnMode,
+)
 from gateway.partners.registry import (
-    AS2_DEFAULTS,
     PartnerError,
     add_partner,
-    as2_settings,
     get_partner,
+    profile_of,
     set_organisation,
     the_organisation,
-    update_partner_as2,
+    update_profile,
 )
 
 
@@ -43,21 +49,93 @@ def as2_options(command):
         click.option("--encrypt/--no-encrypt", default=None, help="Encrypt outbound, require encrypted inbound."),
         click.option("--compress/--no-compress", default=None),
         click.option("--digest-algorithm", type=click.Choice(DIGEST_ALGORITHMS)),
-        click.option("--encryption-algorithm", type=click.Choice(list(ENCRYPTION_ALGORITHMS))),
-        click.option("--mdn", "--mdn-mode", "mdn_mode", type=click.Choice(["none", "sync", "async"]),
+        click.option("--encryption-algorithm", type=click.Choice(ENCRYPTION_ALGORITHMS)),
+        click.option("--mdn", "--mdn-mode", "mdn_mode", type=click.Choice([mode.value for mode in MdnMode]),
                      help="How the partner wants our MDNs and sends its own."),
         click.option("--signed-mdn/--unsigned-mdn", default=None),
         click.option("--canonicalize-as-binary/--canonicalize-line-endings", default=None,
                      help="How to rebuild a signed part whose bytes as sent do not verify."),
         click.option("--validate-certs/--no-validate-certs", default=None),
     ]
+    return _with(options, command)
+
+
+# --segment-suffix takes words: a newline is awkward to pass on a command line.
+SEGMENT_SUFFIXES = {"none": "", "lf": "\n", "crlf": "\r\n"}
+
+
+def x12_options(command):
+    """Options for the envelopes we write to the partner and its 997 window (section ``x12``)."""
+    options = [
+        click.option("--element-separator", metavar="CHAR", help="ISA element separator (default *)."),
+        click.option("--component-separator", metavar="CHAR", help="ISA16 component separator (default >)."),
+        click.option("--segment-terminator", metavar="CHAR", help="Segment terminator (default ~)."),
+        click.option("--segment-suffix", type=click.Choice(list(SEGMENT_SUFFIXES)),
+                     help="Written after each segment terminator (default none)."),
+        click.option("--usage-indicator", type=click.Choice(USAGE_INDICATORS), help="ISA15: P production, T test."),
+        click.option("--997-window-hours", "ack_window_hours", type=float,
+                     help="Hours the partner has to send its 997 for a group of ours (default 4)."),
+    ]
+    return _with(options, command)
+
+
+def acknowledgement_options(command):
+    """Options for the 855: ACK01 codes and the deadline policy (section ``acknowledgement``)."""
+    options = [
+        click.option("--855-window-hours", "window_hours", type=float,
+                     help="Hours from the PO within which the 855 is due (default 24)."),
+        click.option("--holiday-country", metavar="CODE",
+                     help="Public holidays of this country extend the window by a day each (default US; none: off)."),
+        click.option("--on-deadline", type=click.Choice([policy.value for policy in DeadlinePolicy]),
+                     help="At the margin: acknowledge what is known, or only alert (default acknowledge)."),
+        click.option("--deadline-margin-hours", "margin_hours", type=float,
+                     help="Hours before the deadline at which --on-deadline acts (default 4)."),
+        click.option("--warn-hours", metavar="H[,H...]", help="Warn this many hours before the deadline (default 6,2)."),
+        click.option("--reack-window-hours", type=float,
+                     help="Hours from the PO within which a change may be acknowledged again (default 48)."),
+        click.option("--transit-days", type=int, help="Days from ship to delivery for backorder dates (default 2)."),
+        click.option("--ack-code", "ack_codes", multiple=True, metavar="OUTCOME=CODE",
+                     help="ACK01 code of an outcome, e.g. backordered=IB or rejected:ObsoleteProduct=R3 (repeatable)."),
+    ]
+    return _with(options, command)
+
+
+def _with(options, command):
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _as2_changes(values: dict) -> dict:
-    return {key: value for key, value in values.items() if key in AS2_DEFAULTS and value is not None}
+def _profile_changes(values: dict) -> dict[str, dict]:
+    """The options given, by profile section, in the profile's own terms."""
+    given = {key: value for key, value in values.items() if value is not None and value != ()}
+    if "segment_suffix" in given:
+        given["segment_suffix"] = SEGMENT_SUFFIXES[given["segment_suffix"]]
+    if "holiday_country" in given and given["holiday_country"].lower() == "none":
+        given["holiday_country"] = None
+    if "warn_hours" in given:
+        given["warn_hours"] = [_hours(text) for text in given["warn_hours"].split(",")]
+    if "ack_codes" in given:
+        given["ack_codes"] = dict(_ack_code(text) for text in given["ack_codes"])
+    changes: dict[str, dict] = {}
+    for section, kind in SECTIONS.items():
+        names = {field for field in kind.__dataclass_fields__}
+        changes[section] = {key: value for key, value in given.items() if key in names}
+    return changes
+
+
+def _hours(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise PartnerError(f"--warn-hours takes numbers separated by commas, not {text!r}") from None
+
+
+def _ack_code(text: str) -> tuple[str, str]:
+    outcome, equals, code = text.partition("=")
+    if not equals:
+        raise PartnerError(f"--ack-code takes OUTCOME=CODE (e.g. backordered=IB), not {text!r}")
+    return outcome.strip(), code.strip()
 
 
 @click.group()
@@ -129,11 +207,16 @@ def partners() -> None:
 @click.option("--cert", "--certificate", "certificate_file", type=click.Path(exists=True, dir_okay=False),
               help="The partner's certificate (PEM or DER).")
 @as2_options
-def partners_add(as2_id, name, x12_id, x12_qualifier, certificate_file, **as2) -> None:
+@x12_options
+@acknowledgement_options
+def partners_add(as2_id, name, x12_id, x12_qualifier, certificate_file, **settings) -> None:
     """Add a trading partner: by default it must sign and encrypt, and gets signed synchronous MDNs."""
+    changes = _profile_changes(settings)
     with session_scope(_settings()) as session:
         partner = add_partner(session, name=name or as2_id, as2_id=as2_id, x12_id=x12_id or as2_id,
-                              x12_qualifier=x12_qualifier, as2=_as2_changes(as2))
+                              x12_qualifier=x12_qualifier, as2=changes.pop("as2"))
+        for section, values in changes.items():
+            update_profile(partner, section, values)
         if certificate_file:
             import_partner_certificate(session, partner, Path(certificate_file).read_bytes())
         click.echo(f"partner {partner.as2_id} added")
@@ -143,11 +226,17 @@ def partners_add(as2_id, name, x12_id, x12_qualifier, certificate_file, **as2) -
 @click.argument("as2_id")
 @click.option("--active/--inactive", default=None)
 @as2_options
-def partners_update(as2_id: str, active: bool | None, **as2) -> None:
-    """Change a partner's AS2 profile or switch it on or off."""
+@x12_options
+@acknowledgement_options
+def partners_update(as2_id: str, active: bool | None, **settings) -> None:
+    """Change a partner's profile (AS2, X12, 855 codes and deadlines) or switch it on or off.
+
+    Every setting is checked before anything is stored: one bad value changes nothing.
+    """
     with session_scope(_settings()) as session:
         partner = get_partner(session, as2_id)
-        update_partner_as2(partner, _as2_changes(as2))
+        for section, values in _profile_changes(settings).items():
+            update_profile(partner, section, values)
         if active is not None:
             partner.active = active
         click.echo(f"partner {partner.as2_id} updated")
@@ -157,19 +246,20 @@ def partners_update(as2_id: str, active: bool | None, **as2) -> None:
 def partners_list() -> None:
     with session_scope(_settings()) as session:
         for partner in session.scalars(select(TradingPartner).order_by(TradingPartner.as2_id)):
-            profile = as2_settings(partner)
+            as2 = profile_of(partner).as2
             state = "active" if partner.active else "inactive"
-            click.echo(f"{partner.as2_id}\t{partner.name}\t{state}\t{profile['url'] or '-'}\tmdn={profile['mdn_mode']}")
+            click.echo(f"{partner.as2_id}\t{partner.name}\t{state}\t{as2.url or '-'}\tmdn={as2.mdn_mode.value}")
 
 
 @partners.command("show")
 @click.argument("as2_id")
 def partners_show(as2_id: str) -> None:
+    """The partner's identities and its whole profile, defaults included, as JSON."""
     with session_scope(_settings()) as session:
         partner = get_partner(session, as2_id)
         click.echo(json.dumps({"name": partner.name, "as2_id": partner.as2_id, "active": partner.active,
                                "x12_qualifier": partner.x12_qualifier, "x12_id": partner.x12_id,
-                               "as2": as2_settings(partner)}, indent=2))
+                               **profile_of(partner).to_json()}, indent=2))
 
 
 @click.group()

@@ -211,6 +211,3 @@ def main() -> None:
         click.echo(f"edi-gateway: error: {error}", err=True)
         sys.exit(2)
 
-
-if __name__ == "__main__":
-    main()

@@ -24,6 +24,7 @@ from edi_maps.x12.writer import (
 )
 from gateway.exchange.control_numbers import next_control_number
 from gateway.models import Organisation, TradingPartner
+from gateway.partners.registry import profile_of
 
 X12_VERSIONS = {"004010": "00401", "005010": "00501"}
 
@@ -44,9 +45,10 @@ class OutboundInterchange:
 
 
 def partner_delimiters(partner: TradingPartner) -> Delimiters:
-    """The delimiters the partner asked for (profile ``x12.delimiters``), else the guides' ``~ * >``."""
-    chosen = partner.profile.get("x12", {}).get("delimiters", {})
-    return Delimiters(**{key: chosen[key] for key in ("element", "component", "segment", "suffix") if key in chosen})
+    """The delimiters the partner's profile asks for (section ``x12``; the guides' ``* > ~`` by default)."""
+    x12 = profile_of(partner).x12
+    return Delimiters(element=x12.element_separator, component=x12.component_separator,
+                      segment=x12.segment_terminator, suffix=x12.segment_suffix)
 
 
 def build_interchange(
@@ -74,7 +76,7 @@ def build_interchange(
         receiver_qualifier=partner.x12_qualifier,
         receiver_id=partner.x12_id,
         version=X12_VERSIONS[version],
-        usage_indicator=partner.profile.get("x12", {}).get("usage_indicator", "P"),
+        usage_indicator=profile_of(partner).x12.usage_indicator,
     )
     group = FunctionalGroup(
         functional_id=functional_id,

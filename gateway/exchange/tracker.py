@@ -22,17 +22,17 @@ from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import record_exception
 from gateway.exchange.envelopes import OutboundInterchange
 from gateway.models import Direction, Message, TradingPartner, X12Group, X12Set
+from gateway.partners.registry import profile_of
 
 log = structlog.get_logger("gateway.exchange.tracker")
 
-DEFAULT_WINDOW_HOURS = 4.0
 DOCUMENT_NAMES = {"855": "PO acknowledgement (855)", "856": "ship notice (856)", "810": "invoice (810)",
                   "846": "inventory advice (846)"}
 
 
 def ack_window(partner: TradingPartner) -> timedelta:
     """How long the partner has to send its 997 (profile ``x12.ack_window_hours``, default 4)."""
-    return timedelta(hours=float(partner.profile.get("x12", {}).get("ack_window_hours", DEFAULT_WINDOW_HOURS)))
+    return timedelta(hours=profile_of(partner).x12.ack_window_hours)
 
 
 def expect_functional_ack(

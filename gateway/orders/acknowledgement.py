@@ -28,7 +28,8 @@ from edi_maps.documents import (
     UnitOfMeasure,
 )
 from gateway.platform import audit
-from gateway.orders.deadlines import AckPolicy, ack_deadline, reack_allowed
+from gateway.orders.deadlines import ack_deadline, reack_allowed
+from gateway.partners.profile import AcknowledgementSettings, DeadlinePolicy
 from gateway.transport.as2.sender import queue_outbound
 from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
@@ -38,7 +39,7 @@ from gateway.orders.line_outcomes import LineFacts, OrderFacts, Outcome, decide_
 from gateway.models import CatalogueItem, PurchaseOrder, PurchaseOrderLine, TradingPartner
 from gateway.platform.queue import enqueue
 from gateway.exchange.tracker import expect_functional_ack
-from gateway.partners.registry import the_organisation
+from gateway.partners.registry import profile_of, the_organisation
 
 log = structlog.get_logger("gateway.orders.acknowledgement")
 
@@ -56,7 +57,7 @@ def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at
     with session_scope(settings) as session:
         po = session.get(PurchaseOrder, purchase_order_id)
         partner = session.get(TradingPartner, po.partner_id)
-        policy = AckPolicy.from_profile(partner.profile)
+        policy = profile_of(partner).acknowledgement
         if po.status in NOT_ACKNOWLEDGED:
             return "not-acknowledged"
         if not at_deadline and any(line.status in AWAITING_IMS for line in po.lines):
@@ -91,7 +92,7 @@ def watch_deadlines(settings: Settings, now: datetime | None = None) -> dict[str
         pos = session.scalars(select(PurchaseOrder).where(PurchaseOrder.ack_sent_at.is_(None),
                                                           PurchaseOrder.status.not_in(NOT_ACKNOWLEDGED))).all()
         for po in pos:
-            policy = AckPolicy.from_profile(session.get(TradingPartner, po.partner_id).profile)
+            policy = profile_of(session.get(TradingPartner, po.partner_id)).acknowledgement
             deadline = ack_deadline(po.received_at, policy)
             po.ack_due_at = deadline
             left = deadline - now
@@ -109,7 +110,7 @@ def watch_deadlines(settings: Settings, now: datetime | None = None) -> dict[str
                         subject_type=TIMELINE, subject_id=po.po_number, po_number=po.po_number, key=f"{hours:g}h")
                     acted["warned"].append(po.po_number)
                     break
-            if left <= timedelta(hours=policy.margin_hours) and policy.on_deadline == "acknowledge":
+            if left <= timedelta(hours=policy.margin_hours) and policy.on_deadline is DeadlinePolicy.ACKNOWLEDGE:
                 due.append(po.id)
     for purchase_order_id in due:
         result = acknowledge_purchase_order(settings, purchase_order_id, at_deadline=True, now=now)
@@ -118,7 +119,7 @@ def watch_deadlines(settings: Settings, now: datetime | None = None) -> dict[str
     return acted
 
 
-def _outcomes(po: PurchaseOrder, line: PurchaseOrderLine, item: CatalogueItem | None, policy: AckPolicy,
+def _outcomes(po: PurchaseOrder, line: PurchaseOrderLine, item: CatalogueItem | None, policy: AcknowledgementSettings,
               today: date) -> tuple[Outcome, ...]:
     """The line's outcomes now; quantities rejected in an earlier 855 stay rejected."""
     rejected_before = sum((Decimal(str(o["quantity"])) for o in line.outcomes or [] if o["code"] == "rejected"),
@@ -152,7 +153,7 @@ def _merge_rejections(outcomes: tuple[Outcome, ...]) -> tuple[Outcome, ...]:
 
 
 def _send(session: Session, settings: Settings, po: PurchaseOrder, partner: TradingPartner,
-          decided: dict[int, tuple[Outcome, ...]], policy: AckPolicy, now: datetime) -> int:
+          decided: dict[int, tuple[Outcome, ...]], policy: AcknowledgementSettings, now: datetime) -> int:
     lines = []
     for line in po.lines:
         unit = UnitOfMeasure(line.unit)
@@ -168,7 +169,7 @@ def _send(session: Session, settings: Settings, po: PurchaseOrder, partner: Trad
     ack = Acknowledgement(po.po_number, acknowledgement_type(draft), now.date(), tuple(lines))
     pack_sizes = {line.line_number: line.pack_size for line in po.lines
                   if line.unit == UnitOfMeasure.CASE.value and line.pack_size}
-    segments = acknowledgement_segments(ack, policy.codes, pack_sizes)
+    segments = acknowledgement_segments(ack, policy.ack_codes, pack_sizes)
     interchange = build_interchange(session, the_organisation(session), partner, "PR", [SetBody("855", segments)],
                                     when=now)
     message = queue_outbound(session, settings, partner, interchange.text.encode(), document_type="855",

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from edi_maps import documents
 from edi_maps.canonical_json import to_json_dict
 from gateway.platform import audit
-from gateway.orders.deadlines import AckPolicy, ack_deadline
+from gateway.orders.deadlines import ack_deadline
+from gateway.partners.registry import profile_of
 from gateway.orders.allocation import (
     CHANGE_PENDING,
     HELD,
@@ -71,7 +72,7 @@ def receive_purchase_order(session: Session, partner: TradingPartner, message: M
         order_type=order.order_type.value, order_date=order.order_date, ship_not_before=order.do_not_deliver_before,
         ship_not_after=order.do_not_deliver_after, ship_to=order.ship_to, backorder_allowed=order.backorder_allowed,
         status=RECEIVED, content_sha256=content_sha256, received_at=received_at,
-        ack_due_at=ack_deadline(received_at, AckPolicy.from_profile(partner.profile)),
+        ack_due_at=ack_deadline(received_at, profile_of(partner).acknowledgement),
         lines=[PurchaseOrderLine(line_number=line.line_number, qualifier=line.identifier.qualifier.value,
                                  identifier=line.identifier.value, quantity=line.quantity, unit=line.unit.value,
                                  pack_size=line.pack_size, unit_cost=line.unit_cost)

@@ -39,7 +39,7 @@ def run_together(roles: tuple[str, ...] = ROLES, *, extra: Mapping[str, list[str
     signal.signal(signal.SIGTERM, request_stop)
     commands = {**(extra or {}), **{role: [role] for role in roles}}
     env = {**os.environ, **(environment or {})}
-    children = {name: subprocess.Popen([sys.executable, "-m", "gateway.cli.main", *args], env=env,
+    children = {name: subprocess.Popen([sys.executable, "-m", "gateway.cli", *args], env=env,
                                        preexec_fn=_niceness(LOWER_PRIORITY_ROLES.get(name, 0)))
                 for name, args in commands.items()}
     log.info("started", processes={role: child.pid for role, child in children.items()})

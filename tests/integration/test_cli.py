@@ -9,7 +9,7 @@ from tests.processes import gateway_environment
 
 
 def edi_gateway(args, environ, timeout=60):
-    return subprocess.run([sys.executable, "-m", "gateway.cli.main", *args], env=environ,
+    return subprocess.run([sys.executable, "-m", "gateway.cli", *args], env=environ,
                           capture_output=True, text=True, timeout=timeout)
 
 

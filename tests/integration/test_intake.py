@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from gateway.orders.deadlines import AckPolicy, ack_deadline
+from gateway.orders.deadlines import ack_deadline
+from gateway.partners.profile import AcknowledgementSettings
 from gateway.orders.allocation import TIMELINE
 from gateway.catalogue.items import import_catalogue, read_catalogue_csv
 from gateway.platform.db import session_scope
@@ -70,7 +71,7 @@ def test_an_850_over_as2_becomes_a_sales_order_and_the_same_interchange_again_cr
         ("ACME-MUG-01", 24, 24, 0, "allocated"), ("ACME-CANDLE-12", 72, 72, 0, "allocated"),
         ("ACME-LAMP-02", 10, 10, 0, "allocated")]
     assert (stored.ims_order_id, stored.ims_revision) == ("2XK7QP9M", order["revision"])
-    assert stored.ack_due_at == ack_deadline(stored.received_at, AckPolicy())
+    assert stored.ack_due_at == ack_deadline(stored.received_at, AcknowledgementSettings())
     assert timeline(stack, "2XK7QP9M")[:4] == ["purchase_order.997_queued", "purchase_order.received",
                                                "purchase_order.sales_order_created",
                                                "purchase_order.allocation_received"]

@@ -9,7 +9,7 @@ from tests.processes import gateway_environment
 
 def users_create(settings, tmp_path, username, role, stdin):
     environ = gateway_environment(tmp_path, database_url=settings.database_url)
-    return subprocess.run([sys.executable, "-m", "gateway.cli.main", "users", "create", "--username", username,
+    return subprocess.run([sys.executable, "-m", "gateway.cli", "users", "create", "--username", username,
                            "--role", role], input=stdin, env=environ, capture_output=True, text=True, timeout=60)
 
 

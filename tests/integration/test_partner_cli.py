@@ -10,7 +10,7 @@ from tests.processes import gateway_environment
 
 def edi_gateway(tmp_path, *args, passphrase="cli-test-passphrase"):
     environ = gateway_environment(tmp_path, key_passphrase=passphrase)
-    return subprocess.run([sys.executable, "-m", "gateway.cli.main", *args], env=environ, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "gateway.cli", *args], env=environ, capture_output=True, text=True,
                           timeout=120)
 
 
@@ -98,3 +98,41 @@ def test_the_interface_other_tools_rely_on(tmp_path):
     for setting in ('"sign": true', '"encrypt": true', '"signed_mdn": true', '"mdn_mode": "async"',
                     '"x12_id": "PARTNERY"'):
         assert setting in shown
+
+
+def test_the_whole_profile_is_set_from_the_command_line_and_a_bad_value_changes_nothing(tmp_path):
+    import json
+
+    assert edi_gateway(tmp_path, "init").returncode == 0
+    added = edi_gateway(tmp_path, "partners", "add", "--as2-id", "AMAZON", "--855-window-hours", "36",
+                        "--ack-code", "backordered=BP", "--holiday-country", "GB")
+    assert added.returncode == 0, added.stderr
+    updated = edi_gateway(tmp_path, "partners", "update", "AMAZON", "--on-deadline", "alert", "--warn-hours", "8,3",
+                          "--deadline-margin-hours", "5", "--reack-window-hours", "72", "--transit-days", "3",
+                          "--ack-code", "rejected:ObsoleteProduct=R3", "--997-window-hours", "12",
+                          "--segment-suffix", "lf", "--usage-indicator", "T", "--element-separator", "|")
+    assert updated.returncode == 0, updated.stderr
+    shown = json.loads(edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout)
+    assert shown["acknowledgement"] == {
+        "window_hours": 36.0, "holiday_country": "GB", "on_deadline": "alert", "margin_hours": 5.0,
+        "warn_hours": [8.0, 3.0], "reack_window_hours": 72.0, "transit_days": 3,
+        "ack_codes": {"accepted": "IA", "backordered": "BP", "rejected": "IR",
+                      "rejected:InvalidProductIdentifier": "R2", "rejected:ObsoleteProduct": "R3"},
+    }
+    assert shown["x12"] == {"element_separator": "|", "component_separator": ">", "segment_terminator": "~",
+                            "segment_suffix": "\n", "usage_indicator": "T", "ack_window_hours": 12.0}
+    assert (shown["retailer"], shown["transport"], shown["as2"]["mdn_mode"]) == ("amazon", "as2", "sync")
+
+    # A bad value is refused at write time with one line, and the other options given with it are not applied.
+    refused = edi_gateway(tmp_path, "partners", "update", "AMAZON", "--855-window-hours", "30",
+                          "--deadline-margin-hours", "40")
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == ("edi-gateway: error: acknowledgement.margin_hours (40) must be less than "
+                                      "window_hours (30)")
+    for bad, words in ((["--ack-code", "shipped=IS"], "unknown outcome(s) shipped"),
+                       (["--holiday-country", "XX"], "holiday_country 'XX' is not a country code"),
+                       (["--warn-hours", "6,soon"], "--warn-hours takes numbers"),
+                       (["--element-separator", "~"], "x12 separators must differ")):
+        result = edi_gateway(tmp_path, "partners", "update", "AMAZON", *bad)
+        assert result.returncode == 2 and words in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert json.loads(edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout) == shown

@@ -5,7 +5,7 @@ and the algorithms of its profile); they are made here from ``gateway.partners``
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import Connection, and_, bindparam, select
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from gateway.models import Certificate, Organisation, TradingPartner
 from gateway.partners.keystore import organisation_keys, partner_certificates
-from gateway.partners.registry import as2_settings
+from gateway.partners.registry import profile_of
 from gateway.platform.config import Settings
 from gateway.transport.as2.protocol import OrganizationProfile, PartnerProfile
 
@@ -28,7 +28,7 @@ def organisation_profile(session: Session, settings: Settings, organisation: Org
 
 def partner_profile(session: Session, partner: TradingPartner) -> PartnerProfile:
     return PartnerProfile(as2_id=partner.as2_id, certificates=partner_certificates(session, partner),
-                          **as2_settings(partner))
+                          **asdict(profile_of(partner).as2))
 
 
 # ------------------------------------------------------------ the receive path's look-ups

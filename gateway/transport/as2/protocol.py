@@ -57,12 +57,12 @@ from gateway.partners.certificates import (
     load_private_key,
     pyas2lib_key_bundle,
 )
+from gateway.partners.profile import DIGEST_ALGORITHMS, MdnMode
 from gateway.transport.as2.unwrap import Security, unwrap
 
 RawHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
 
-DIGEST_ALGORITHMS = ("sha1", "sha224", "sha256", "sha384", "sha512")
-# Our names (as in ``openssl cms``) -> pyas2lib's. RC2 is absent: OpenSSL 3 has no RC2.
+# The profile's names (as in ``openssl cms``) -> pyas2lib's; a test keeps the two lists equal.
 ENCRYPTION_ALGORITHMS = {
     "aes-128-cbc": "aes_128_cbc",
     "aes-192-cbc": "aes_192_cbc",
@@ -102,14 +102,6 @@ _MDN_REJECTED_BY_PYAS2LIB = (
 
 class ProfileError(Exception):
     """An organisation or partner profile cannot be used (bad key, certificate, setting)."""
-
-
-class MdnMode(str, enum.Enum):
-    """Whether and how an MDN is requested: none, on the same HTTP exchange, or POSTed later."""
-
-    NONE = "none"
-    SYNC = "sync"
-    ASYNC = "async"
 
 
 class InboundStatus(str, enum.Enum):

@@ -37,7 +37,7 @@ from gateway.operations.exception_queue import record_exception
 from gateway.platform.db import session_scope
 from gateway.models import Direction, Message, TradingPartner
 from gateway.platform.storage import attach_body, attach_payload, read_body, read_payload
-from gateway.partners.registry import as2_settings, the_organisation
+from gateway.partners.registry import profile_of, the_organisation
 from gateway.transport.as2.profiles import organisation_profile, partner_profile
 
 log = structlog.get_logger("gateway.transport.as2")
@@ -88,7 +88,7 @@ def send(settings: Settings, message_id: int) -> str:
             except BUILD_ERRORS as error:
                 _finish(session, message, "failed", f"could not sign and encrypt it for {partner.as2_id}: {error}")
                 return message.status
-        url = as2_settings(partner)["url"]
+        url = profile_of(partner).as2.url
         message.attempts += 1
         headers, body = dict(message.headers), read_body(settings, message)
     try:

@@ -1,0 +1,249 @@
+"""A trading partner's profile: typed, checked when written, read through one function.
+
+Everything that differs between partners and is configuration, not code, lives here, one
+section per concern, stored as JSON on the partner row (``trading_partner.profile``):
+
+- ``as2``: how messages cross the wire (URL, signing, encryption, algorithms, MDN mode);
+- ``x12``: the envelope we write (delimiters, usage indicator) and how long the partner
+  has to send its 997 for each group of ours;
+- ``acknowledgement``: the 855 (ACK01 codes per outcome, the 24 h window and the
+  holidays that extend it, warnings, the margin and what to do when it comes);
+- ``retailer`` and ``transport``: whose maps the partner speaks (Amazon) and how its
+  documents travel (AS2); ``gateway.exchange`` turns these names into code.
+
+``Profile.from_json`` refuses a bad value with one line naming the setting
+(:class:`ProfileSettingError`), so ``partners add/update`` fail at write time and never a worker
+later. Stored profiles written before a setting existed read back with its default.
+"""
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+import holidays
+
+from edi_maps.amazon.acknowledgement import DEFAULT_ACK_CODES
+from edi_maps.documents import LineOutcome, RejectionReason
+
+RETAILERS = ("amazon",)
+TRANSPORTS = ("as2",)
+DIGEST_ALGORITHMS = ("sha1", "sha224", "sha256", "sha384", "sha512")
+# Our names, as in ``openssl cms``. RC2 is absent: OpenSSL 3 has no RC2.
+ENCRYPTION_ALGORITHMS = ("aes-128-cbc", "aes-192-cbc", "aes-256-cbc", "des-ede3-cbc")
+USAGE_INDICATORS = ("P", "T")  # ISA15: production, test
+
+# ACK01 codes start from Amazon's usual ones (DEFAULT_ACK_CODES); its exact subset is in the
+# guide each vendor receives, so every entry can be overridden per partner, and
+# ``<outcome>:<reason>`` entries give a rejection reason its own code.
+ACK_CODE_KEYS = frozenset(
+    [outcome.value for outcome in LineOutcome]
+    + [f"{LineOutcome.REJECTED.value}:{reason.value}" for reason in RejectionReason]
+)
+
+
+class ProfileSettingError(ValueError):
+    """A profile setting has a value the gateway cannot use; the message names the setting."""
+
+
+class MdnMode(str, enum.Enum):
+    """Whether and how an MDN is requested: none, on the same HTTP exchange, or POSTed later."""
+
+    NONE = "none"
+    SYNC = "sync"
+    ASYNC = "async"
+
+
+class DeadlinePolicy(str, enum.Enum):
+    """What the deadline watch does at the margin before an 855 is due."""
+
+    ACKNOWLEDGE = "acknowledge"  # send the 855 from what is known; lines still open are rejected
+    ALERT = "alert"  # only raise the exception; a person decides
+
+
+@dataclass(frozen=True)
+class As2Settings:
+    url: str | None = None
+    sign: bool = True
+    encrypt: bool = True
+    compress: bool = False
+    digest_algorithm: str = "sha256"
+    encryption_algorithm: str = "aes-256-cbc"
+    mdn_mode: MdnMode = MdnMode.SYNC
+    signed_mdn: bool = True
+    canonicalize_as_binary: bool = False
+    validate_certs: bool = False
+
+    def __post_init__(self) -> None:
+        if self.url is not None and not re.match(r"https?://[^\s/]+", self.url):
+            raise ProfileSettingError(f"as2.url must be an http:// or https:// URL, not {self.url!r}")
+        _one_of("as2.digest_algorithm", self.digest_algorithm, DIGEST_ALGORITHMS)
+        _one_of("as2.encryption_algorithm", self.encryption_algorithm, ENCRYPTION_ALGORITHMS)
+        object.__setattr__(self, "mdn_mode", _enum("as2.mdn_mode", MdnMode, self.mdn_mode))
+
+
+@dataclass(frozen=True)
+class X12Settings:
+    element_separator: str = "*"
+    component_separator: str = ">"
+    segment_terminator: str = "~"
+    # Written after each segment terminator: "\n" gives one segment per line.
+    segment_suffix: str = ""
+    usage_indicator: str = "P"
+    # How long the partner has to send its 997 for a group of ours.
+    ack_window_hours: float = 4.0
+
+    def __post_init__(self) -> None:
+        separators = {"x12.element_separator": self.element_separator,
+                      "x12.component_separator": self.component_separator,
+                      "x12.segment_terminator": self.segment_terminator}
+        for name, value in separators.items():
+            if len(value) != 1 or value.isalnum() or value == " ":
+                raise ProfileSettingError(f"{name} must be one character, not a letter, digit or space: {value!r}")
+        if len(set(separators.values())) != len(separators):
+            raise ProfileSettingError("x12 separators must differ from each other")
+        if self.segment_suffix not in ("", "\n", "\r\n"):
+            raise ProfileSettingError(f"x12.segment_suffix must be empty, \\n or \\r\\n, not {self.segment_suffix!r}")
+        _one_of("x12.usage_indicator", self.usage_indicator, USAGE_INDICATORS)
+        object.__setattr__(self, "ack_window_hours", _positive("x12.ack_window_hours", self.ack_window_hours))
+
+
+@dataclass(frozen=True)
+class AcknowledgementSettings:
+    """The 855: its ACK01 codes and when it is due (Amazon: 24 h from the PO)."""
+
+    window_hours: float = 24.0
+    # Each public holiday inside the window adds a day (Amazon's holiday-period allowance).
+    holiday_country: str | None = "US"
+    # At deadline minus margin: acknowledge what is known and reject the rest, or only alert.
+    on_deadline: DeadlinePolicy = DeadlinePolicy.ACKNOWLEDGE
+    margin_hours: float = 4.0
+    warn_hours: tuple[float, ...] = (6.0, 2.0)
+    # Changes after the first 855 may be acknowledged again within this many hours of the PO.
+    reack_window_hours: float = 48.0
+    transit_days: int = 2
+    ack_codes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ACK_CODES))
+
+    def __post_init__(self) -> None:
+        window = _positive("acknowledgement.window_hours", self.window_hours)
+        object.__setattr__(self, "window_hours", window)
+        if self.holiday_country is not None and self.holiday_country not in holidays.list_supported_countries():
+            raise ProfileSettingError(f"acknowledgement.holiday_country {self.holiday_country!r} is not a country code "
+                               "the holidays library knows (e.g. US, GB, DE), or leave it unset")
+        object.__setattr__(self, "on_deadline", _enum("acknowledgement.on_deadline", DeadlinePolicy, self.on_deadline))
+        margin = _positive("acknowledgement.margin_hours", self.margin_hours)
+        if margin >= window:
+            raise ProfileSettingError(f"acknowledgement.margin_hours ({margin:g}) must be less than window_hours ({window:g})")
+        object.__setattr__(self, "margin_hours", margin)
+        warn = tuple(_positive("acknowledgement.warn_hours", hours) for hours in self.warn_hours)
+        object.__setattr__(self, "warn_hours", warn)
+        reack = _positive("acknowledgement.reack_window_hours", self.reack_window_hours)
+        object.__setattr__(self, "reack_window_hours", reack)
+        if not isinstance(self.transit_days, int) or isinstance(self.transit_days, bool) or self.transit_days < 0:
+            raise ProfileSettingError(f"acknowledgement.transit_days must be a whole number of days, not {self.transit_days!r}")
+        unknown = set(self.ack_codes) - ACK_CODE_KEYS
+        if unknown:
+            raise ProfileSettingError(f"acknowledgement.ack_codes: unknown outcome(s) {', '.join(sorted(unknown))}; "
+                               f"known: {', '.join(sorted(ACK_CODE_KEYS))}")
+        for key, code in self.ack_codes.items():
+            if not re.fullmatch(r"[A-Z0-9]{2}", str(code)):
+                raise ProfileSettingError(f"acknowledgement.ack_codes.{key} must be a two-character ACK01 code, not {code!r}")
+        object.__setattr__(self, "ack_codes", {**DEFAULT_ACK_CODES, **self.ack_codes})
+
+
+@dataclass(frozen=True)
+class Profile:
+    retailer: str = "amazon"
+    transport: str = "as2"
+    as2: As2Settings = field(default_factory=As2Settings)
+    x12: X12Settings = field(default_factory=X12Settings)
+    acknowledgement: AcknowledgementSettings = field(default_factory=AcknowledgementSettings)
+
+    def __post_init__(self) -> None:
+        _one_of("retailer", self.retailer, RETAILERS)
+        _one_of("transport", self.transport, TRANSPORTS)
+
+    @classmethod
+    def from_json(cls, stored: Mapping[str, Any] | None) -> Profile:
+        """The profile a stored JSON object describes; missing settings take their defaults."""
+        stored = dict(stored or {})
+        unknown = set(stored) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ProfileSettingError(f"unknown profile section(s): {', '.join(sorted(unknown))}")
+        sections = {name: _section(name, kind, stored.get(name)) for name, kind in SECTIONS.items()}
+        plain = {name: stored[name] for name in ("retailer", "transport") if name in stored}
+        return cls(**plain, **sections)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object to store: every setting, enums as their values."""
+        return _plain(asdict(self))
+
+    def changed(self, section: str, changes: Mapping[str, Any]) -> Profile:
+        """This profile with ``changes`` applied to one section, checked like a new one."""
+        if section not in SECTIONS:
+            raise ProfileSettingError(f"unknown profile section {section!r}")
+        current = _plain(asdict(getattr(self, section)))
+        # A mapping setting (the ACK01 codes) takes the entries given; the others stay.
+        merged = {**current, **{key: {**current[key], **value} if isinstance(current.get(key), dict) else value
+                                for key, value in changes.items()}}
+        return replace(self, **{section: _section(section, SECTIONS[section], merged)})
+
+
+LEGACY_DELIMITERS = {"element": "element_separator", "component": "component_separator",
+                     "segment": "segment_terminator", "suffix": "segment_suffix"}
+SECTIONS: dict[str, type[Any]] = {"as2": As2Settings, "x12": X12Settings, "acknowledgement": AcknowledgementSettings}
+
+
+def _section(name: str, kind: type[Any], values: Mapping[str, Any] | None) -> Any:
+    values = dict(values or {})
+    if name == "x12" and "delimiters" in values:  # the shape stored before the typed profile
+        legacy = values.pop("delimiters") or {}
+        for old, new in LEGACY_DELIMITERS.items():
+            if old in legacy:
+                values.setdefault(new, legacy[old])
+    known = {f.name for f in fields(kind)}
+    unknown = set(values) - known
+    if unknown:
+        raise ProfileSettingError(f"unknown {name} setting(s): {', '.join(sorted(unknown))}")
+    if "warn_hours" in values:
+        values["warn_hours"] = tuple(values["warn_hours"])
+    try:
+        return kind(**values)
+    except TypeError as error:  # a value of the wrong JSON type
+        raise ProfileSettingError(f"{name}: {error}") from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _one_of(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ProfileSettingError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+
+
+def _enum(name: str, kind: type[enum.Enum], value: object) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        raise ProfileSettingError(f"{name} must be one of {', '.join(str(m.value) for m in kind)}, not {value!r}") from None
+
+
+def _positive(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ProfileSettingError(f"{name} must be a number of hours, not {value!r}")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ProfileSettingError(f"{name} must be a number of hours, not {value!r}") from None
+    if not number > 0 or number != number or number == float("inf"):
+        raise ProfileSettingError(f"{name} must be more than 0, not {value!r}")
+    return number
