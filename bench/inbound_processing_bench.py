@@ -10,7 +10,7 @@ length, not only the time per message. The baseline rows run the same messages w
 2026-11-27; the last row is what the first send now spends on it instead.
 
 Each message is a stored, accepted 850 (a copy of the shared single-PO fixture with its
-own PO number) processed by ``gateway.exchange.inbound.process_inbound_message`` in this process,
+own PO number) processed by ``gateway.routing.process_inbound_message`` in this process,
 as the worker task calls it; the follow-up tasks it queues are not run.
 
     .venv/bin/python bench/inbound_processing_bench.py [--messages 60]
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import structlog
 
-import gateway.exchange.inbound
+import gateway.routing
 from gateway.transport.as2 import sender as as2_outbound
 from gateway.partners.certificates import generate_organization_key
 from gateway.platform.config import load_settings
@@ -65,7 +65,7 @@ def main() -> None:
         ids = stored_orders(settings, partner.id, 2 * options.messages + 1)
         queued: list[dict] = []
         gateway.exchange.inbound.enqueue = lambda _settings, _task, **arguments: queued.append(arguments)  # no worker
-        gateway.exchange.inbound.process_inbound_message(settings, ids[0])  # warm-up: keys, maps, statements
+        gateway.routing.process_inbound_message(settings, ids[0])  # warm-up: keys, maps, statements
         now = timed(settings, ids[1:options.messages + 1], queued)
         gateway.exchange.inbound.queue_outbound = built_when_queued
         before = timed(settings, ids[options.messages + 1:], queued)
@@ -104,7 +104,7 @@ def timed(settings, ids: list[int], queued: list[dict]) -> Timing:
     with timed_transactions(transactions):
         started = time.perf_counter()
         for message_id in ids:
-            gateway.exchange.inbound.process_inbound_message(settings, message_id)
+            gateway.routing.process_inbound_message(settings, message_id)
         per_message = (time.perf_counter() - started) / len(ids)
     # Each call has two sessions: marking the message ``processing``, then the one that writes.
     return Timing(per_message, sorted(transactions[1::2]),

@@ -208,6 +208,8 @@ class AcknowledgementLine:
     unit: UnitOfMeasure
     unit_cost: Decimal  # must equal what will be invoiced, or Amazon holds payment
     outcomes: tuple[AcknowledgedQuantity, ...]
+    # Eaches per case, stated (PO4) on a line ordered in cases.
+    pack_size: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +220,16 @@ class Acknowledgement:
     acknowledgement_type: AcknowledgementType
     acknowledgement_date: date
     lines: tuple[AcknowledgementLine, ...]
+
+
+def acknowledgement_type(lines: tuple[AcknowledgementLine, ...]) -> AcknowledgementType:
+    """AD when every line is accepted exactly as ordered, AC otherwise."""
+    unchanged = all(
+        len(line.outcomes) == 1 and line.outcomes[0].outcome is LineOutcome.ACCEPTED
+        and line.outcomes[0].quantity == line.ordered_quantity
+        for line in lines
+    )
+    return AcknowledgementType.WITH_DETAIL_NO_CHANGE if unchanged else AcknowledgementType.WITH_DETAIL_AND_CHANGE
 
 
 # --- 856 ship notice (outbound) --------------------------------------------------------

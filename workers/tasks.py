@@ -13,17 +13,15 @@ import socket
 import httpx
 from celery import Task
 
+from gateway import routing
 from gateway.exchange import tracker
 from gateway.ims.client import ImsError
-from gateway.orders import acknowledgement as acknowledge
-from gateway.orders import intake, po_changes
+from gateway.orders import acknowledgement, intake, po_changes
 from gateway.partners import certificate_watch
 from gateway.platform import audit
 from gateway.platform.db import session_scope
-from gateway.recovery import sweep as recovery
-from gateway.transport.as2 import receiver as as2_inbound
-from gateway.transport.as2 import sender as as2_outbound
-from gateway.exchange import inbound
+from gateway.recovery import sweep
+from gateway.transport.as2 import receiver, sender
 from workers.celery_app import app
 
 
@@ -48,7 +46,7 @@ def heartbeat(source: str = "manual") -> int:
 
 @app.task(base=IOTask, name="workers.tasks.send_async_mdn")
 def send_async_mdn(message_id: int) -> None:
-    as2_inbound.send_async_mdn(settings(), message_id)
+    receiver.send_async_mdn(settings(), message_id)
 
 
 @app.task(bind=True, base=IOTask, name="workers.tasks.send_as2_message", max_retries=6)
@@ -56,13 +54,13 @@ def send_as2_message(self: Task, message_id: int) -> str:
     """Send a queued outbound message; after the last attempt it is marked failed."""
     current = settings()
     try:
-        return as2_outbound.send(current, message_id)
-    except as2_outbound.TransientSendError as error:
+        return sender.send(current, message_id)
+    except sender.TransientSendError as error:
         if self.request.retries >= self.max_retries:
-            as2_outbound.give_up(current, message_id, str(error))
+            sender.give_up(current, message_id, str(error))
             return "failed"
         delay = backoff(current.retry_base_seconds, self.request.retries)
-        as2_outbound.note_retry(current, message_id, delay)
+        sender.note_retry(current, message_id, delay)
         raise self.retry(exc=error, countdown=delay)
 
 
@@ -73,13 +71,13 @@ def backoff(base_seconds: float, retries: int, cap: float = 3600.0) -> float:
 
 @app.task(base=IOTask, name="workers.tasks.process_inbound_message")
 def process_inbound_message(message_id: int) -> str:
-    return inbound.process_inbound_message(settings(), message_id)
+    return routing.process_inbound_message(settings(), message_id)
 
 
 @app.task(name="workers.tasks.requeue_stalled_work")
 def requeue_stalled_work() -> dict:
     """Beat's safety net: re-queue stored work whose task was lost (broker outage, killed worker)."""
-    return recovery.requeue_stalled_work(settings())
+    return sweep.requeue_stalled_work(settings())
 
 
 @app.task(name="workers.tasks.check_certificates")
@@ -136,10 +134,10 @@ def send_alerts() -> list[int]:
 @app.task(base=IOTask, name="workers.tasks.acknowledge_purchase_order")
 def acknowledge_purchase_order(purchase_order_id: int) -> str:
     """Send (or re-send) the PO's 855 when its allocation is complete."""
-    return acknowledge.acknowledge_purchase_order(settings(), purchase_order_id)
+    return acknowledgement.acknowledge_purchase_order(settings(), purchase_order_id)
 
 
 @app.task(name="workers.tasks.watch_ack_deadlines")
 def watch_ack_deadlines() -> dict:
     """Beat: warn before 855 deadlines and, by policy, acknowledge what is known at the margin."""
-    return acknowledge.watch_deadlines(settings())
+    return acknowledgement.watch_deadlines(settings())

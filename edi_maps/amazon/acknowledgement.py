@@ -14,8 +14,6 @@ from decimal import Decimal
 from edi_maps.documents import (
     AcknowledgedQuantity,
     Acknowledgement,
-    AcknowledgementType,
-    LineOutcome,
 )
 
 DEFAULT_ACK_CODES: dict[str, str] = {
@@ -35,29 +33,18 @@ def ack_code(outcome: AcknowledgedQuantity, codes: Mapping[str, str]) -> str:
     return codes[outcome.outcome.value]
 
 
-def acknowledgement_type(ack: Acknowledgement) -> AcknowledgementType:
-    """AD when every line is accepted exactly as ordered, AC otherwise."""
-    unchanged = all(
-        len(line.outcomes) == 1 and line.outcomes[0].outcome is LineOutcome.ACCEPTED
-        and line.outcomes[0].quantity == line.ordered_quantity
-        for line in ack.lines
-    )
-    return AcknowledgementType.WITH_DETAIL_NO_CHANGE if unchanged else AcknowledgementType.WITH_DETAIL_AND_CHANGE
-
-
 def acknowledgement_segments(
-    ack: Acknowledgement, codes: Mapping[str, str] = DEFAULT_ACK_CODES, pack_sizes: Mapping[str, int] | None = None,
+    ack: Acknowledgement, codes: Mapping[str, str] = DEFAULT_ACK_CODES,
 ) -> list[Sequence[str]]:
-    """The 855 body between ST and SE. ``pack_sizes`` gives PO4 for case lines, by line number."""
-    pack_sizes = pack_sizes or {}
+    """The 855 body between ST and SE; a line with a pack size gets its PO4."""
     segments: list[Sequence[str]] = [
         ["BAK", "00", ack.acknowledgement_type.value, ack.po_number, ack.acknowledgement_date.strftime("%Y%m%d")],
     ]
     for line in ack.lines:
         segments.append(["PO1", line.line_number, _number(line.ordered_quantity), line.unit.value,
                          _number(line.unit_cost), "", line.identifier.qualifier.value, line.identifier.value])
-        if line.line_number in pack_sizes:
-            segments.append(["PO4", str(pack_sizes[line.line_number])])
+        if line.pack_size:
+            segments.append(["PO4", str(line.pack_size)])
         for outcome in line.outcomes:
             ack_segment = ["ACK", ack_code(outcome, codes), _number(outcome.quantity), outcome.unit.value]
             if outcome.scheduled_ship_date:

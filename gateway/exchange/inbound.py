@@ -1,29 +1,34 @@
 """What happens to an inbound AS2 payload once it is safely stored: validate, 997, translate.
 
-Runs in a worker (``workers.tasks.process_inbound_message``). Every group gets its 997
-(or the interchange its TA1), every group and set is recorded for the tracker with its
-errors in words, and each accepted set is translated to its canonical document. In the
-same transaction each accepted 850 becomes a purchase order and each 860 a change to
-one; the IMS calls they need are queued after the commit. A payload that is not X12 at
-all fails visibly; nothing is dropped.
+Runs in a worker (``workers.tasks.process_inbound_message``, through ``gateway.routing``).
+Every group gets its 997 (or the interchange its TA1), every group and set is recorded for
+the tracker with its errors in words, and each accepted set is translated to its canonical
+document by the partner's retailer maps. In the same transaction each accepted document
+goes to the business service ``receivers`` names for its type (an 850 becomes a purchase
+order, an 860 a change to one); the tasks they ask for are queued after the commit.
+Amazon's own 997s close our tracker rows here. A payload that is not X12 at all fails
+visibly; nothing is dropped.
 """
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 import structlog
 from sqlalchemy.orm import Session
 
-from edi_maps.amazon import TranslationError, translate_transaction_set
+from edi_maps.amazon import TranslationError
 from edi_maps.canonical_json import to_json_dict
-from edi_maps.documents import FunctionalAck, PoChange, PurchaseOrder
+from edi_maps.documents import FunctionalAck
 from edi_maps.validation import InterchangeResult, validate_interchange
 from edi_maps.x12.errors import X12Error
 from edi_maps.x12.reader import X12Reader, transaction_sets
-from gateway.orders import intake, po_changes
 from gateway.platform import audit
-from gateway.transport.as2.sender import queue_outbound
+from gateway.exchange import retailers, transports
+from gateway.partners.registry import profile_of
 from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import record_exception
@@ -39,7 +44,20 @@ log = structlog.get_logger("gateway.exchange.inbound")
 PENDING = ("accepted", "processing")
 
 
-def process_inbound_message(settings: Settings, message_id: int) -> str:
+@dataclass(frozen=True)
+class FollowUp:
+    """A task a receiving service wants queued once the inbound transaction has committed."""
+
+    task: str
+    arguments: Mapping[str, Any] = field(default_factory=dict)
+
+
+# A business service taking one accepted canonical document in the inbound transaction:
+# (session, partner, message it came in, document) -> the tasks to queue after the commit.
+Receiver = Callable[[Session, TradingPartner, Message, Any], Sequence[FollowUp]]
+
+
+def process_inbound_message(settings: Settings, message_id: int, receivers: Mapping[type, Receiver]) -> str:
     """Validate, acknowledge and translate one stored inbound message; returns its status."""
     with session_scope(settings) as session:
         message = session.get(Message, message_id)
@@ -47,11 +65,11 @@ def process_inbound_message(settings: Settings, message_id: int) -> str:
             return message.status if message else "missing"
         message.status = "processing"
         payload = read_payload(settings, message)
+        profile = profile_of(session.get(TradingPartner, message.partner_id))
     report = validate_interchange(payload)
-    documents = _translate(payload)
+    documents = _translate(payload, retailers.BY_NAME[profile.retailer])
     outbound: list[int] = []
-    created: list[int] = []
-    changed: list[int] = []
+    follow_ups: list[FollowUp] = []
     with session_scope(settings) as session:
         message = session.get(Message, message_id)
         partner = session.get(TradingPartner, message.partner_id)
@@ -62,9 +80,7 @@ def process_inbound_message(settings: Settings, message_id: int) -> str:
         else:
             for interchange in report.interchanges:
                 outbound += _acknowledge(session, settings, message, partner, interchange, documents)
-                new_orders, changed_orders = _take_in(session, message, partner, interchange, documents)
-                created += new_orders
-                changed += changed_orders
+                follow_ups += _take_in(session, message, partner, interchange, documents, receivers)
             message.status = "processed"
             message.error = None if report.is_valid else "; ".join(report.messages())[:4000]
         message.processed_at = datetime.now(timezone.utc)
@@ -72,11 +88,9 @@ def process_inbound_message(settings: Settings, message_id: int) -> str:
                      status=message.status, valid=report.is_valid, acknowledgements=outbound)
         status = message.status
     for ack_id in outbound:
-        enqueue(settings, "workers.tasks.send_as2_message", message_id=ack_id)
-    for purchase_order_id in created:
-        enqueue(settings, "workers.tasks.create_sales_order", purchase_order_id=purchase_order_id)
-    for purchase_order_id in changed:
-        enqueue(settings, "workers.tasks.update_sales_order", purchase_order_id=purchase_order_id)
+        transports.start_delivery(settings, ack_id, profile.transport)
+    for follow_up in follow_ups:
+        enqueue(settings, follow_up.task, **follow_up.arguments)
     log.info("inbound processed", message=message_id, status=status, valid=report.is_valid)
     return status
 
@@ -87,14 +101,15 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
     if not interchange.groups and interchange.ta1_note_code is None:
         return []
     delimiters = partner_delimiters(partner)
+    transport = profile_of(partner).transport
     ta1 = build_ta1_interchange(session, partner.as2_id, interchange, delimiters)
     if ta1 is not None:
-        ack = queue_outbound(session, settings, partner, ta1.encode(), document_type="TA1",
-                             filename=f"TA1-{interchange.control_number}.edi")
+        ack = transports.queue_payload(session, settings, partner, transport, ta1.encode(), document_type="TA1",
+                                       filename=f"TA1-{interchange.control_number}.edi")
         return [ack.id]
     acks = build_functional_acks(session, partner.as2_id, interchange, delimiters)
-    ack = queue_outbound(session, settings, partner, acks.text.encode(), document_type="997",
-                         filename=f"997-{acks.interchange_control_number}.edi")
+    ack = transports.queue_payload(session, settings, partner, transport, acks.text.encode(), document_type="997",
+                                   filename=f"997-{acks.interchange_control_number}.edi")
     for group in interchange.groups:
         row = X12Group(
             message_id=message.id, partner_id=partner.id, direction=Direction.INBOUND.value,
@@ -131,34 +146,28 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
 
 
 def _take_in(session: Session, message: Message, partner: TradingPartner, interchange: InterchangeResult,
-             documents: dict[tuple[str, str, str], object]) -> tuple[list[int], list[int]]:
-    """Purchase orders from the accepted 850s, changes from the accepted 860s.
+             documents: dict[tuple[str, str, str], object], receivers: Mapping[type, Receiver]) -> list[FollowUp]:
+    """Each accepted document to its receiving service; returns the tasks they ask for.
 
-    Returns the ids of the new POs (whose sales orders are to be created) and of the
-    changed POs (whose IMS orders and 855s must follow). An interchange answered with a TA1, a
-    rejected group or a rejected set brings in nothing: Amazon was told so in the 997.
+    An interchange answered with a TA1, a rejected group or a rejected set brings in
+    nothing: Amazon was told so in the 997. A document no service receives (a 997, which
+    the tracker took) is only recorded.
     """
-    created: list[int] = []
-    changed: list[int] = []
+    follow_ups: list[FollowUp] = []
     if interchange.ta1_note_code is not None:
-        return created, changed
+        return follow_ups
     for group in interchange.groups:
         for result in group.sets:
             if group.status == "R" or result.status not in ("A", "E"):
                 continue
             document = documents.get((group.control_number, result.set_id, result.control_number))
-            if isinstance(document, PurchaseOrder):
-                purchase_order = intake.receive_purchase_order(session, partner, message, document)
-                if purchase_order is not None:
-                    created.append(purchase_order.id)
-            elif isinstance(document, PoChange):
-                purchase_order = po_changes.apply_po_change(session, partner, message, document)
-                if purchase_order is not None:
-                    changed.append(purchase_order.id)
-    return created, changed
+            receiver = receivers.get(type(document))
+            if receiver is not None:
+                follow_ups += receiver(session, partner, message, document)
+    return follow_ups
 
 
-def _translate(payload: bytes) -> dict[tuple[str, str, str], object]:
+def _translate(payload: bytes, retailer: retailers.Retailer) -> dict[tuple[str, str, str], object]:
     """The canonical document of every set that translates, keyed by (GS06, ST01, ST02)."""
     documents: dict[tuple[str, str, str], object] = {}
     try:
@@ -166,7 +175,7 @@ def _translate(payload: bytes) -> dict[tuple[str, str, str], object]:
             group = location.group.control_number if location.group else ""
             key = (group, segments[0][1], segments[0][2])
             try:
-                documents[key] = translate_transaction_set(segments, location.interchange.delimiters.component)
+                documents[key] = retailer.translate(segments, location.interchange.delimiters.component)
             except TranslationError as error:
                 log.info("set not translated", set=key, error=str(error))
     except X12Error as error:

@@ -15,31 +15,27 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from edi_maps.amazon.acknowledgement import acknowledgement_segments, acknowledgement_type
 from edi_maps.documents import (
     AcknowledgedQuantity,
     Acknowledgement,
     AcknowledgementLine,
-    AcknowledgementType,
     IdentifierQualifier,
     LineOutcome,
     ProductIdentifier,
     RejectionReason,
     UnitOfMeasure,
+    acknowledgement_type,
 )
 from gateway.platform import audit
 from gateway.orders.deadlines import ack_deadline, reack_allowed
 from gateway.partners.profile import AcknowledgementSettings, DeadlinePolicy
-from gateway.transport.as2.sender import queue_outbound
 from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import record_exception
-from gateway.exchange.envelopes import SetBody, build_interchange
 from gateway.orders.line_outcomes import LineFacts, OrderFacts, Outcome, decide_line
 from gateway.models import CatalogueItem, PurchaseOrder, PurchaseOrderLine, TradingPartner
-from gateway.platform.queue import enqueue
-from gateway.exchange.tracker import expect_functional_ack
-from gateway.partners.registry import profile_of, the_organisation
+from gateway.exchange.outbound import QueuedDocument, send_document, start_delivery
+from gateway.partners.registry import profile_of
 
 log = structlog.get_logger("gateway.orders.acknowledgement")
 
@@ -73,13 +69,13 @@ def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at
         if not first and all(_essence(_as_json(decided[line.id])) == _essence(line.outcomes)
                              and line.acknowledged_unit_cost == line.unit_cost for line in po.lines):
             return "unchanged"
-        message_id = _send(session, settings, po, partner, decided, policy, now)
+        queued = _send(session, settings, po, partner, decided, now)
         verb = "sent" if first else "resent"
         audit.record(session, f"purchase_order.855_{verb}", subject_type=TIMELINE, subject_id=po.po_number,
-                     message_id=message_id, at_deadline=at_deadline,
+                     message_id=queued.message_id, at_deadline=at_deadline,
                      lines={line.line_number: line.outcomes for line in po.lines})
-    enqueue(settings, "workers.tasks.send_as2_message", message_id=message_id)
-    log.info("855 queued", po=po.po_number, message=message_id, first=first)
+    start_delivery(settings, queued)
+    log.info("855 queued", po=po.po_number, message=queued.message_id, first=first)
     return verb
 
 
@@ -153,31 +149,23 @@ def _merge_rejections(outcomes: tuple[Outcome, ...]) -> tuple[Outcome, ...]:
 
 
 def _send(session: Session, settings: Settings, po: PurchaseOrder, partner: TradingPartner,
-          decided: dict[int, tuple[Outcome, ...]], policy: AcknowledgementSettings, now: datetime) -> int:
+          decided: dict[int, tuple[Outcome, ...]], now: datetime) -> QueuedDocument:
     lines = []
     for line in po.lines:
         unit = UnitOfMeasure(line.unit)
         outcomes = tuple(
             AcknowledgedQuantity(o.outcome, o.quantity, unit, o.ship_date, o.delivery_date, o.reason)
             for o in decided[line.id])
+        pack_size = line.pack_size if unit is UnitOfMeasure.CASE else None
         lines.append(AcknowledgementLine(line.line_number, ProductIdentifier(IdentifierQualifier(line.qualifier),
                                                                              line.identifier),
-                                         line.quantity, unit, line.unit_cost, outcomes))
+                                         line.quantity, unit, line.unit_cost, outcomes, pack_size))
         line.outcomes = _as_json(decided[line.id])
         line.acknowledged_unit_cost = line.unit_cost
-    draft = Acknowledgement(po.po_number, AcknowledgementType.WITH_DETAIL_AND_CHANGE, now.date(), tuple(lines))
-    ack = Acknowledgement(po.po_number, acknowledgement_type(draft), now.date(), tuple(lines))
-    pack_sizes = {line.line_number: line.pack_size for line in po.lines
-                  if line.unit == UnitOfMeasure.CASE.value and line.pack_size}
-    segments = acknowledgement_segments(ack, policy.ack_codes, pack_sizes)
-    interchange = build_interchange(session, the_organisation(session), partner, "PR", [SetBody("855", segments)],
-                                    when=now)
-    message = queue_outbound(session, settings, partner, interchange.text.encode(), document_type="855",
-                             filename=f"855-{po.po_number}.edi")
-    expect_functional_ack(session, message, partner, interchange, "855",
-                          {number: po.po_number for number in interchange.set_control_numbers})
+    ack = Acknowledgement(po.po_number, acknowledgement_type(tuple(lines)), now.date(), tuple(lines))
+    queued = send_document(session, settings, partner, ack, when=now)
     po.ack_sent_at = now
-    return message.id
+    return queued
 
 
 def _as_json(outcomes: tuple[Outcome, ...]) -> list[dict]:

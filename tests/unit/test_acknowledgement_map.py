@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from edi_maps.amazon.acknowledgement import acknowledgement_segments, acknowledgement_type
+from edi_maps.amazon.acknowledgement import acknowledgement_segments
 from edi_maps.documents import (
     AcknowledgedQuantity,
     Acknowledgement,
@@ -13,6 +13,7 @@ from edi_maps.documents import (
     ProductIdentifier,
     RejectionReason,
     UnitOfMeasure,
+    acknowledgement_type,
 )
 from edi_maps.validation import validate_interchange
 from edi_maps.x12.writer import Envelope, FunctionalGroup, TransactionSet, write_interchange
@@ -21,9 +22,9 @@ EA, CA = UnitOfMeasure.EACH, UnitOfMeasure.CASE
 SHIP, DELIVER = date(2026, 11, 22), date(2026, 11, 24)
 
 
-def line(number, qualifier, value, ordered, unit, cost, *outcomes):
+def line(number, qualifier, value, ordered, unit, cost, *outcomes, pack_size=None):
     return AcknowledgementLine(number, ProductIdentifier(IdentifierQualifier(qualifier), value), Decimal(ordered),
-                               unit, Decimal(cost), tuple(outcomes))
+                               unit, Decimal(cost), tuple(outcomes), pack_size)
 
 
 def accepted(quantity, unit=EA):
@@ -33,7 +34,7 @@ def accepted(quantity, unit=EA):
 ACK = Acknowledgement("2XK7QP9M", AcknowledgementType.WITH_DETAIL_AND_CHANGE, date(2026, 11, 20), (
     line("1", "EN", "5012345678900", 24, EA, "12.50", accepted(20),
          AcknowledgedQuantity(LineOutcome.BACKORDERED, Decimal(4), EA, date(2026, 11, 27), date(2026, 11, 29))),
-    line("2", "UP", "012345678905", 6, CA, "40.00", accepted(6, CA)),
+    line("2", "UP", "012345678905", 6, CA, "40.00", accepted(6, CA), pack_size=12),
     line("3", "BP", "B07XJ8C8F5", 10, EA, "7.25",
          AcknowledgedQuantity(LineOutcome.REJECTED, Decimal(10), EA,
                               rejection_reason=RejectionReason.INVALID_PRODUCT_IDENTIFIER)),
@@ -41,7 +42,7 @@ ACK = Acknowledgement("2XK7QP9M", AcknowledgementType.WITH_DETAIL_AND_CHANGE, da
 
 
 def test_each_line_is_echoed_with_one_ack_per_outcome():
-    assert acknowledgement_segments(ACK, pack_sizes={"2": 12}) == [
+    assert acknowledgement_segments(ACK) == [
         ["BAK", "00", "AC", "2XK7QP9M", "20261120"],
         ["PO1", "1", "24", "EA", "12.5", "", "EN", "5012345678900"],
         ["ACK", "IA", "20", "EA", "068", "20261122"], ["DTM", "067", "20261124"],
@@ -61,17 +62,17 @@ def test_ack_codes_come_from_the_profile():
 
 
 def test_bak02_is_ad_only_when_everything_is_accepted_as_ordered():
-    assert acknowledgement_type(ACK) is AcknowledgementType.WITH_DETAIL_AND_CHANGE
+    assert acknowledgement_type(ACK.lines) is AcknowledgementType.WITH_DETAIL_AND_CHANGE
     whole = Acknowledgement("X", AcknowledgementType.WITH_DETAIL_NO_CHANGE, date(2026, 11, 20),
                             (line("1", "EN", "5012345678900", 24, EA, "12.50", accepted(24)),))
-    assert acknowledgement_type(whole) is AcknowledgementType.WITH_DETAIL_NO_CHANGE
+    assert acknowledgement_type(whole.lines) is AcknowledgementType.WITH_DETAIL_NO_CHANGE
 
 
 def test_the_855_passes_our_855_map():
     text = write_interchange(
         Envelope("ZZ", "ACMEBRANDS", "ZZ", "AMAZON"), 1,
         [FunctionalGroup("PR", "ACMEBRANDS", "AMAZON", 1, "004010",
-                         [TransactionSet("855", "0001", acknowledgement_segments(ACK, pack_sizes={"2": 12}))])],
+                         [TransactionSet("855", "0001", acknowledgement_segments(ACK))])],
         when=datetime(2026, 11, 20, 10, 0))
     report = validate_interchange(text)
     assert report.is_valid, report.messages()

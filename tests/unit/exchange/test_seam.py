@@ -1,0 +1,41 @@
+"""The seam's tables: every retailer and transport a profile may name has its code, and the
+Amazon retailer writes the 855 from the profile's ACK01 codes."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from edi_maps.documents import (
+    AcknowledgedQuantity,
+    Acknowledgement,
+    AcknowledgementLine,
+    AcknowledgementType,
+    IdentifierQualifier,
+    LineOutcome,
+    ProductIdentifier,
+    UnitOfMeasure,
+)
+from gateway.exchange import retailers, transports
+from gateway.partners.profile import RETAILERS, TRANSPORTS, Profile
+
+
+def test_every_retailer_and_transport_a_profile_may_name_is_implemented():
+    assert set(retailers.BY_NAME) == set(RETAILERS)
+    assert set(transports.BY_NAME) == set(TRANSPORTS)
+
+
+def test_the_amazon_855_uses_the_profiles_ack01_codes_and_keeps_the_po_number():
+    line = AcknowledgementLine("1", ProductIdentifier(IdentifierQualifier.EAN, "5012345678900"), Decimal(4),
+                               UnitOfMeasure.EACH, Decimal("12.50"),
+                               (AcknowledgedQuantity(LineOutcome.BACKORDERED, Decimal(4), UnitOfMeasure.EACH),))
+    ack = Acknowledgement("2XK7QP9M", AcknowledgementType.WITH_DETAIL_AND_CHANGE, date(2026, 11, 20), (line,))
+    mapping = retailers.AMAZON.outbound_map(ack)
+    profile = Profile().changed("acknowledgement", {"ack_codes": {"backordered": "BP"}})
+    body = mapping.body(ack, profile)
+    assert (mapping.set_id, mapping.functional_id, mapping.reference(ack)) == ("855", "PR", "2XK7QP9M")
+    assert ["ACK", "BP", "4", "EA"] in body
+
+
+def test_a_document_the_retailer_has_no_map_for_is_refused_by_name():
+    with pytest.raises(LookupError, match="amazon has no outbound map for str"):
+        retailers.AMAZON.outbound_map("an invoice")
