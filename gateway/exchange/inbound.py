@@ -36,12 +36,13 @@ from gateway.exchange.envelopes import build_functional_acks, build_ta1_intercha
 from gateway.models import Direction, Message, TradingPartner, X12Group, X12Set
 from gateway.platform.queue import enqueue
 from gateway.platform.storage import read_payload
+from gateway.transport.status import MessageStatus
 from gateway.exchange.tracker import apply_functional_ack
 
 log = structlog.get_logger("gateway.exchange.inbound")
 
 # Statuses from which processing (re)starts; anything else was already handled.
-PENDING = ("accepted", "processing")
+PENDING = (MessageStatus.ACCEPTED, MessageStatus.PROCESSING)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def process_inbound_message(settings: Settings, message_id: int, receivers: Mapp
         message = session.get(Message, message_id)
         if message is None or message.status not in PENDING:
             return message.status if message else "missing"
-        message.status = "processing"
+        message.status = MessageStatus.PROCESSING.value
         payload = read_payload(settings, message)
         profile = profile_of(session.get(TradingPartner, message.partner_id))
     report = validate_interchange(payload)
@@ -74,14 +75,14 @@ def process_inbound_message(settings: Settings, message_id: int, receivers: Mapp
         message = session.get(Message, message_id)
         partner = session.get(TradingPartner, message.partner_id)
         if report.errors:
-            message.status, message.error = "failed", "; ".join(report.errors)
+            message.status, message.error = MessageStatus.FAILED.value, "; ".join(report.errors)
             record_exception(session, "inbound_rejected", f"message {message_id} is not X12: {message.error}",
                              subject_type="message", subject_id=message_id)
         else:
             for interchange in report.interchanges:
                 outbound += _acknowledge(session, settings, message, partner, interchange, documents)
                 follow_ups += _take_in(session, message, partner, interchange, documents, receivers)
-            message.status = "processed"
+            message.status = MessageStatus.PROCESSED.value
             message.error = None if report.is_valid else "; ".join(report.messages())[:4000]
         message.processed_at = datetime.now(timezone.utc)
         audit.record(session, "inbound.processed", actor="worker", subject_type="message", subject_id=message_id,

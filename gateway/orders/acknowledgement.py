@@ -28,6 +28,7 @@ from edi_maps.documents import (
 )
 from gateway.platform import audit
 from gateway.orders.deadlines import ack_deadline, reack_allowed
+from gateway.orders.status import NOT_ACKNOWLEDGED, TIMELINE, LineStatus
 from gateway.partners.profile import AcknowledgementSettings, DeadlinePolicy
 from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
@@ -39,11 +40,6 @@ from gateway.partners.registry import profile_of
 
 log = structlog.get_logger("gateway.orders.acknowledgement")
 
-TIMELINE = "purchase_order"
-# Line statuses meaning the IMS has not answered for the line yet.
-AWAITING_IMS = ("open",)
-# PO statuses that never get an 855 (the PO was cancelled before we acknowledged).
-NOT_ACKNOWLEDGED = ("cancelled",)
 
 
 def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at_deadline: bool = False,
@@ -56,7 +52,7 @@ def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at
         policy = profile_of(partner).acknowledgement
         if po.status in NOT_ACKNOWLEDGED:
             return "not-acknowledged"
-        if not at_deadline and any(line.status in AWAITING_IMS for line in po.lines):
+        if not at_deadline and any(line.status == LineStatus.OPEN for line in po.lines):
             return "waiting"
         first = po.ack_sent_at is None
         if not first and not reack_allowed(po.received_at, now, policy):

@@ -15,19 +15,15 @@ from sqlalchemy.orm import Session
 
 from gateway.platform import audit
 from gateway.models import PurchaseOrder
-
-# PurchaseOrder.status values; the allocation ones follow from the IMS's answer.
-RECEIVED = "received"  # stored, sales order not created yet
-HELD = "held"  # not (or no longer) in step with the IMS: see the PO's exceptions
-SALES_ORDER_CREATED = "sales_order_created"
-CHANGE_PENDING = "change_pending"  # an 860 changed the PO; the IMS order is not updated yet
-ALLOCATED = "allocated"
-PARTIALLY_ALLOCATED = "partially_allocated"
-BACKORDERED = "backordered"
-UNAVAILABLE = "unavailable"
-CANCELLED = "cancelled"
-
-TIMELINE = "purchase_order"  # audit subject_type of a PO's timeline; subject_id is the PO number
+from gateway.orders.status import (
+    IMS_LINE_STATUSES,
+    TIMELINE,
+    LineStatus,
+    PurchaseOrderStatus,
+    move,
+    move_line,
+    status_of_allocation,
+)
 
 
 class InvalidAllocation(ValueError):
@@ -42,7 +38,7 @@ class LineAllocation:
     allocated: int
     backordered: int
     backorder_ship_date: date | None
-    status: str  # allocated, partially_allocated, backordered, unavailable, cancelled
+    status: LineStatus  # one of IMS_LINE_STATUSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,17 +67,14 @@ class SalesOrderAllocation:
         )
 
     @property
-    def order_status(self) -> str:
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def order_status(self) -> PurchaseOrderStatus:
         """The purchase order's status this allocation gives."""
-        live = [line for line in self.lines if line.status != CANCELLED]
-        if self.status == CANCELLED or not live:
-            return CANCELLED
-        allocated, ordered = sum(line.allocated for line in live), sum(line.ordered for line in live)
-        if allocated >= ordered:
-            return ALLOCATED
-        if allocated:
-            return PARTIALLY_ALLOCATED
-        return BACKORDERED if any(line.backordered for line in live) else UNAVAILABLE
+        return status_of_allocation(self.cancelled, ((line.status, line.ordered, line.allocated, line.backordered)
+                                                     for line in self.lines))
 
 
 def _object(value: Any, pointer: str) -> dict[str, Any]:
@@ -116,8 +109,15 @@ def _line(value: dict[str, Any], pointer: str) -> LineAllocation:
         allocated=_count(value, "allocated", pointer),
         backordered=_count(value, "backordered", pointer),
         backorder_ship_date=parsed_date,
-        status=_text(value, "status", pointer),
+        status=_line_status(value, pointer),
     )
+
+
+def _line_status(value: dict[str, Any], pointer: str) -> LineStatus:
+    text = _text(value, "status", pointer)
+    if text not in IMS_LINE_STATUSES:
+        raise InvalidAllocation(f"{pointer}/status must be one of {', '.join(sorted(IMS_LINE_STATUSES))}, not {text!r}")
+    return LineStatus(text)
 
 
 def store_allocation(session: Session, purchase_order: PurchaseOrder, allocation: SalesOrderAllocation,
@@ -128,7 +128,7 @@ def store_allocation(session: Session, purchase_order: PurchaseOrder, allocation
     has not reached the IMS yet: the IMS does not know the change, and the change task
     reads the order afresh once it does.
     """
-    if purchase_order.status == CHANGE_PENDING:
+    if purchase_order.status == PurchaseOrderStatus.CHANGE_PENDING:
         return False
     if purchase_order.ims_revision is not None and allocation.revision <= purchase_order.ims_revision:
         if allocation.revision < purchase_order.ims_revision:
@@ -142,13 +142,14 @@ def store_allocation(session: Session, purchase_order: PurchaseOrder, allocation
         if line is None:
             continue  # the IMS only has lines we sent; anything else is not ours to store
         line.allocated, line.backordered = reported.allocated, reported.backordered
-        line.backorder_ship_date, line.status = reported.backorder_ship_date, reported.status
+        line.backorder_ship_date = reported.backorder_ship_date
+        move_line(line, reported.status)
     purchase_order.ims_order_id = allocation.po_number
     purchase_order.ims_revision = allocation.revision
-    purchase_order.status = allocation.order_status
+    move(purchase_order, allocation.order_status)
     audit.record(session, "purchase_order.allocation_received", subject_type=TIMELINE,
                  subject_id=purchase_order.po_number, source=source, revision=allocation.revision,
-                 status=allocation.order_status,
+                 status=allocation.order_status.value,
                  lines=[{"line_number": line.line_number, "allocated": line.allocated,
-                         "backordered": line.backordered, "status": line.status} for line in allocation.lines])
+                         "backordered": line.backordered, "status": line.status.value} for line in allocation.lines])
     return True

@@ -23,15 +23,8 @@ from edi_maps.canonical_json import to_json_dict
 from gateway.platform import audit
 from gateway.orders.deadlines import ack_deadline
 from gateway.partners.registry import profile_of
-from gateway.orders.allocation import (
-    CHANGE_PENDING,
-    HELD,
-    RECEIVED,
-    SALES_ORDER_CREATED,
-    TIMELINE,
-    SalesOrderAllocation,
-    store_allocation,
-)
+from gateway.orders.allocation import SalesOrderAllocation, store_allocation
+from gateway.orders.status import TIMELINE, LineStatus, PurchaseOrderStatus, move, move_line
 from gateway.catalogue.items import find_item, money_text
 from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
@@ -42,9 +35,6 @@ from gateway.platform.queue import enqueue
 
 log = structlog.get_logger("gateway.orders.intake")
 
-# PurchaseOrderLine.status before the IMS answers: sent to it, or held back by an exception.
-OPEN_LINE = "open"
-HELD_LINE = "held"
 STALLED_AFTER = timedelta(minutes=10)
 
 
@@ -71,7 +61,7 @@ def receive_purchase_order(session: Session, partner: TradingPartner, message: M
         partner_id=partner.id, message_id=message.id, vendor_code=vendor_code, po_number=order.po_number,
         order_type=order.order_type.value, order_date=order.order_date, ship_not_before=order.do_not_deliver_before,
         ship_not_after=order.do_not_deliver_after, ship_to=order.ship_to, backorder_allowed=order.backorder_allowed,
-        status=RECEIVED, content_sha256=content_sha256, received_at=received_at,
+        status=PurchaseOrderStatus.RECEIVED.value, content_sha256=content_sha256, received_at=received_at,
         ack_due_at=ack_deadline(received_at, profile_of(partner).acknowledgement),
         lines=[PurchaseOrderLine(line_number=line.line_number, qualifier=line.identifier.qualifier.value,
                                  identifier=line.identifier.value, quantity=line.quantity, unit=line.unit.value,
@@ -82,7 +72,7 @@ def receive_purchase_order(session: Session, partner: TradingPartner, message: M
     session.flush()  # line ids, for the exceptions that name them
     for line, ordered in zip(purchase_order.lines, order.lines):
         _map_line(session, purchase_order, line, ordered)
-    held = [line.line_number for line in purchase_order.lines if line.status == HELD_LINE]
+    held = [line.line_number for line in purchase_order.lines if line.status == LineStatus.HELD]
     audit.record(session, "purchase_order.received", actor="worker", subject_type=TIMELINE,
                  subject_id=order.po_number, message_id=message.id, lines=len(order.lines), held_lines=held)
     return purchase_order
@@ -109,14 +99,14 @@ def _map_line(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrd
     identifiers = (ordered.identifier, *ordered.other_identifiers)
     item = next(filter(None, (find_item(session, i.qualifier.value, i.value) for i in identifiers)), None)
     if item is None:
-        line.status = HELD_LINE
+        move_line(line, LineStatus.HELD)
         named = ", ".join(f"{i.qualifier.value} {i.value}" for i in identifiers)
         line_exception(session, purchase_order, line, "sku_mismatch", f"{named} is not in the catalogue")
         return
     line.sku = item.sku
     check_cost(session, purchase_order, line, item)
     set_eaches(session, purchase_order, line, item.case_pack)
-    line.status = OPEN_LINE if line.eaches else HELD_LINE
+    move_line(line, LineStatus.OPEN if line.eaches else LineStatus.HELD)
 
 
 def check_cost(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine,
@@ -163,7 +153,7 @@ def line_exception(session: Session, purchase_order: PurchaseOrder, line: Purcha
 
 def sales_order_body(purchase_order: PurchaseOrder) -> dict[str, Any] | None:
     """The IMS create request (docs/ims-api.yaml SalesOrderCreate), or None when no line can go."""
-    lines = [line for line in purchase_order.lines if line.status == OPEN_LINE]
+    lines = [line for line in purchase_order.lines if line.status == LineStatus.OPEN]
     if not lines:
         return None
     return {
@@ -192,16 +182,16 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
     """
     with session_scope(settings) as session:
         purchase_order = session.get(PurchaseOrder, purchase_order_id)
-        if purchase_order is None or purchase_order.status != RECEIVED:
+        if purchase_order is None or purchase_order.status != PurchaseOrderStatus.RECEIVED:
             return purchase_order.status if purchase_order else "missing"
         po_number, body = purchase_order.po_number, sales_order_body(purchase_order)
         if body is None:
-            purchase_order.status = HELD
+            move(purchase_order, PurchaseOrderStatus.HELD)
             audit.record(session, "purchase_order.held", actor="worker", subject_type=TIMELINE, subject_id=po_number,
                          reason="no line can go to the IMS")
     if body is None:  # nothing to wait for: every line is rejected in the 855 now
         enqueue(settings, "workers.tasks.acknowledge_purchase_order", purchase_order_id=purchase_order_id)
-        return HELD
+        return PurchaseOrderStatus.HELD
     try:
         with ImsClient.from_settings(settings) as ims:
             try:
@@ -214,7 +204,7 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
         allocation = SalesOrderAllocation.from_json(answer)
     except ImsRejected as error:
         record_ims_failure(settings, purchase_order_id, "create", error, held=True)
-        return HELD
+        return PurchaseOrderStatus.HELD
     except ImsError as error:
         record_ims_failure(settings, purchase_order_id, "create", error, held=False)
         raise
@@ -225,9 +215,10 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
         # An 860 may have changed the PO while the create was on its way: then the IMS needs it too.
         changed_meanwhile = sales_order_body(purchase_order) != body
         if changed_meanwhile:
-            purchase_order.status, purchase_order.ims_order_id = CHANGE_PENDING, allocation.po_number
+            move(purchase_order, PurchaseOrderStatus.CHANGE_PENDING)
+            purchase_order.ims_order_id = allocation.po_number
         else:
-            purchase_order.status = SALES_ORDER_CREATED
+            move(purchase_order, PurchaseOrderStatus.SALES_ORDER_CREATED)
             store_allocation(session, purchase_order, allocation, source="create")
         status = purchase_order.status
     if changed_meanwhile:
@@ -256,7 +247,7 @@ def record_ims_failure(settings: Settings, purchase_order_id: int, operation: st
         audit.record(session, f"purchase_order.ims_{'rejected' if held else 'unavailable'}", actor="worker",
                      subject_type=TIMELINE, subject_id=po_number, **detail)
         if held:
-            purchase_order.status = HELD
+            move(purchase_order, PurchaseOrderStatus.HELD)
         purchase_order.updated_at = datetime.now(timezone.utc)
     log.warning("IMS call failed", po=po_number, operation=operation, error=str(error), held=held)
 
@@ -267,8 +258,8 @@ def requeue_stalled_sales_orders(settings: Settings, stalled_after: timedelta = 
     with session_scope(settings) as session:
         waiting = select(PurchaseOrder.id).where(PurchaseOrder.updated_at < cutoff)
         found = {
-            "create_sales_order": list(session.scalars(waiting.where(PurchaseOrder.status == RECEIVED))),
-            "update_sales_order": list(session.scalars(waiting.where(PurchaseOrder.status == CHANGE_PENDING))),
+            "create_sales_order": list(session.scalars(waiting.where(PurchaseOrder.status == PurchaseOrderStatus.RECEIVED))),
+            "update_sales_order": list(session.scalars(waiting.where(PurchaseOrder.status == PurchaseOrderStatus.CHANGE_PENDING))),
         }
     for task, ids in found.items():
         for purchase_order_id in ids:

@@ -27,23 +27,14 @@ from sqlalchemy.orm import Session
 from edi_maps import documents
 from edi_maps.documents import ChangeType, Purpose
 from gateway.platform import audit
-from gateway.orders.allocation import (
-    CANCELLED,
-    CHANGE_PENDING,
-    HELD,
-    RECEIVED,
-    TIMELINE,
-    SalesOrderAllocation,
-    store_allocation,
-)
+from gateway.orders.allocation import SalesOrderAllocation, store_allocation
+from gateway.orders.status import TIMELINE, LineStatus, PurchaseOrderStatus, move, move_line
 from gateway.catalogue.items import money_text
 from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import record_exception
 from gateway.ims.client import ImsClient, ImsError, ImsRejected
 from gateway.orders.intake import (
-    HELD_LINE,
-    OPEN_LINE,
     catalogue_item_of,
     check_cost,
     record_ims_failure,
@@ -84,14 +75,14 @@ def apply_po_change(session: Session, partner: TradingPartner, message: Message,
     not_applied: list[dict[str, Any]] = []
     lines = {line.line_number: line for line in purchase_order.lines}
     if change.purpose == Purpose.CANCELLATION:
-        applied += [_cancel(line) for line in purchase_order.lines if line.status != CANCELLED]
+        applied += [_cancel(line) for line in purchase_order.lines if line.status != LineStatus.CANCELLED]
     applied += _move_window(purchase_order, change.dates)
     for requested in change.lines:
         line = lines.get(requested.line_number)
         if requested.change_type == ChangeType.ADD_ITEMS:
             not_applied.append(_refused(requested, "adding a line is not supported: add it to the IMS order and "
                                                    "the 855 by hand, or ask Amazon for a new PO"))
-        elif line is None or line.status == CANCELLED:
+        elif line is None or line.status == LineStatus.CANCELLED:
             not_applied.append(_refused(requested, "no such line" if line is None else "the line is cancelled"))
         elif requested.change_type == ChangeType.DELETE_ITEMS:
             applied.append(_cancel(line))
@@ -110,9 +101,10 @@ def apply_po_change(session: Session, partner: TradingPartner, message: Message,
     audit.record(session, "purchase_order.change_applied", message_id=message.id, changes=applied,
                  not_applied=not_applied, **timeline)
     if purchase_order.ims_order_id is not None:
-        purchase_order.status = CHANGE_PENDING
-    elif purchase_order.status == RECEIVED and all(line.status == CANCELLED for line in purchase_order.lines):
-        purchase_order.status = CANCELLED
+        move(purchase_order, PurchaseOrderStatus.CHANGE_PENDING)
+    elif (purchase_order.status == PurchaseOrderStatus.RECEIVED
+          and all(line.status == LineStatus.CANCELLED for line in purchase_order.lines)):
+        move(purchase_order, PurchaseOrderStatus.CANCELLED)
     return purchase_order
 
 
@@ -149,7 +141,7 @@ def _change_line(session: Session, purchase_order: PurchaseOrder, line: Purchase
 
 
 def _cancel(line: PurchaseOrderLine) -> dict[str, Any]:
-    line.status = CANCELLED
+    move_line(line, LineStatus.CANCELLED)
     return {"line_number": line.line_number, "cancelled": True}
 
 
@@ -176,8 +168,8 @@ def _change_quantity(session: Session, purchase_order: PurchaseOrder, line: Purc
     if line.sku is not None:
         item = catalogue_item_of(session, line)
         set_eaches(session, purchase_order, line, item.case_pack if item else None)
-        if line.status == HELD_LINE and line.eaches and purchase_order.ims_order_id is None:
-            line.status = OPEN_LINE  # the change made it sendable before the order went out
+        if line.status == LineStatus.HELD and line.eaches and purchase_order.ims_order_id is None:
+            move_line(line, LineStatus.OPEN)  # the change made it sendable before the order went out
     return [{"line_number": line.line_number, "quantity": format(line.quantity.normalize(), "f"), "unit": unit,
              "eaches": line.eaches}]
 
@@ -211,11 +203,11 @@ def update_sales_order(settings: Settings, purchase_order_id: int) -> str:
         if purchase_order is None:
             return "missing"
         status, po_number = purchase_order.status, purchase_order.po_number
-        wanted = {line.line_number: (line.status == CANCELLED, line.eaches) for line in purchase_order.lines}
+        wanted = {line.line_number: (line.status == LineStatus.CANCELLED, line.eaches) for line in purchase_order.lines}
         window = ship_window(purchase_order)
-    if status == CHANGE_PENDING:
+    if status == PurchaseOrderStatus.CHANGE_PENDING:
         status = _send_change(settings, purchase_order_id, po_number, wanted, window)
-    if status != HELD:
+    if status != PurchaseOrderStatus.HELD:
         enqueue(settings, "workers.tasks.acknowledge_purchase_order", purchase_order_id=purchase_order_id)
     return status
 
@@ -227,7 +219,7 @@ def _send_change(settings: Settings, purchase_order_id: int, po_number: str,
             order = ims.get_sales_order(po_number)
             current = SalesOrderAllocation.from_json(order)
             cancelled, change = _difference(current, wanted, window, order.get("ship_window"))
-            if cancelled and current.status != CANCELLED:
+            if cancelled and not current.cancelled:
                 answer, action = ims.cancel_sales_order(po_number), "cancelled"
             elif change:
                 answer, action = ims.update_sales_order(po_number, change), "updated"
@@ -236,7 +228,7 @@ def _send_change(settings: Settings, purchase_order_id: int, po_number: str,
         allocation = SalesOrderAllocation.from_json(answer) if answer is not None else current
     except ImsRejected as error:
         record_ims_failure(settings, purchase_order_id, "update", error, held=True)
-        return HELD
+        return PurchaseOrderStatus.HELD
     except ImsError as error:
         record_ims_failure(settings, purchase_order_id, "update", error, held=False)
         raise
@@ -244,7 +236,7 @@ def _send_change(settings: Settings, purchase_order_id: int, po_number: str,
         purchase_order = session.get(PurchaseOrder, purchase_order_id)
         audit.record(session, f"purchase_order.sales_order_{action}", actor="worker", subject_type=TIMELINE,
                      subject_id=po_number, change=change if action == "updated" else None)
-        purchase_order.status = allocation.order_status  # the change is in the IMS: the allocation speaks again
+        move(purchase_order, allocation.order_status)  # the change is in the IMS: the allocation speaks again
         store_allocation(session, purchase_order, allocation, source="change")
         status = purchase_order.status
     log.info("sales order brought in step with the PO", po=po_number, action=action, status=status)
@@ -257,7 +249,7 @@ def _difference(current: SalesOrderAllocation, wanted: dict[str, tuple[bool, int
     changes: list[dict[str, Any]] = []
     for line in current.lines:
         is_cancelled, eaches = wanted.get(line.line_number, (False, None))
-        if line.status == CANCELLED:
+        if line.status == LineStatus.CANCELLED:
             continue  # a cancelled line cannot change again
         if is_cancelled:
             changes.append({"line_number": line.line_number, "cancelled": True})

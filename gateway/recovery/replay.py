@@ -19,22 +19,23 @@ from gateway.platform import audit
 from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import add_note
-from gateway.orders.allocation import CHANGE_PENDING, HELD, RECEIVED, TIMELINE
+from gateway.orders.status import TIMELINE, PurchaseOrderStatus, move
 from gateway.models import Direction, Message, OperationalException, PurchaseOrder
 from gateway.platform.queue import enqueue
+from gateway.transport.status import MessageStatus
 
 # (direction, failed status) -> (status the task starts from, task that does the step)
 STEPS = {
-    (Direction.OUTBOUND.value, "failed"): ("queued", "workers.tasks.send_as2_message"),
-    (Direction.OUTBOUND.value, "mdn-failed"): ("queued", "workers.tasks.send_as2_message"),
-    (Direction.INBOUND.value, "failed"): ("accepted", "workers.tasks.process_inbound_message"),
+    (Direction.OUTBOUND.value, MessageStatus.FAILED): (MessageStatus.QUEUED, "workers.tasks.send_as2_message"),
+    (Direction.OUTBOUND.value, MessageStatus.MDN_FAILED): (MessageStatus.QUEUED, "workers.tasks.send_as2_message"),
+    (Direction.INBOUND.value, MessageStatus.FAILED): (MessageStatus.ACCEPTED, "workers.tasks.process_inbound_message"),
 }
 
 
 # IMS operation of an ims_call_failed exception -> (PO status the task starts from, task)
 IMS_STEPS = {
-    "create": (RECEIVED, "workers.tasks.create_sales_order"),
-    "update": (CHANGE_PENDING, "workers.tasks.update_sales_order"),
+    "create": (PurchaseOrderStatus.RECEIVED, "workers.tasks.create_sales_order"),
+    "update": (PurchaseOrderStatus.CHANGE_PENDING, "workers.tasks.update_sales_order"),
 }
 
 
@@ -68,7 +69,7 @@ def failed_step(session: Session, row: OperationalException) -> Replay | None:
 def _held_purchase_order(session: Session, row: OperationalException) -> PurchaseOrder | None:
     """The PO behind an IMS failure, when a refusal holds it (an outage retries by itself)."""
     purchase_order = session.scalars(select(PurchaseOrder).where(PurchaseOrder.po_number == row.subject_id)).first()
-    return purchase_order if purchase_order is not None and purchase_order.status == HELD else None
+    return purchase_order if purchase_order is not None and purchase_order.status == PurchaseOrderStatus.HELD else None
 
 
 def replay_exception(settings: Settings, exception_id: int, *, actor: str) -> Replay:
@@ -83,13 +84,13 @@ def replay_exception(settings: Settings, exception_id: int, *, actor: str) -> Re
         if "message_id" in replay.arguments:
             message = session.get(Message, replay.arguments["message_id"])
             previous = message.status
-            message.status = STEPS[(message.direction, previous)][0]
+            message.status = STEPS[(message.direction, previous)][0].value
             message.error, message.next_attempt_at = None, None
             subject_type, subject_id = "message", message.id
         else:
             purchase_order = session.get(PurchaseOrder, replay.arguments["purchase_order_id"])
             previous = purchase_order.status
-            purchase_order.status = IMS_STEPS[row.detail["operation"]][0]
+            move(purchase_order, IMS_STEPS[row.detail["operation"]][0])
             subject_type, subject_id = TIMELINE, purchase_order.po_number
         audit.record(session, f"{subject_type}.replayed", actor=actor, subject_type=subject_type,
                      subject_id=subject_id, previous_status=previous, task=replay.task, exception=exception_id)

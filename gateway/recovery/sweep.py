@@ -16,6 +16,7 @@ from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
 from gateway.models import Direction, Message
 from gateway.platform.queue import enqueue
+from gateway.transport.status import MessageStatus
 
 log = structlog.get_logger("gateway.recovery.sweep")
 
@@ -29,12 +30,12 @@ def requeue_stalled_work(settings: Settings, stalled_after: timedelta = STALLED_
         waiting = select(Message.id).where(Message.updated_at < cutoff)
         found = {
             "workers.tasks.process_inbound_message": session.scalars(waiting.where(
-                Message.direction == Direction.INBOUND.value, Message.status.in_(("accepted", "processing")))).all(),
+                Message.direction == Direction.INBOUND.value, Message.status.in_((MessageStatus.ACCEPTED, MessageStatus.PROCESSING)))).all(),
             "workers.tasks.send_async_mdn": session.scalars(waiting.where(
                 Message.direction == Direction.INBOUND.value, Message.mdn_status == "pending")).all(),
             # A send waiting for its next retry is not stalled until that retry is overdue.
             "workers.tasks.send_as2_message": session.scalars(select(Message.id).where(
-                Message.direction == Direction.OUTBOUND.value, Message.status == "queued",
+                Message.direction == Direction.OUTBOUND.value, Message.status == MessageStatus.QUEUED,
                 or_(Message.next_attempt_at < cutoff,
                     and_(Message.next_attempt_at.is_(None), Message.updated_at < cutoff)))).all(),
         }

@@ -32,6 +32,7 @@ from gateway.operations.exception_queue import record_exception
 from gateway.models import Direction, Message
 from gateway.platform.queue import enqueue
 from gateway.platform.storage import body_columns, payload_columns
+from gateway.transport.status import MessageStatus
 from gateway.transport.as2.profiles import (
     PartnerVersion,
     partner_version,
@@ -43,7 +44,7 @@ log = structlog.get_logger("gateway.transport.as2")
 
 LIMITS = ReceiveLimits()
 # Statuses of an inbound message whose Message-ID makes a later copy a duplicate.
-TAKEN = ("accepted", "processing", "processed", "failed")
+TAKEN = (MessageStatus.ACCEPTED, MessageStatus.PROCESSING, MessageStatus.PROCESSED, MessageStatus.FAILED)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def _store_raw(settings: Settings, connection: Connection, headers: Sequence[tup
         "transport": "as2",
         "transport_id": lookup.get("message-id", "").strip().strip("<>")[:255] or None,
         "partner_id": sender.id if sender else None,
-        "status": "received",
+        "status": MessageStatus.RECEIVED.value,
         "headers": dict(headers),
         **body_columns(settings, body),
     }).inserted_primary_key[0]
@@ -138,9 +139,9 @@ def _store_raw(settings: Settings, connection: Connection, headers: Sequence[tup
 
 def _record_outcome(settings: Settings, connection: Connection, message_id: int, as2_from: str,
                     result: InboundResult) -> None:
-    status = {InboundStatus.PROCESSED: "accepted", InboundStatus.DUPLICATE: "duplicate",
-              InboundStatus.ERROR: "rejected"}[result.status]
-    values: dict[str, object] = {"status": status, "mic": result.mic, "error": result.error,
+    status = {InboundStatus.PROCESSED: MessageStatus.ACCEPTED, InboundStatus.DUPLICATE: MessageStatus.DUPLICATE,
+              InboundStatus.ERROR: MessageStatus.REJECTED}[result.status]
+    values: dict[str, object] = {"status": status.value, "mic": result.mic, "error": result.error,
                                  "mdn_disposition": result.disposition}
     if result.payload is not None and result.status is InboundStatus.PROCESSED:
         # The partner names the file: kept to the column's length, never refused for it.
@@ -153,7 +154,7 @@ def _record_outcome(settings: Settings, connection: Connection, message_id: int,
     connection.execute(_UPDATE_MESSAGE, {"message_id": message_id, **values})
     audit.record(connection, f"as2.{status}", actor="as2", subject_type="message", subject_id=message_id,
                  disposition=result.disposition, error=result.error)
-    if status == "rejected":
+    if status is MessageStatus.REJECTED:
         with Session(bind=connection) as session:  # in the connection's transaction
             record_exception(session, "inbound_rejected", f"AS2 message from {as2_from or '?'} rejected: "
                              f"{result.disposition}{f' ({result.error})' if result.error else ''}",

@@ -37,6 +37,7 @@ from gateway.operations.exception_queue import record_exception
 from gateway.platform.db import session_scope
 from gateway.models import Direction, Message, TradingPartner
 from gateway.platform.storage import attach_body, attach_payload, read_body, read_payload
+from gateway.transport.status import MessageStatus
 from gateway.partners.registry import profile_of, the_organisation
 from gateway.transport.as2.profiles import organisation_profile, partner_profile
 
@@ -44,7 +45,7 @@ log = structlog.get_logger("gateway.transport.as2")
 
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 # Final states: nothing more will be sent for these.
-FINISHED = ("delivered", "failed", "mdn-failed")
+FINISHED = (MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.MDN_FAILED)
 # What a profile that cannot sign or encrypt raises (no usable key or certificate, a key
 # file gone): retrying will not help until someone fixes it, then replays the message.
 BUILD_ERRORS = (ProfileError, PrivateKeyError, CertificateError, OSError)
@@ -60,7 +61,7 @@ def queue_outbound(
 ) -> Message:
     """Store ``payload`` for ``partner``, to be signed and encrypted when first sent."""
     message = Message(direction=Direction.OUTBOUND.value, transport="as2", partner_id=partner.id,
-                      document_type=document_type, status="queued", filename=filename)
+                      document_type=document_type, status=MessageStatus.QUEUED.value, filename=filename)
     attach_payload(settings, message, payload)
     session.add(message)
     session.flush()
@@ -79,14 +80,14 @@ def send(settings: Settings, message_id: int) -> str:
     """
     with session_scope(settings) as session:
         message = session.get(Message, message_id)
-        if message is None or message.status in FINISHED or message.status == "awaiting-mdn":
+        if message is None or message.status in FINISHED or message.status == MessageStatus.AWAITING_MDN:
             return message.status if message else "missing"
         partner = session.get(TradingPartner, message.partner_id)
         if message.body_sha256 is None:
             try:
                 _build(session, settings, message, partner)
             except BUILD_ERRORS as error:
-                _finish(session, message, "failed", f"could not sign and encrypt it for {partner.as2_id}: {error}")
+                _finish(session, message, MessageStatus.FAILED, f"could not sign and encrypt it for {partner.as2_id}: {error}")
                 return message.status
         url = profile_of(partner).as2.url
         message.attempts += 1
@@ -102,16 +103,16 @@ def send(settings: Settings, message_id: int) -> str:
     with session_scope(settings) as session:
         message = session.get(Message, message_id)
         if response.status_code >= 400:
-            _finish(session, message, "failed", f"partner refused the message: HTTP {response.status_code}: "
+            _finish(session, message, MessageStatus.FAILED, f"partner refused the message: HTTP {response.status_code}: "
                                                 f"{response.text[:300]}")
         elif message.mdn_mode == MdnMode.SYNC.value:
             _apply_mdn(session, settings, message, list(response.headers.multi_items()), response.content)
         elif message.mdn_mode == MdnMode.ASYNC.value:
             if message.status not in FINISHED:  # the async MDN may have beaten the HTTP answer
-                message.status = "awaiting-mdn"
+                message.status = MessageStatus.AWAITING_MDN.value
             audit.record(session, "as2.sent", actor="as2", subject_type="message", subject_id=message.id)
         else:
-            _finish(session, message, "delivered", None)
+            _finish(session, message, MessageStatus.DELIVERED, None)
         return message.status
 
 
@@ -136,7 +137,7 @@ def note_retry(settings: Settings, message_id: int, delay_seconds: float) -> Non
 def give_up(settings: Settings, message_id: int, reason: str) -> None:
     """After the last attempt: the message failed; the exception monitor takes it from here."""
     with session_scope(settings) as session:
-        _finish(session, session.get(Message, message_id), "failed", f"gave up after retries: {reason}")
+        _finish(session, session.get(Message, message_id), MessageStatus.FAILED, f"gave up after retries: {reason}")
 
 
 def receive_async_mdn(settings: Settings, headers: Sequence[tuple[str, str]], body: bytes) -> HttpAnswer:
@@ -167,9 +168,9 @@ def _apply_mdn(session: Session, settings: Settings, message: Message, headers, 
     message.mdn_disposition = result.disposition
     message.mdn_at = datetime.now(timezone.utc)
     if result.status in (MdnStatus.PROCESSED, MdnStatus.PROCESSED_WITH_WARNING):
-        _finish(session, message, "delivered", None)
+        _finish(session, message, MessageStatus.DELIVERED, None)
     else:
-        _finish(session, message, "mdn-failed", result.error or result.disposition)
+        _finish(session, message, MessageStatus.MDN_FAILED, result.error or result.disposition)
 
 
 def _note_attempt(settings: Settings, message_id: int, error: str) -> None:
@@ -180,13 +181,13 @@ def _note_attempt(settings: Settings, message_id: int, error: str) -> None:
                      attempt=message.attempts, error=error)
 
 
-def _finish(session: Session, message: Message, status: str, error: str | None) -> None:
-    message.status = status
+def _finish(session: Session, message: Message, status: MessageStatus, error: str | None) -> None:
+    message.status = status.value
     message.error = error
     message.processed_at = datetime.now(timezone.utc)
     audit.record(session, f"as2.{status}", actor="as2", subject_type="message", subject_id=message.id, error=error)
-    if status in ("failed", "mdn-failed"):
-        kind = "as2_send_failed" if status == "failed" else "mdn_failed"
+    if status in (MessageStatus.FAILED, MessageStatus.MDN_FAILED):
+        kind = "as2_send_failed" if status is MessageStatus.FAILED else "mdn_failed"
         name = message.transport_id or f"(message {message.id}, never built)"
         record_exception(session, kind, f"{message.document_type or 'message'} {name}: {error}",
                          subject_type="message", subject_id=message.id,
