@@ -1,9 +1,15 @@
-"""No Docker engine runs here: check that the compose file parses and has the production shape."""
+"""No Docker engine runs here: check that the compose file parses and has the production shape,
+and that the image installs the project as a production install does."""
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import yaml
 
-COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
+REPOSITORY = Path(__file__).resolve().parents[2]
+COMPOSE = REPOSITORY / "docker-compose.yml"
+DOCKERFILE = REPOSITORY / "Dockerfile"
+GATEWAY_SERVICES = ("migrate", "web", "worker", "beat")
 
 
 def test_compose_names_the_production_services_with_health_checks_and_volumes():
@@ -19,3 +25,22 @@ def test_compose_names_the_production_services_with_health_checks_and_volumes():
     assert services["web"]["environment"]["EDI_GATEWAY_DATABASE_URL"].startswith("postgresql")
     assert {"postgres-data", "redis-data", "gateway-data"} <= set(document["volumes"])
     assert services["web"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_the_image_installs_the_project_as_pip_install_dot_without_extras():
+    instructions = [line.split(None, 1) for line in DOCKERFILE.read_text().splitlines()
+                    if line.strip() and not line.startswith("#")]
+    runs = [arguments for keyword, arguments in instructions if keyword == "RUN"]
+    installs = [run.split("pip install", 1)[1].split("&&")[0].split() for run in runs if "pip install" in run]
+    assert len(installs) == 1, installs
+    [arguments] = installs
+    assert [argument for argument in arguments if not argument.startswith("-")] == ["."], "no extras"
+    assert not {"-e", "--editable"} & set(arguments), "not editable"
+    copied = {name for keyword, arguments in instructions if keyword == "COPY" for name in arguments.split()[:-1]}
+    project = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())
+    patterns = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = {path.name for path in REPOSITORY.iterdir()
+                if (path / "__init__.py").is_file() and any(fnmatch(path.name, pattern) for pattern in patterns)}
+    assert packages == {"gateway", "edi_maps", "workers", "reference_ims"}
+    missing = {"pyproject.toml", project["project"]["readme"], *packages} - copied
+    assert not missing, f"the image builds without {sorted(missing)}: `pip install .` there would leave them out"
