@@ -27,6 +27,25 @@ def test_compose_names_the_production_services_with_health_checks_and_volumes():
     assert services["web"]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
+def test_every_gateway_container_is_the_image_with_the_same_database_broker_secrets_and_ims():
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    assert services["migrate"]["command"] == ["edi-gateway", "init"]
+    for name in GATEWAY_SERVICES:
+        service = services[name]
+        assert service["build"] == "." and service["image"] == "edi-gateway:latest", name
+        environment = service["environment"]
+        assert environment["EDI_GATEWAY_DATABASE_URL"].startswith("postgresql+psycopg://"), name
+        assert environment["EDI_GATEWAY_BROKER_URL"].startswith("redis://"), name
+        assert environment["EDI_GATEWAY_DATA_DIR"] == "/data", name
+        # From .env, required: without the passphrase each container would make a passphrase
+        # of its own in the data volume, and keys made by `migrate` would not open in `web`.
+        for variable in ("EDI_GATEWAY_KEY_PASSPHRASE", "EDI_GATEWAY_SECRET_KEY", "EDI_GATEWAY_IMS_URL",
+                         "EDI_GATEWAY_IMS_TOKEN"):
+            assert environment[variable] == f"${{{variable}:?set {variable}}}", (name, variable)
+        if name != "migrate":
+            assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
+
+
 def test_the_image_installs_the_project_as_pip_install_dot_without_extras():
     instructions = [line.split(None, 1) for line in DOCKERFILE.read_text().splitlines()
                     if line.strip() and not line.startswith("#")]
