@@ -5,6 +5,7 @@ COPY pyproject.toml README.md ./
 COPY gateway ./gateway
 COPY edi_maps ./edi_maps
 COPY workers ./workers
+COPY reference_ims ./reference_ims
 RUN pip install --no-cache-dir . && useradd --create-home gateway && mkdir /data && chown gateway /data
 USER gateway
 ENV EDI_GATEWAY_DATA_DIR=/data EDI_GATEWAY_HOST=0.0.0.0 EDI_GATEWAY_LOG_FORMAT=json

@@ -20,7 +20,7 @@ test: check
 check: $(TEST_STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
-	$(VENV)/bin/deptry .
+	$(VENV)/bin/deptry . && $(VENV)/bin/deptry . --exclude '\.venv' --exclude '\.git' --ignore DEP002,DEP004
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)

@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -17,11 +17,13 @@ def gateway_environment(data_dir: Path, **overrides: str) -> dict[str, str]:
     return environ
 
 
-def start(args: list[str], environ: dict[str, str], log: Path) -> subprocess.Popen:
+def start(args: list[str], environ: dict[str, str], log: Path,
+          program: Sequence[str] = (sys.executable, "-m", "gateway.cli")) -> subprocess.Popen:
+    """Run `edi-gateway ARGS`: by default this interpreter's, or ``program`` (e.g. another venv's script)."""
     handle = open(log, "wb")
     # A session of its own, so that kill() can end the process with all its children.
     return subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli", *args], env=environ, stdout=handle, stderr=subprocess.STDOUT,
+        [*program, *args], env=environ, stdout=handle, stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 
