@@ -32,7 +32,7 @@ def _json_value(value: Any) -> JsonValue:
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, Enum):
-        return value.value
+        return _json_value(value.value)  # the X12 code, a str in every document enum
     if isinstance(value, Decimal):
         return format(value, "f")  # never exponent notation, e.g. "0.0000001" not "1E-7"
     if isinstance(value, date):

@@ -50,7 +50,7 @@ def create_app(
         raise ValueError("a callback URL needs the gateway's token (--callback-token)")
     app = Flask(__name__)
     store = Store(database_path)
-    if callback_url:
+    if callback_url and callback_token:  # one without the other was refused above
         store.on_change = AllocationNotifier(callback_url, callback_token, lambda po: order_json(store.order(po))).notify
     if stock_csv is not None:
         for sku, update in read_stock_csv(stock_csv):
@@ -100,7 +100,8 @@ def _answer_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
-        return problem(error.code or 500, error.description or HTTPStatus(error.code).phrase)
+        code = error.code or 500
+        return problem(code, error.description or HTTPStatus(code).phrase)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:

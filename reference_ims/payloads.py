@@ -11,7 +11,7 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from reference_ims.orders import LineChange, NewLine, NewOrder, OrderChange, SalesOrder, ShipWindow
 from reference_ims.stock import DEFAULT_LOCATION, StockLevel, StockUpdate
@@ -19,6 +19,8 @@ from reference_ims.stock import DEFAULT_LOCATION, StockLevel, StockUpdate
 ORDER_TYPES = ("NE", "RO", "NP", "CN")
 PO_NUMBER = re.compile(r"[A-Za-z0-9]{1,22}")
 MONEY = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+_T = TypeVar("_T")
 
 
 class InvalidPayload(ValueError):
@@ -133,6 +135,12 @@ class _Fields:
         return value
 
 
+def _given(value: _T | None) -> _T:
+    """A value read from a request that had no errors: every missing or bad one was reported."""
+    assert value is not None, "a missing value was not reported as an error"
+    return value
+
+
 def _ship_window(value: Any, pointer: str, errors: list[tuple[str, str]]) -> ShipWindow | None:
     fields = _Fields(value, pointer, errors, ("not_before", "not_after"))
     not_before, not_after = fields.day("not_before"), fields.day("not_after")
@@ -148,7 +156,9 @@ def _unique_line_numbers(lines: list[Any], errors: list[tuple[str, str]]) -> Non
     seen: set[str] = set()
     for index, line in enumerate(lines):
         number = line.get("line_number") if isinstance(line, dict) else None
-        if isinstance(number, str) and number in seen:
+        if not isinstance(number, str):
+            continue
+        if number in seen:
             errors.append((f"/lines/{index}/line_number", f"line {number} appears twice"))
         seen.add(number)
 
@@ -169,15 +179,22 @@ def parse_new_order(body: Any, idempotency_key: str | None) -> NewOrder:
     ship_window = _ship_window(fields.data["ship_window"], "/ship_window", errors) if fields.required("ship_window") else None
     backorder_allowed = fields.boolean("backorder_allowed")
     raw_lines = fields.array("lines")
-    lines = []
-    for index, raw in enumerate(raw_lines):
-        line = _Fields(raw, f"/lines/{index}", errors, ("line_number", "sku", "quantity", "unit_cost"))
-        lines.append(NewLine(line.text("line_number", max_length=20), line.text("sku"),
-                             line.count("quantity", 1), line.money("unit_cost")))
+    lines = [_new_line(raw, f"/lines/{index}", errors) for index, raw in enumerate(raw_lines)]
     _unique_line_numbers(raw_lines, errors)
     if errors:
         raise InvalidPayload(errors)
-    return NewOrder(po_number, vendor_code, order_type, ship_to, ship_window, backorder_allowed, tuple(lines))
+    return NewOrder(_given(po_number), vendor_code, _given(order_type), _given(ship_to), _given(ship_window),
+                    _given(backorder_allowed), tuple(_given(line) for line in lines))
+
+
+def _new_line(raw: Any, pointer: str, errors: list[tuple[str, str]]) -> NewLine | None:
+    """One line of a new order, or None when a value is missing or bad (reported in ``errors``)."""
+    line = _Fields(raw, pointer, errors, ("line_number", "sku", "quantity", "unit_cost"))
+    number, sku = line.text("line_number", max_length=20), line.text("sku")
+    quantity, unit_cost = line.count("quantity", 1), line.money("unit_cost")
+    if number is None or sku is None or quantity is None or unit_cost is None:
+        return None
+    return NewLine(number, sku, quantity, unit_cost)
 
 
 def parse_order_change(body: Any) -> OrderChange:
@@ -187,37 +204,40 @@ def parse_order_change(body: Any) -> OrderChange:
         errors.append(("", "name at least one of ship_window and lines"))
     ship_window = _ship_window(fields.data["ship_window"], "/ship_window", errors) if fields.has("ship_window") else None
     raw_lines = fields.array("lines") if fields.has("lines") else []
-    changes = []
-    for index, raw in enumerate(raw_lines):
-        line = _Fields(raw, f"/lines/{index}", errors, ("line_number", "quantity", "cancelled"))
-        number = line.text("line_number", max_length=20)
-        if line.has("quantity") == line.has("cancelled"):
-            line.fail("", "give either quantity or cancelled: true")
-        elif line.has("cancelled"):
-            if line.data["cancelled"] is not True:
-                line.fail("cancelled", "can only be true")
-            changes.append(LineChange(number, None, True))
-        else:
-            changes.append(LineChange(number, line.count("quantity", 1), False))
+    changes = [_line_change(raw, f"/lines/{index}", errors) for index, raw in enumerate(raw_lines)]
     _unique_line_numbers(raw_lines, errors)
     if errors:
         raise InvalidPayload(errors)
-    return OrderChange(ship_window, tuple(changes))
+    return OrderChange(ship_window, tuple(_given(change) for change in changes))
+
+
+def _line_change(raw: Any, pointer: str, errors: list[tuple[str, str]]) -> LineChange | None:
+    """One line of an order change, or None when it is not usable (reported in ``errors``)."""
+    line = _Fields(raw, pointer, errors, ("line_number", "quantity", "cancelled"))
+    number = line.text("line_number", max_length=20)
+    if line.has("quantity") == line.has("cancelled"):
+        line.fail("", "give either quantity or cancelled: true")
+        return None
+    if line.has("cancelled"):
+        if line.data["cancelled"] is not True:
+            line.fail("cancelled", "can only be true")
+        quantity, cancelled = None, True
+    else:
+        quantity, cancelled = line.count("quantity", 1), False
+    return None if number is None else LineChange(number, quantity, cancelled)
 
 
 def parse_stock_update(body: Any) -> StockUpdate:
     errors: list[tuple[str, str]] = []
     fields = _Fields(body, "", errors, ("on_hand", "reserved", "restock_date", "discontinued", "location"))
-    update = StockUpdate(
-        on_hand=fields.count("on_hand", 0),
-        reserved=fields.count("reserved", 0),
-        restock_date=fields.day("restock_date", nullable=True) if fields.has("restock_date") else None,
-        discontinued=fields.boolean("discontinued") if fields.has("discontinued") else False,
-        location=fields.text("location", max_length=32) if fields.has("location") else DEFAULT_LOCATION,
-    )
+    on_hand, reserved = fields.count("on_hand", 0), fields.count("reserved", 0)
+    restock_date = fields.day("restock_date", nullable=True) if fields.has("restock_date") else None
+    discontinued = fields.boolean("discontinued") if fields.has("discontinued") else False
+    location = fields.text("location", max_length=32) if fields.has("location") else DEFAULT_LOCATION
     if errors:
         raise InvalidPayload(errors)
-    return update
+    return StockUpdate(on_hand=_given(on_hand), reserved=_given(reserved), restock_date=restock_date,
+                       discontinued=_given(discontinued), location=_given(location))
 
 
 # --- responses ----------------------------------------------------------------------

@@ -296,6 +296,7 @@ def _apply_line_change(po_number: str, lines: dict[str, LineRow], change: LineCh
     if change.cancelled:
         line.cancelled = True
     else:
+        assert change.quantity is not None, "a change that does not cancel the line gives its quantity"
         line.quantity = change.quantity
     return (line.cancelled, line.quantity) != before
 
@@ -318,7 +319,8 @@ def _position(item: SkuRow) -> StockPosition:
 
 def _stock_level(session: Session, item: SkuRow) -> StockLevel:
     position = _position(item)
-    allocated = session.scalar(select(func.coalesce(func.sum(LineRow.allocated), 0)).where(LineRow.sku == item.sku))
+    allocated = session.execute(
+        select(func.coalesce(func.sum(LineRow.allocated), 0)).where(LineRow.sku == item.sku)).scalar_one()
     return StockLevel(
         sku=item.sku,
         on_hand=position.on_hand,

@@ -137,7 +137,7 @@ def code(segment: Segment, index: int, code_set: type[CodeT], what: str) -> Code
     """An X12 ``ID`` element whose code must belong to ``code_set``."""
     elements = segment.elements
     value = elements[index] if index < len(elements) else ""
-    member = _members(code_set).get(value)
+    member: CodeT | None = _members(code_set).get(value)  # @cache erases CodeT to Any
     if member is None:
         _reject_code(value, code_set, element_name(segment, index), what, segment)
     return member
@@ -151,7 +151,7 @@ def first_component_code(
     value = segment[index].split(separator, 1)[0]
     if not value:
         return None
-    member = _members(code_set).get(value)
+    member: CodeT | None = _members(code_set).get(value)  # @cache erases CodeT to Any
     if member is None:
         _reject_code(value, code_set, f"{element_name(segment, index)}-01", what, segment)
     return member

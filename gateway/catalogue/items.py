@@ -101,7 +101,7 @@ def _cost(text: str, where: str) -> Decimal | None:
         cost = Decimal(text)
     except InvalidOperation:
         cost = None
-    if cost is None or not cost.is_finite() or cost < 0 or cost.as_tuple().exponent < -4:
+    if cost is None or not cost.is_finite() or cost < 0 or _decimal_places(cost) > 4:
         raise CatalogueError(f"{where}: unit_cost={text!r} is not an amount such as 12.50")
     return cost
 
@@ -159,7 +159,14 @@ def export_catalogue(session: Session, output: TextIO) -> int:
 def money_text(amount: Decimal) -> str:
     """12.5000 (as the database keeps it) -> "12.50": at least cents, no trailing zeros past them."""
     exact = amount.normalize()
-    return format(exact if exact.as_tuple().exponent < -2 else amount.quantize(Decimal("0.01")), "f")
+    return format(exact if _decimal_places(exact) > 2 else amount.quantize(Decimal("0.01")), "f")
+
+
+def _decimal_places(amount: Decimal) -> int:
+    """Digits after the point as written (12.50 -> 2, 1E+1 -> -1); ``amount`` is finite."""
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int)  # a str ('n', 'N', 'F') only for NaN and infinity
+    return -exponent
 
 
 def find_item(session: Session, qualifier: str, identifier: str) -> CatalogueItem | None:

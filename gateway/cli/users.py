@@ -23,7 +23,8 @@ def users_create(username: str, role: str) -> None:
     """Add a user; the first line of standard input is the password."""
     from gateway.cli.main import settings
 
-    password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    with click.open_file("-") as stdin:  # "-": the stdin of the deprecated get_text_stream
+        password = stdin.readline().rstrip("\r\n")
     with session_scope(settings()) as session:
         create_user(session, username, password, role, actor="cli")
     click.echo(f"created {role} user {username}")

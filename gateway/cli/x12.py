@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from edi_maps.amazon import TranslationError, translate_transaction_set
-from edi_maps.canonical_json import to_json_dict
+from edi_maps.canonical_json import JsonValue, to_json_dict
 from edi_maps.validation import ValidationReport, validate_stream
 from edi_maps.x12.errors import X12Error
 from edi_maps.x12.delimiters import Delimiters
@@ -103,15 +104,15 @@ def to_json(file: Path) -> None:
                 click.echo("\n]")
     if not printed:
         click.echo("[]")
-    for error in reader.errors:
-        click.echo(f"envelope: {error.message}", err=True)
+    for envelope_error in reader.errors:
+        click.echo(f"envelope: {envelope_error.message}", err=True)
     sys.exit(1 if failures or reader.errors else 0)
 
 
-def _set_entries(reader: X12Reader):
+def _set_entries(reader: X12Reader) -> Iterator[dict[str, JsonValue]]:
     """Each transaction set as ``{interchange, group, set, control_number, document | error}``."""
     for segments, location in transaction_sets(reader):
-        entry = {"interchange": location.interchange.control_number,
+        entry: dict[str, JsonValue] = {"interchange": location.interchange.control_number,
                  "group": location.group.control_number if location.group else None,
                  "set": segments[0][1], "control_number": segments[0][2]}
         try:

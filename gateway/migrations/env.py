@@ -6,15 +6,17 @@ from gateway.models import Base
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
+if url is None:
+    raise RuntimeError("sqlalchemy.url is not set: run the migrations through gateway.platform.db")
 
 
-def run_migrations_offline() -> None:
+def run_migrations_offline(url: str) -> None:
     context.configure(url=url, target_metadata=Base.metadata, literal_binds=True, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 
 
-def run_migrations_online() -> None:
+def run_migrations_online(url: str) -> None:
     connectable = create_engine(url, poolclass=pool.NullPool)
     with connectable.connect() as connection:
         # Batch mode lets ALTER TABLE work on SQLite, which cannot alter most constraints.
@@ -24,6 +26,6 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    run_migrations_offline()
+    run_migrations_offline(url)
 else:
-    run_migrations_online()
+    run_migrations_online(url)

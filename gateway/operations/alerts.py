@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, TypedDict
 
 import httpx
 import structlog
@@ -41,6 +41,21 @@ TIMEOUT_SECONDS = 10.0
 
 class AlertDeliveryError(Exception):
     """A channel (SMTP server, webhook) did not take the digest; the next run tries again."""
+
+
+class DigestItem(TypedDict):
+    """One exception in the webhook document's ``exceptions`` list."""
+
+    id: int
+    kind: str
+    title: str
+    severity: str
+    message: str
+    po_number: str | None
+    count: int
+    first_seen: str
+    last_seen: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -124,7 +139,7 @@ def compose(rows: list[OperationalException], public_url: str) -> Digest:
     counted = f"{len(rows)} exceptions need" if len(rows) != 1 else "1 exception needs"
     subject = (f"[edi-gateway] {counted} action"
                + (f" ({critical} critical)" if critical else ""))
-    items = [{
+    items: list[DigestItem] = [{
         "id": row.id, "kind": row.kind, "title": KINDS[row.kind].title if row.kind in KINDS else row.kind,
         "severity": row.severity, "message": row.message, "po_number": row.po_number, "count": row.count,
         "first_seen": row.first_seen.isoformat(), "last_seen": row.last_seen.isoformat(),
@@ -139,6 +154,8 @@ def compose(rows: list[OperationalException], public_url: str) -> Digest:
 
 
 def send_email(settings: Settings, digest: Digest) -> None:
+    if settings.smtp_host is None:  # configured_channels offers e-mail only with a server
+        raise AlertDeliveryError("SMTP: no server configured")
     email = EmailMessage()
     email["From"] = settings.alert_email_from
     email["To"] = ", ".join(settings.alert_email_to)
@@ -156,6 +173,8 @@ def send_email(settings: Settings, digest: Digest) -> None:
 
 
 def post_webhook(settings: Settings, digest: Digest) -> None:
+    if settings.alert_webhook_url is None:  # configured_channels offers it only with a URL
+        raise AlertDeliveryError("webhook: no URL configured")
     try:
         httpx.post(settings.alert_webhook_url, json=digest.document, timeout=TIMEOUT_SECONDS,
                    verify=tls.context()).raise_for_status()

@@ -126,7 +126,7 @@ def start_task_timing(settings: Settings) -> None:
     values.ValueClass = values.MultiProcessValue()
     durations = Histogram("edi_gateway_task_duration_seconds", "Time a worker spent running a task",
                           ["task", "state"], buckets=TASK_BUCKETS, registry=None)
-    started: dict[str, float] = {}
+    started: dict[str | None, float] = {}  # by task id
 
     def before(task_id: str | None = None, **_: Any) -> None:
         started[task_id] = time.perf_counter()

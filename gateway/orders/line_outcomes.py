@@ -68,8 +68,9 @@ def decide_line(line: LineFacts, order: OrderFacts) -> tuple[Outcome, ...]:
         ship, delivery = schedule(order.today, order)
         outcomes.append(Outcome(LineOutcome.ACCEPTED, accepted, ship_date=ship, delivery_date=delivery))
     if remainder > 0:
-        if order.backorder_allowed and _inside_window(line.restock_date, order):
-            ship, delivery = schedule(line.restock_date, order)
+        restock = line.restock_date
+        if order.backorder_allowed and restock is not None and _inside_window(restock, order):
+            ship, delivery = schedule(restock, order)
             outcomes.append(Outcome(LineOutcome.BACKORDERED, remainder, ship_date=ship, delivery_date=delivery))
         else:
             outcomes.append(Outcome(LineOutcome.REJECTED, remainder, RejectionReason.TEMPORARILY_UNAVAILABLE))
@@ -87,9 +88,7 @@ def schedule(earliest_ship: date, order: OrderFacts) -> tuple[date, date]:
     return max(earliest_ship, delivery - transit), delivery
 
 
-def _inside_window(restock: date | None, order: OrderFacts) -> bool:
+def _inside_window(restock: date, order: OrderFacts) -> bool:
     """A back order is only worth promising if the goods can still arrive in the window."""
-    if restock is None:
-        return False
     arrival = restock + timedelta(days=order.transit_days)
     return order.deliver_not_after is None or arrival <= order.deliver_not_after

@@ -26,11 +26,13 @@ def record(
     """Write the event in the transaction of ``session`` (a Session, or a Connection on
     the AS2 receive path) at once, not at the next flush; returns its id."""
     connection = session.connection() if isinstance(session, Session) else session
-    return connection.execute(_INSERT_EVENT, {
+    key = connection.execute(_INSERT_EVENT, {
         "actor": actor,
         "action": action,
         "subject_type": subject_type,
         "subject_id": None if subject_id is None else str(subject_id),
         "request_id": current_request_id(),
         "detail": detail,
-    }).inserted_primary_key[0]
+    }).inserted_primary_key
+    assert key is not None  # always set by a single-row insert
+    return key[0]

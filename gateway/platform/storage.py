@@ -41,6 +41,8 @@ def payload_columns(settings: Settings, payload: bytes) -> dict[str, object]:
 
 
 def read_body(settings: Settings, message: Message) -> bytes:
+    if message.body_sha256 is None:  # an outbound message is built by its first send
+        raise ValueError(f"message {message.id} has no body yet")
     return _load(settings, message.body, message.body_sha256)
 
 

@@ -195,8 +195,10 @@ def _catalogue_row(raw: Any, where: str) -> tuple[CatalogueRow | None, list[dict
         fail("identifier", "must be 1 to 48 printable ASCII characters without spaces")
     if not _is_code(sku, 64):
         fail("sku", "must be 1 to 64 printable ASCII characters without spaces")
-    unit_cost = _cost(raw["unit_cost"])
-    if unit_cost is False:
+    try:
+        unit_cost = _cost(raw["unit_cost"])
+    except ValueError:
+        unit_cost = None
         fail("unit_cost", 'must be null or an amount as a string, such as "12.50" (at most 4 decimals)')
     case_pack = raw["case_pack"]
     if case_pack is not None and (type(case_pack) is not int or not 1 <= case_pack <= MAX_CASE_PACK):
@@ -213,12 +215,12 @@ def _is_code(value: Any, longest: int) -> bool:
     return isinstance(value, str) and len(value) <= longest and CODE.fullmatch(value) is not None
 
 
-def _cost(value: Any) -> Decimal | None | bool:
-    """The amount, None for null, or False when it is not a usable amount."""
+def _cost(value: Any) -> Decimal | None:
+    """The amount, or None for null; ValueError when it is not a usable amount."""
     if value is None:
         return None
     if not isinstance(value, str) or MONEY.fullmatch(value) is None:
-        return False
+        raise ValueError(f"not an amount: {value!r}")
     return Decimal(value)
 
 

@@ -98,8 +98,9 @@ def _references(session: Session, message_ids: list[int]) -> dict[int, list[str]
     rows = session.execute(select(X12Group.message_id, X12Set.reference).join(X12Set, X12Set.group_id == X12Group.id)
                            .where(X12Group.message_id.in_(message_ids), X12Set.reference.is_not(None)))
     for message_id, reference in rows:
-        if reference not in found.setdefault(message_id, []):
-            found[message_id].append(reference)
+        references = found.setdefault(message_id, [])
+        if reference is not None and reference not in references:
+            references.append(reference)
     return found
 
 

@@ -29,7 +29,9 @@ def queue():
     filters = {name: request.args.get(name, "").strip() for name in ("kind", "severity", "owner", "po_number")}
     status = request.args.get("status", "unresolved")
     with session_scope(settings_of(current_app)) as db:
-        rows = exceptions.find_exceptions(db, status=status if status in STATUSES else None, **filters)
+        rows = exceptions.find_exceptions(
+            db, status=status if status in STATUSES else None, kind=filters["kind"],
+            severity=filters["severity"], owner=filters["owner"], po_number=filters["po_number"])
         return render_template("exceptions.html", rows=rows, status=status, filters=filters, statuses=STATUSES,
                                severities=SEVERITIES, kinds=sorted(exceptions.KINDS))
 

@@ -65,7 +65,8 @@ class OscryptoVersionFinder(importlib.abc.MetaPathFinder):
         if fullname not in PATCHED_MODULES:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+        if (spec is None or spec.origin is None
+                or not isinstance(spec.loader, importlib.machinery.SourceFileLoader)):
             return None
         source = spec.loader.get_data(spec.origin)
         if BROKEN_VERSION_REGEX not in source:

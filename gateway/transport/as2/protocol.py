@@ -39,6 +39,7 @@ import socket
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -314,6 +315,28 @@ class _MdnRequest:
     mic_algorithm: str | None
 
 
+class _SecurityFlags(TypedDict):
+    """How far :func:`gateway.transport.as2.unwrap.unwrap` got."""
+
+    signed: bool
+    encrypted: bool
+    compressed: bool
+
+
+class _ResultFields(TypedDict, total=False):
+    """The :class:`InboundResult` fields that :meth:`_Request.answer` passes through."""
+
+    payload: bytes | None
+    filename: str | None
+    content_type: str | None
+    mic: str | None
+    mic_algorithm: str | None
+    signed: bool
+    encrypted: bool
+    compressed: bool
+    error: str | None
+
+
 @dataclass(frozen=True)
 class _Request:
     """An inbound request with its AS2 headers read, and how to answer it."""
@@ -337,7 +360,8 @@ class _Request:
                    unquote_as2_name(_header(headers, "as2-to")), mdn_request)
 
     def answer(self, organization: OrganizationProfile | None, status: InboundStatus,
-               disposition_type: str, modifier: str | None, **fields: object) -> InboundResult:
+               disposition_type: str, modifier: str | None,
+               **fields: Unpack[_ResultFields]) -> InboundResult:
         """The result, with the MDN asked for (signed with our current key if we can)."""
         disposition = f"{disposition_type}: {modifier}" if modifier else disposition_type
         mdn = None
@@ -377,7 +401,7 @@ def _open(request: _Request, organization: OrganizationProfile, partner: Partner
     raw = _raw_message([(name, value) for name, value in request.headers
                         if name.lower() not in MDN_REQUEST_HEADERS], request.body)
     opened = unwrap(raw, security)
-    flags = {"signed": opened.signed, "encrypted": opened.encrypted, "compressed": opened.compressed}
+    flags: _SecurityFlags = {"signed": opened.signed, "encrypted": opened.encrypted, "compressed": opened.compressed}
     if opened.error is not None:
         error = opened.error
         return request.answer(organization, InboundStatus.ERROR,

@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email import message_from_bytes as parse_mime
+from typing import TYPE_CHECKING
 
 from asn1crypto import cms
 from pyas2lib.cms import decrypt_message, verify_message
@@ -38,6 +39,9 @@ from pyas2lib.exceptions import (
     IntegrityError,
 )
 from pyas2lib.utils import canonicalize, mime_to_bytes
+
+if TYPE_CHECKING:
+    from oscrypto.asymmetric import Certificate, PrivateKey
 
 SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signature")
 
@@ -68,8 +72,8 @@ class Security:
     certificate: loading one may check its chain and fail, which, as in pyas2lib, only
     matters to a signed message. Each list is tried in order (certificate rollover)."""
 
-    decrypt_keys: Sequence[tuple]
-    verify_certificates: Sequence[Callable[[], object]]
+    decrypt_keys: Sequence[tuple[PrivateKey, Certificate]]
+    verify_certificates: Sequence[Callable[[], Certificate]]
     require_encryption: bool
     require_signature: bool
     canonicalize_as_binary: bool
@@ -79,7 +83,9 @@ class Security:
 def unwrap(raw: bytes, security: Security) -> Unwrapped:
     """Open ``raw`` (header lines, a blank line, the body) as pyas2lib's ``Message.parse``
     would; never raises for bad input."""
-    found: dict[str, object] = {}
+    signed = encrypted = compressed = False
+    mic: str | None = None
+    mic_algorithm: str | None = None
     try:
         payload = envelope = parse_mime(raw)
         entity = raw  # the bytes ``payload`` was parsed from
@@ -87,49 +93,58 @@ def unwrap(raw: bytes, security: Security) -> Unwrapped:
             raise InsufficientSecurityError("the partner must encrypt its messages, and this one is not encrypted")
         if (payload.get_content_type() == "application/pkcs7-mime"
                 and payload.get_param("smime-type") == "enveloped-data"):
-            found["encrypted"] = True
-            entity = _decrypt(payload.get_payload(decode=True), security.decrypt_keys)
+            encrypted = True
+            entity = _decrypt(_body(payload), security.decrypt_keys)
             payload = parse_mime(entity)
             if payload.get_content_type() == "text/plain":
                 payload = email.message.Message()
                 payload.set_payload(entity)
                 payload.set_type("application/edi-consent")
         compressed, payload, entity = _decompressed(payload, entity, security.max_decompressed_bytes)
-        found["compressed"] = compressed
         if security.require_signature and payload.get_content_type() != "multipart/signed":
             raise InsufficientSecurityError("the partner must sign its messages, and this one is not signed")
         if payload.get_content_type() == "multipart/signed":
-            found["signed"] = True
+            signed = True
             as_sent = _first_part(entity, payload.get_boundary())
             signature = None
             for part in payload.walk():
                 if part.get_content_type() in SIGNATURE_TYPES:
-                    signature = part.get_payload(decode=True)
+                    signature = _body(part)
                 else:
                     payload = part
             signed_content, digest_algorithm = _verify(
                 signature, security.verify_certificates, as_sent,
                 lambda: canonicalize(payload, canonicalize_as_binary=security.canonicalize_as_binary))
-            found["mic"] = binascii.b2a_base64(hashlib.new(digest_algorithm, signed_content).digest()).strip().decode()
-            found["mic_algorithm"] = digest_algorithm
+            mic = binascii.b2a_base64(hashlib.new(digest_algorithm, signed_content).digest()).strip().decode()
+            mic_algorithm = digest_algorithm
         if not compressed:
-            found["compressed"], payload, _ = _decompressed(payload, entity, security.max_decompressed_bytes)
+            compressed, payload, _ = _decompressed(payload, entity, security.max_decompressed_bytes)
         # pyas2lib adds the envelope's headers to the payload after parsing, so what the
         # payload lacks (e.g. a filename for bare text) is the envelope's.
         source = payload if "content-type" in payload else envelope
-        return Unwrapped(content=_content(payload), filename=payload.get_filename() or envelope.get_filename(),
-                         content_type=source.get_content_type(), **found)
+        return Unwrapped(signed=signed, encrypted=encrypted, compressed=compressed, content=_content(payload),
+                         filename=payload.get_filename() or envelope.get_filename(),
+                         content_type=source.get_content_type(), mic=mic, mic_algorithm=mic_algorithm)
     except Exception as error:  # noqa: BLE001 - every failure becomes a disposition
-        return Unwrapped(error=error, **{name: value for name, value in found.items()
-                                         if name in ("signed", "encrypted", "compressed")})
+        return Unwrapped(signed=signed, encrypted=encrypted, compressed=compressed, error=error)
 
 
-def _decrypt(data: bytes, keys: Sequence[tuple]) -> bytes:
+def _body(part: email.message.Message) -> bytes:
+    """The decoded body of a part that is not multipart (the parser gives such a part a
+    str payload, so this never fails on a parsed message)."""
+    body = part.get_payload(decode=True)
+    if not isinstance(body, bytes):
+        raise ValueError(f"{part.get_content_type()} part has no body")
+    return body
+
+
+def _decrypt(data: bytes, keys: Sequence[tuple[PrivateKey, Certificate]]) -> bytes:
     """Decrypt with the first key that opens the content (several during a rollover)."""
     failure: DecryptionError | None = None
     for key in keys:
         try:
-            return decrypt_message(data, key)[1]
+            content: bytes = decrypt_message(data, key)[1]  # (cipher name, content)
+            return content
         except DecryptionError as error:
             failure = error
     raise failure or DecryptionError("no key to decrypt with")
@@ -179,15 +194,18 @@ def _decompressed(payload: email.message.Message, entity: bytes,
     if not (payload.get_content_type() == "application/pkcs7-mime"
             and payload.get_param("smime-type") == "compressed-data"):
         return False, payload, entity
-    content = decompress_cms(payload.get_payload(decode=True), max_bytes)
+    content = decompress_cms(_body(payload), max_bytes)
     return True, parse_mime(content), content
 
 
 def _content(payload: email.message.Message) -> bytes:
     """The payload's bytes, as pyas2lib's ``Message.content`` gives them."""
     if not payload.is_multipart():
-        return payload.get_payload(decode=True)
-    boundary = b"--" + payload.get_boundary().encode("utf-8")
+        return _body(payload)
+    boundary_param = payload.get_boundary()
+    if boundary_param is None:  # the parser makes no multipart of an entity without one
+        raise ValueError(f"{payload.get_content_type()} payload has no boundary")
+    boundary = b"--" + boundary_param.encode("utf-8")
     return boundary + boundary.join(mime_to_bytes(payload).split(boundary)[1:])
 
 
