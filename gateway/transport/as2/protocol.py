@@ -82,7 +82,7 @@ MDN_REQUEST_HEADERS = frozenset(
 )
 # Digests we sign MDNs with (cryptography's PKCS7 signer has no SHA-1), and their
 # micalg names (RFC 5751).
-MDN_DIGESTS = {"sha224": hashes.SHA224, "sha256": hashes.SHA256,
+MDN_DIGESTS: dict[str, type[hashes.SHA224 | hashes.SHA256 | hashes.SHA384 | hashes.SHA512]] = {"sha224": hashes.SHA224, "sha256": hashes.SHA256,
                "sha384": hashes.SHA384, "sha512": hashes.SHA512}
 MICALG_NAMES = {"sha224": "sha-224", "sha256": "sha-256", "sha384": "sha-384",
                 "sha512": "sha-512"}
@@ -366,7 +366,7 @@ class _Request:
         disposition = f"{disposition_type}: {modifier}" if modifier else disposition_type
         mdn = None
         if self.mdn_request is not None:
-            mdn = _build_mdn(self, organization, disposition,
+            mdn = _build_mdn(self, self.mdn_request, organization, disposition,
                              fields.get("mic"), fields.get("mic_algorithm"))
         return InboundResult(status=status, disposition=disposition,
                              message_id=self.message_id, as2_from=self.as2_from,
@@ -403,11 +403,11 @@ def _open(request: _Request, organization: OrganizationProfile, partner: Partner
     opened = unwrap(raw, security)
     flags: _SecurityFlags = {"signed": opened.signed, "encrypted": opened.encrypted, "compressed": opened.compressed}
     if opened.error is not None:
-        error = opened.error
+        failure = opened.error
         return request.answer(organization, InboundStatus.ERROR,
-                              getattr(error, "disposition_type", "processed/Error"),
-                              getattr(error, "disposition_modifier", UNEXPECTED_PROCESSING_ERROR),
-                              error=f"{type(error).__name__}: {error}", **flags)
+                              getattr(failure, "disposition_type", "processed/Error"),
+                              getattr(failure, "disposition_modifier", UNEXPECTED_PROCESSING_ERROR),
+                              error=f"{type(failure).__name__}: {failure}", **flags)
     return request.answer(organization, InboundStatus.PROCESSED, "processed", None,
                           payload=opened.content, filename=opened.filename,
                           content_type=opened.content_type, mic=opened.mic,
@@ -465,7 +465,8 @@ def _checked_message_id(message_id: str) -> str:
 # ------------------------------------------------------------------- MDNs we send
 
 
-def _build_mdn(request: _Request, organization: OrganizationProfile | None, disposition: str,
+def _build_mdn(request: _Request, mdn_request: _MdnRequest, organization: OrganizationProfile | None,
+               disposition: str,
                mic: str | None, mic_algorithm: str | None) -> InboundMdn:
     """The MDN (RFC 4130 section 7) for ``request``, signed when asked and possible.
 
@@ -496,7 +497,7 @@ def _build_mdn(request: _Request, organization: OrganizationProfile | None, disp
     ).encode("latin-1", errors="replace")
 
     signer = _mdn_signer(organization.keys[0]) if organization is not None else None
-    digest = request.mdn_request.mic_algorithm
+    digest = mdn_request.mic_algorithm
     if digest is not None and signer is not None:
         content_type, body = _signed(f"Content-Type: {content_type}\r\n\r\n".encode() + body,
                                      signer, digest)
@@ -511,7 +512,7 @@ def _build_mdn(request: _Request, organization: OrganizationProfile | None, disp
         "MIME-Version": "1.0",
         "Content-Type": content_type,
     }
-    return InboundMdn(mode=request.mdn_request.mode, url=request.mdn_request.url,
+    return InboundMdn(mode=mdn_request.mode, url=mdn_request.url,
                       headers=headers, body=body, signed=signer is not None and digest is not None)
 
 
@@ -650,7 +651,9 @@ def _disposition_fields(report: email.message.Message | None) -> dict[str, str]:
         return fields
     for part in report.walk():
         if part.get_content_type() == "message/disposition-notification":
-            for block in part.get_payload():
+            for block in part.get_payload():  # header blocks, as the parser makes them
+                if not isinstance(block, email.message.Message):
+                    continue
                 for name, value in block.items():
                     fields.setdefault(name.lower(), " ".join(str(value).split()))
     return fields
