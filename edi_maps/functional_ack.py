@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from edi_maps.validation import GroupResult, InterchangeResult, SegmentError, SetResult
+from edi_maps.validation import GroupResult, InterchangeResult, SegmentFinding, SetResult
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.writer import Element, Envelope, FunctionalGroup, TransactionSet
 
@@ -134,7 +134,7 @@ def _set_response(tset: SetResult, delimiters: Delimiters) -> list[Sequence[Elem
     return segments
 
 
-def _segment_note(error: SegmentError, delimiters: Delimiters) -> list[Sequence[Element]]:
+def _segment_note(error: SegmentFinding, delimiters: Delimiters) -> list[Sequence[Element]]:
     segments: list[Sequence[Element]] = [["AK3", _segment_id(error.tag), str(error.position), error.loop_id, error.code]]
     for element in error.elements[:MAX_AK4_PER_AK3]:
         position: Element = (

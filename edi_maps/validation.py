@@ -87,8 +87,9 @@ class Issue:
 
 
 @dataclass(frozen=True)
-class ElementError:
-    """One AK4: element ``position`` (AK401, with ``component`` for a composite part),
+class ElementFinding:
+    """What we found wrong in an element of a partner's set, written into our 997 as one AK4:
+    element ``position`` (AK401, with ``component`` for a composite part),
     reference number (AK402, "" when the element is not in the map), code (AK403) and
     a copy of the bad value (AK404, "" when there is none)."""
 
@@ -101,10 +102,11 @@ class ElementError:
 
 
 @dataclass(frozen=True)
-class SegmentError:
-    """One AK3: segment tag (AK301), position in the set counting ST as 1 (AK302), the
-    X12 loop it sits in (AK303, "" in the heading) and the segment code (AK304, "8" when
-    the problem is in its elements). ``line`` is the segment's position in the payload."""
+class SegmentFinding:
+    """What we found wrong in a segment of a partner's set, written into our 997 as one AK3:
+    segment tag (AK301), position in the set counting ST as 1 (AK302), the X12 loop it sits
+    in (AK303, "" in the heading) and the segment code (AK304, "8" when the problem is in
+    its elements). ``line`` is the segment's position in the payload."""
 
     tag: str
     position: int
@@ -112,7 +114,7 @@ class SegmentError:
     code: str
     message: str
     line: int
-    elements: tuple[ElementError, ...] = ()
+    elements: tuple[ElementFinding, ...] = ()
 
 
 @dataclass
@@ -122,7 +124,7 @@ class SetResult:
     set_id: str
     control_number: str
     issues: list[Issue] = field(default_factory=list)
-    segment_errors: list[SegmentError] = field(default_factory=list)
+    segment_errors: list[SegmentFinding] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -478,7 +480,7 @@ class _Validation:
         loop = _loop_id(error.map_node)
         message = (f"{tag} at position {position} (segment {error.src_line} of the payload): "
                    f"{error.err_str} [AK3 code {error.err_cde}: {SEGMENT_SYNTAX_ERRORS[error.err_cde]}]")
-        self._segment_error(SegmentError(tag, position, loop, error.err_cde, message, error.src_line or 0))
+        self._segment_error(SegmentFinding(tag, position, loop, error.err_cde, message, error.src_line or 0))
 
     def _check_elements(self, node: Any, seg: pyx12.segment.Segment) -> None:
         """Element syntax, lengths, codes and syntax rules of one segment."""
@@ -512,7 +514,7 @@ class _Validation:
             message = (f"{tag} at position {position} (segment {self.reader.get_cur_line()} of the payload) "
                        f"has data element errors [AK3 code 8]")
             self._segment_error(
-                SegmentError(tag, position, _loop_id(node), "8", message, self.reader.get_cur_line(), elements)
+                SegmentFinding(tag, position, _loop_id(node), "8", message, self.reader.get_cur_line(), elements)
             )
 
     def _reader_errors(self, seg: pyx12.segment.Segment | None) -> None:
@@ -535,19 +537,19 @@ class _Validation:
         tag = seg.get_seg_id() or ""
         position = self.reader.get_seg_count()
         line = self.reader.get_cur_line()
-        elements: tuple[ElementError, ...] = ()
+        elements: tuple[ElementFinding, ...] = ()
         if code in ("HL1", "HL2"):
             # HL01 out of sequence, or HL02 naming no earlier level: a bad value there.
             ele_pos, ref = (1, "628") if code == "HL1" else (2, "734")
             bad = _text(seg.get_value(f"HL{ele_pos:02d}"))
-            elements = (ElementError(ele_pos, None, ref, "7", bad, f"HL{ele_pos:02d} ({bad}): {message} [AK4 code 7]"),)
+            elements = (ElementFinding(ele_pos, None, ref, "7", bad, f"HL{ele_pos:02d} ({bad}): {message} [AK4 code 7]"),)
             code = "8"
         elif code not in SEGMENT_SYNTAX_ERRORS:
             code = "8"  # SEG1: trailing element separators
         text = f"{tag} at position {position} (segment {line} of the payload): {message} [AK3 code {code}]"
-        self._segment_error(SegmentError(tag, position, _loop_id(self.node), code, text, line, elements))
+        self._segment_error(SegmentFinding(tag, position, _loop_id(self.node), code, text, line, elements))
 
-    def _segment_error(self, error: SegmentError) -> None:
+    def _segment_error(self, error: SegmentFinding) -> None:
         if self.tset is not None:
             self.tset.segment_errors.append(error)
         else:
@@ -576,7 +578,7 @@ class _Validation:
 _TRAILING_DIGITS = re.compile(r"(\d+)$")
 
 
-def _element_error(seg_node: Any, seg: pyx12.segment.Segment, error: Any) -> ElementError:
+def _element_error(seg_node: Any, seg: pyx12.segment.Segment, error: Any) -> ElementFinding:
     """Turn one pyx12 element finding into an AK4."""
     tag = seg.get_seg_id()
     if error.map_node is not None:
@@ -597,7 +599,7 @@ def _element_error(seg_node: Any, seg: pyx12.segment.Segment, error: Any) -> Ele
     where = f"{tag}{position:02d}" + (f"-{component}" if component else "")
     bad_value = error.err_val or ""
     message = (f"{where}: {error.err_str} [AK4 code {error.err_cde}: {ELEMENT_SYNTAX_ERRORS.get(error.err_cde, '')}]")
-    return ElementError(position, component, data_element, error.err_cde, bad_value, message)
+    return ElementFinding(position, component, data_element, error.err_cde, bad_value, message)
 
 
 @dataclass(frozen=True)

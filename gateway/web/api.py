@@ -29,7 +29,7 @@ from gateway.orders.read_model import (
     purchase_order_detail,
 )
 from gateway.web import settings_of
-from gateway.web.auth import problem, requires
+from gateway.web.auth import problem, requires_token_role
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -74,7 +74,7 @@ def http_error(error: HTTPException):
 
 
 @blueprint.get("/purchase-orders")
-@requires("ops", "finance")
+@requires_token_role("ops", "finance")
 def purchase_orders():
     status = _po_status_parameter()
     since = _since_parameter()
@@ -89,7 +89,7 @@ def purchase_orders():
 
 
 @blueprint.get("/purchase-orders/<po_number>")
-@requires("ops", "finance")
+@requires_token_role("ops", "finance")
 def purchase_order(po_number: str):
     vendor_code = request.args.get("vendor_code")
     with session_scope(settings_of(current_app)) as session:
@@ -106,7 +106,7 @@ def purchase_order(po_number: str):
 
 
 @blueprint.get("/catalogue")
-@requires("ops")
+@requires_token_role("ops")
 def catalogue():
     with session_scope(settings_of(current_app)) as session:
         items = session.scalars(select(CatalogueItem).order_by(CatalogueItem.qualifier, CatalogueItem.identifier))
@@ -114,7 +114,7 @@ def catalogue():
 
 
 @blueprint.get("/catalogue/<qualifier>/<path:identifier>")
-@requires("ops")
+@requires_token_role("ops")
 def catalogue_item(qualifier: str, identifier: str):
     with session_scope(settings_of(current_app)) as session:
         item = find_item(session, qualifier, identifier)
@@ -124,7 +124,7 @@ def catalogue_item(qualifier: str, identifier: str):
 
 
 @blueprint.put("/catalogue")
-@requires("admin")
+@requires_token_role("admin")
 def put_catalogue():
     """Upsert the items sent (on qualifier + identifier); items not sent stay as they are.
 
@@ -233,7 +233,7 @@ def _escape(name: str) -> str:
 
 
 @blueprint.get("/exceptions")
-@requires("ops", "finance")
+@requires_token_role("ops", "finance")
 def exceptions():
     """The exception queue, most recently seen first, at most ``EXCEPTIONS_SHOWN`` of them."""
     status = request.args.get("status")

@@ -1,4 +1,4 @@
-"""Bearer-token authentication for ``/api/v1``: ``@requires("ims", "admin")`` on a view.
+"""Bearer-token authentication for ``/api/v1``: ``@requires_token_role("ims", "admin")`` on a view.
 
 ``admin`` may do everything; any other role only what the view names. Errors are
 RFC 9457 problem documents, like the rest of the API.
@@ -23,7 +23,7 @@ def problem(status: int, title: str, detail: str, **extra):
     return response
 
 
-def requires(*roles: str) -> Callable:
+def requires_token_role(*roles: str) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def guarded(*args, **kwargs):

@@ -49,13 +49,13 @@ def detail(exception_id: int):
 
 
 @blueprint.post("/exceptions/<int:exception_id>/acknowledge")
-@login.requires("act_on_exceptions")
+@login.requires_permission("act_on_exceptions")
 def acknowledge(exception_id: int):
     return _act(exception_id, "Acknowledged.", exceptions.acknowledge_exception)
 
 
 @blueprint.post("/exceptions/<int:exception_id>/assign")
-@login.requires("act_on_exceptions")
+@login.requires_permission("act_on_exceptions")
 def assign(exception_id: int):
     owner = request.form.get("owner", "").strip()[:64]
     return _act(exception_id, f"Assigned to {owner}." if owner else "Owner cleared.", exceptions.assign_exception,
@@ -63,19 +63,19 @@ def assign(exception_id: int):
 
 
 @blueprint.post("/exceptions/<int:exception_id>/note")
-@login.requires("act_on_exceptions")
+@login.requires_permission("act_on_exceptions")
 def note(exception_id: int):
     return _act(exception_id, "Note added.", exceptions.add_note, note=_required_note())
 
 
 @blueprint.post("/exceptions/<int:exception_id>/resolve")
-@login.requires("act_on_exceptions")
+@login.requires_permission("act_on_exceptions")
 def resolve(exception_id: int):
     return _act(exception_id, "Resolved.", exceptions.resolve_exception, note=_required_note())
 
 
 @blueprint.post("/exceptions/<int:exception_id>/replay")
-@login.requires("replay")
+@login.requires_permission("replay")
 def replay(exception_id: int):
     try:
         done = replay_exception(settings_of(current_app), exception_id, actor=current_user.actor)

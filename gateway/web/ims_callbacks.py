@@ -16,13 +16,13 @@ from gateway.platform.db import session_scope
 from gateway.models import PurchaseOrder
 from gateway.platform.queue import enqueue
 from gateway.web import settings_of
-from gateway.web.auth import problem, requires
+from gateway.web.auth import problem, requires_token_role
 
 blueprint = Blueprint("ims_callbacks", __name__)
 
 
 @blueprint.post("/api/v1/ims/allocations")
-@requires("ims")
+@requires_token_role("ims")
 def receive_allocation() -> Response:
     body = request.get_json(silent=True)
     if body is None:

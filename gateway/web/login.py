@@ -155,7 +155,7 @@ def can(permission: str) -> bool:
     return role == "admin" or role in PERMISSIONS[permission]
 
 
-def requires(permission: str) -> Callable:
+def requires_permission(permission: str) -> Callable:
     """Refuse the view with 403 unless the signed-in person's role allows ``permission``."""
 
     def decorate(view: Callable) -> Callable:

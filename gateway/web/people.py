@@ -13,14 +13,14 @@ login.protect(blueprint)
 
 
 @blueprint.get("/users")
-@login.requires("manage_users")
+@login.requires_permission("manage_users")
 def users():
     with session_scope(settings_of(current_app)) as db:
         return render_template("users.html", users=list_users(db), roles=ROLES, min_password=MIN_PASSWORD_LENGTH)
 
 
 @blueprint.post("/users")
-@login.requires("manage_users")
+@login.requires_permission("manage_users")
 def add_user():
     username, role = request.form.get("username", ""), request.form.get("role", "")
     try:

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from edi_maps.functional_ack import build_997, build_ack_groups, build_ta1, reply_envelope
-from edi_maps.validation import ElementError, GroupResult, SegmentError, SetResult, validate_interchange
+from edi_maps.validation import ElementFinding, GroupResult, SegmentFinding, SetResult, validate_interchange
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.writer import write_interchange
 
@@ -59,8 +59,8 @@ def test_written_997_for_a_rejected_po_in_partner_delimiters() -> None:
 
 
 def _group_with_bad_value(bad_value: str) -> GroupResult:
-    element = ElementError(2, None, "92", "7", bad_value, "")
-    segment = SegmentError("BEG", 2, "", "8", "", 4, (element,))
+    element = ElementFinding(2, None, "92", "7", bad_value, "")
+    segment = SegmentFinding("BEG", 2, "", "8", "", 4, (element,))
     return GroupResult("PO", "1", "004010", "AMAZON", "ACMEBRANDS", [SetResult("850", "0001", [], [segment])], [], 1)
 
 

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from edi_maps.functional_ack import build_ack_groups, reply_envelope
 from edi_maps.validation import (
-    ElementError,
+    ElementFinding,
     GroupResult,
     InterchangeResult,
     Issue,
-    SegmentError,
+    SegmentFinding,
     SetResult,
     validate_interchange,
 )
@@ -34,7 +34,7 @@ tags = st.from_regex(r"[A-Z][A-Z0-9]{1,2}", fullmatch=True)
 digits = st.integers(min_value=1, max_value=999_999_999).map(str)
 
 element_errors = st.builds(
-    ElementError,
+    ElementFinding,
     position=st.integers(1, 99),
     component=st.none() | st.integers(1, 99),
     data_element=st.sampled_from(["", "92", "373", "C001", "I12", "12345"]),
@@ -43,7 +43,7 @@ element_errors = st.builds(
     message=st.just(""),
 )
 segment_errors = st.builds(
-    SegmentError,
+    SegmentFinding,
     tag=tags | st.text(max_size=5),
     position=st.integers(1, 999_999),
     loop_id=st.sampled_from(["", "PO1", "N1", "HL", "CTT"]),
