@@ -29,12 +29,12 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from gateway.platform import audit, tls
 from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
-from gateway.operations.exception_queue import KINDS
+from gateway.operations.exception_queue import KINDS, ExceptionStatus, Severity
 from gateway.models import OperationalException
 
 log = structlog.get_logger("gateway.operations.alerts")
 
-ALERT_SEVERITIES = ("critical", "high")
+ALERT_SEVERITIES = (Severity.CRITICAL, Severity.HIGH)
 DIGEST_LINES = 50
 TIMEOUT_SECONDS = 10.0
 
@@ -127,7 +127,7 @@ def due_for_alert(session: Session, channel: Channel) -> list[OperationalExcepti
     """Open critical/high exceptions ``channel`` has not told anyone about yet."""
     return list(session.scalars(
         select(OperationalException)
-        .where(OperationalException.status == "open", OperationalException.severity.in_(ALERT_SEVERITIES),
+        .where(OperationalException.status == ExceptionStatus.OPEN, OperationalException.severity.in_(ALERT_SEVERITIES),
                channel.alerted_at.is_(None))
         .order_by(OperationalException.first_seen, OperationalException.id)))
 
@@ -135,7 +135,7 @@ def due_for_alert(session: Session, channel: Channel) -> list[OperationalExcepti
 def compose(rows: list[OperationalException], public_url: str) -> Digest:
     """One message for all of ``rows``: critical first, each with a link to its page."""
     rows = sorted(rows, key=lambda row: ALERT_SEVERITIES.index(row.severity))
-    critical = sum(1 for row in rows if row.severity == "critical")
+    critical = sum(1 for row in rows if row.severity == Severity.CRITICAL)
     counted = f"{len(rows)} exceptions need" if len(rows) != 1 else "1 exception needs"
     subject = (f"[edi-gateway] {counted} action"
                + (f" ({critical} critical)" if critical else ""))

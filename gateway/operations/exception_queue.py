@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from enum import StrEnum
 from datetime import datetime, timezone
 from typing import Any
 
@@ -19,33 +20,50 @@ from gateway.platform import audit
 from gateway.models import OperationalException
 
 
+class ExceptionStatus(StrEnum):
+    OPEN = "open"  # new, or back after it was resolved
+    ACKNOWLEDGED = "acknowledged"  # someone has seen it and is on it
+    RESOLVED = "resolved"
+
+
+# The statuses of an exception still waiting for someone (the queue's default filter).
+UNRESOLVED = (ExceptionStatus.OPEN, ExceptionStatus.ACKNOWLEDGED)
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"  # a chargeback or a lost document is near: alerts at once
+    HIGH = "high"  # alerts too
+    MEDIUM = "medium"
+    LOW = "low"
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str
-    severity: str  # critical, high, medium, low
+    severity: Severity
     title: str
 
 
 KINDS = {kind.name: kind for kind in (
-    Kind("sku_mismatch", "high", "Identifier not in the catalogue"),
-    Kind("cost_mismatch", "high", "PO cost differs from the catalogue cost"),
-    Kind("unit_mismatch", "medium", "Cases ordered for a SKU without a case pack"),
-    Kind("quantity_mismatch", "high", "Quantity differs between documents"),
-    Kind("duplicate_po", "low", "Purchase order received again with different content"),
-    Kind("unknown_po_change", "high", "PO change (860) for a purchase order never received"),
-    Kind("po_change_not_applied", "high", "PO change (860) the gateway could not apply"),
-    Kind("ack_deadline_approaching", "high", "855 due soon"),
-    Kind("ack_late", "critical", "855 not sent within the window"),
-    Kind("ack_997_overdue", "high", "No 997 from the partner for a document we sent"),
-    Kind("ack_997_rejected", "critical", "The partner's 997 rejected a document we sent"),
-    Kind("mdn_failed", "critical", "MDN reported an error or could not be verified"),
-    Kind("mdn_missing", "high", "No MDN for a message we sent"),
-    Kind("as2_send_failed", "critical", "AS2 message could not be delivered"),
-    Kind("inbound_rejected", "high", "Inbound message rejected (AS2 or X12)"),
-    Kind("ims_call_failed", "high", "IMS call failed"),
-    Kind("certificate_expiring", "high", "Certificate expires soon"),
-    Kind("shipped_without_asn", "critical", "Shipped but no ASN sent"),
-    Kind("unreconciled_payment", "medium", "Remittance does not match the invoice"),
+    Kind("sku_mismatch", Severity.HIGH, "Identifier not in the catalogue"),
+    Kind("cost_mismatch", Severity.HIGH, "PO cost differs from the catalogue cost"),
+    Kind("unit_mismatch", Severity.MEDIUM, "Cases ordered for a SKU without a case pack"),
+    Kind("quantity_mismatch", Severity.HIGH, "Quantity differs between documents"),
+    Kind("duplicate_po", Severity.LOW, "Purchase order received again with different content"),
+    Kind("unknown_po_change", Severity.HIGH, "PO change (860) for a purchase order never received"),
+    Kind("po_change_not_applied", Severity.HIGH, "PO change (860) the gateway could not apply"),
+    Kind("ack_deadline_approaching", Severity.HIGH, "855 due soon"),
+    Kind("ack_late", Severity.CRITICAL, "855 not sent within the window"),
+    Kind("ack_997_overdue", Severity.HIGH, "No 997 from the partner for a document we sent"),
+    Kind("ack_997_rejected", Severity.CRITICAL, "The partner's 997 rejected a document we sent"),
+    Kind("mdn_failed", Severity.CRITICAL, "MDN reported an error or could not be verified"),
+    Kind("mdn_missing", Severity.HIGH, "No MDN for a message we sent"),
+    Kind("as2_send_failed", Severity.CRITICAL, "AS2 message could not be delivered"),
+    Kind("inbound_rejected", Severity.HIGH, "Inbound message rejected (AS2 or X12)"),
+    Kind("ims_call_failed", Severity.HIGH, "IMS call failed"),
+    Kind("certificate_expiring", Severity.HIGH, "Certificate expires soon"),
+    Kind("shipped_without_asn", Severity.CRITICAL, "Shipped but no ASN sent"),
+    Kind("unreconciled_payment", Severity.MEDIUM, "Remittance does not match the invoice"),
 )}
 
 
@@ -79,7 +97,7 @@ def record_exception(
         row = OperationalException(
             fingerprint=fingerprint, kind=kind, severity=KINDS[kind].severity, subject_type=subject_type,
             subject_id=None if subject_id is None else str(subject_id), po_number=po_number, message=message,
-            detail=detail or {}, status="open", count=1, first_seen=now, last_seen=now, notes=[],
+            detail=detail or {}, status=ExceptionStatus.OPEN.value, count=1, first_seen=now, last_seen=now, notes=[],
         )
         session.add(row)
         session.flush()
@@ -90,9 +108,9 @@ def record_exception(
     row.last_seen = now
     row.message = message
     row.detail = detail or row.detail
-    if row.status == "resolved":
+    if row.status == ExceptionStatus.RESOLVED:
         # Reopened: a problem that came back is news again, so it alerts again.
-        row.status, row.resolved_at, row.emailed_at, row.webhook_posted_at = "open", None, None, None
+        row.status, row.resolved_at, row.emailed_at, row.webhook_posted_at = ExceptionStatus.OPEN.value, None, None, None
         audit.record(session, "exception.reopened", subject_type="exception", subject_id=row.id, kind=kind)
     return row
 
@@ -101,14 +119,14 @@ def resolve_exception(session: Session, exception_id: int, *, actor: str, note: 
     row = session.get(OperationalException, exception_id)
     if row is None:
         raise LookupError(f"no exception {exception_id}")
-    row.status, row.resolved_at = "resolved", datetime.now(timezone.utc)
+    row.status, row.resolved_at = ExceptionStatus.RESOLVED.value, datetime.now(timezone.utc)
     row.notes = [*row.notes, {"at": row.resolved_at.isoformat(), "by": actor, "note": note}]
     audit.record(session, "exception.resolved", actor=actor, subject_type="exception", subject_id=row.id, note=note)
     return row
 
 
 def open_exceptions(session: Session, *, po_number: str | None = None) -> list[OperationalException]:
-    query = select(OperationalException).where(OperationalException.status != "resolved")
+    query = select(OperationalException).where(OperationalException.status.in_(UNRESOLVED))
     if po_number is not None:
         query = query.where(OperationalException.po_number == po_number)
     return list(session.scalars(query.order_by(OperationalException.last_seen.desc())))
@@ -117,8 +135,8 @@ def open_exceptions(session: Session, *, po_number: str | None = None) -> list[O
 def acknowledge_exception(session: Session, exception_id: int, *, actor: str) -> OperationalException:
     """Someone has seen it and is on it: it stays in the queue, no longer as new."""
     row = _get(session, exception_id)
-    if row.status == "open":
-        row.status = "acknowledged"
+    if row.status == ExceptionStatus.OPEN:
+        row.status = ExceptionStatus.ACKNOWLEDGED.value
         audit.record(session, "exception.acknowledged", actor=actor, subject_type="exception", subject_id=row.id)
     return row
 
@@ -146,7 +164,7 @@ def find_exceptions(
     """The queue as ops filter it; ``status="unresolved"`` means open or acknowledged."""
     query = select(OperationalException)
     if status == "unresolved":
-        query = query.where(OperationalException.status != "resolved")
+        query = query.where(OperationalException.status.in_(UNRESOLVED))
     elif status:
         query = query.where(OperationalException.status == status)
     for column, value in ((OperationalException.kind, kind), (OperationalException.severity, severity),

@@ -30,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
 from gateway.models import Direction, Message, OperationalException, X12Group
+from gateway.operations.exception_queue import UNRESOLVED
 
 log = structlog.get_logger("gateway.operations.metrics")
 
@@ -92,7 +93,7 @@ class DatabaseCollector(Collector):
             for kind, severity, status, count in db.execute(
                     select(OperationalException.kind, OperationalException.severity, OperationalException.status,
                            func.count())
-                    .where(OperationalException.status != "resolved")
+                    .where(OperationalException.status.in_(UNRESOLVED))
                     .group_by(OperationalException.kind, OperationalException.severity, OperationalException.status)):
                 exceptions.add_metric([kind, severity, status], count)
             overdue = db.scalar(select(func.count()).select_from(X12Group).where(

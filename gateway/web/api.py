@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from gateway.catalogue.items import QUALIFIERS, CatalogueRow, find_item, import_catalogue, money_text
 from gateway.platform.db import session_scope
-from gateway.operations.exception_queue import KINDS, find_exceptions
+from gateway.operations.exception_queue import KINDS, ExceptionStatus, find_exceptions
 from gateway.models import CatalogueItem
 from gateway.orders.read_model import (
     BadCursor,
@@ -39,7 +39,7 @@ STATUS_WORD = re.compile(r"[a-z][a-z0-9_-]{0,23}")
 # control characters (PostgreSQL refuses NUL) out of the catalogue.
 CODE = re.compile(r"[!-~]+")
 CATALOGUE_FIELDS = ("qualifier", "identifier", "sku", "unit_cost", "case_pack", "critical", "discontinued")
-EXCEPTION_STATUSES = ("open", "acknowledged", "resolved", "unresolved")  # unresolved: open or acknowledged
+EXCEPTION_STATUSES = (*(status.value for status in ExceptionStatus), "unresolved")  # unresolved: open or acknowledged
 EXCEPTIONS_SHOWN = 200
 MAX_CASE_PACK = 1_000_000
 MONEY = re.compile(r"[0-9]{1,8}(\.[0-9]{1,4})?")  # fits Numeric(12, 4): 8 digits before the point, 4 after

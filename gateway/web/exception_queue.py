@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from gateway.operations import exception_queue as exceptions
+from gateway.operations.exception_queue import ExceptionStatus, Severity
 from gateway.platform.db import session_scope
 from gateway.models import AuditEvent, OperationalException
 from gateway.recovery.replay import NotReplayable, failed_step, replay_exception
@@ -19,8 +20,8 @@ from gateway.web import login, settings_of
 blueprint = Blueprint("exception_queue", __name__)
 login.protect(blueprint)
 
-STATUSES = ("unresolved", "open", "acknowledged", "resolved")
-SEVERITIES = ("critical", "high", "medium", "low")
+STATUSES = ("unresolved", *(status.value for status in ExceptionStatus))
+SEVERITIES = tuple(severity.value for severity in Severity)
 MAX_NOTE = 2000
 
 

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from gateway.platform.db import session_scope
-from gateway.operations.exception_queue import KINDS
+from gateway.operations.alerts import ALERT_SEVERITIES
+from gateway.operations.exception_queue import KINDS, UNRESOLVED, Severity
 from gateway.models import (
     AuditEvent,
     Direction,
@@ -29,7 +30,7 @@ login.protect(blueprint)
 
 # A PO whose 855 is due within this long is listed on the home page.
 ACK_DUE_SOON = timedelta(hours=6)
-SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+SEVERITY_ORDER = {severity.value: rank for rank, severity in enumerate(Severity)}
 ACK_STATES = {"A": "accepted", "E": "accepted with errors", "P": "partially accepted", "R": "rejected"}
 TRACKER_ROWS = 200
 
@@ -65,7 +66,7 @@ def home():
     with session_scope(settings_of(current_app)) as db:
         urgent = list(db.scalars(
             select(OperationalException)
-            .where(OperationalException.status != "resolved", OperationalException.severity.in_(("critical", "high")))
+            .where(OperationalException.status.in_(UNRESOLVED), OperationalException.severity.in_(ALERT_SEVERITIES))
             .order_by(OperationalException.last_seen.desc()).limit(100)))
         urgent.sort(key=lambda row: SEVERITY_ORDER.get(row.severity, 9))
         overdue = list(db.scalars(
