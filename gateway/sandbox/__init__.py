@@ -5,7 +5,9 @@ With no ``EDI_GATEWAY_IMS_URL``, `edi-gateway run` starts the reference IMS
 ``EDI_GATEWAY_SANDBOX_STOCK`` (the demo ``stock.csv`` here by default), and hands both sides
 their bearer tokens through the environment: a new pair at every start, the previous
 callback token revoked. A new development installation gets the demo ``catalogue.csv``,
-so the sample 850s in shared/fixtures map to the sandbox's SKUs at once.
+so the sample 850s in tests/fixtures/amazon map to the sandbox's SKUs at once.
+``development`` gives a new installation an organisation and a key pair.
+May import ``gateway.partners``, ``gateway.catalogue``, ``gateway.access`` and below.
 """
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from gateway.partners.registry import set_organisation
 
 log = structlog.get_logger("gateway.sandbox.development")
 
-# The demo vendor of the sample documents in shared/fixtures/amazon.
+# The demo vendor of the sample documents in tests/fixtures/amazon.
 DEVELOPMENT_ORGANISATION = {"name": "Acme Brands (development)", "as2_id": "ACMEBRANDS", "x12_id": "ACMEBRANDS"}
 
 

@@ -1,4 +1,9 @@
-"""The Flask application factory: one blueprint per concern, settings from the environment."""
+"""The web entry point: the Flask application factory, one blueprint per concern.
+
+Owns HTTP only: the AS2 endpoint (``as2``), the operations pages, the REST API and the IMS
+callbacks, health and metrics; each view calls one service of the packages below. A
+leaf: nothing in ``gateway`` imports it (``server`` runs it under gunicorn for the CLI).
+"""
 from __future__ import annotations
 
 import time
