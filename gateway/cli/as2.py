@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from gateway.platform.db import session_scope
+from gateway.platform.db import existing, session_scope
 from gateway.partners.keystore import (
     all_certificates,
     create_organisation_certificate,
@@ -175,11 +175,12 @@ def org_create(as2_id: str, name: str | None, x12_id: str | None, x12_qualifier:
         replaces_development = existing is not None and existing.profile.get("development")
         if existing is not None and existing.as2_id != as2_id and not replaces_development:
             raise PartnerError(f"the organisation is {existing.as2_id} already; change it with `edi-gateway org set`")
-        organisation = existing
         if existing is None or replaces_development:
             organisation = set_organisation(session, name=name or as2_id, as2_id=as2_id, x12_id=x12_id or as2_id,
                                             x12_qualifier=x12_qualifier)
             organisation.profile = {}
+        else:
+            organisation = existing
         keys = organisation_keys(session, current, organisation)
         if not keys or replaces_development:
             create_organisation_certificate(session, current, organisation)
@@ -305,7 +306,11 @@ def certs_list() -> None:
     now = datetime.now(timezone.utc)
     with session_scope(_settings()) as session:
         for row in all_certificates(session):
-            owner = "us" if row.organisation_id else f"partner {session.get(TradingPartner, row.partner_id).as2_id}"
+            if row.organisation_id:
+                owner = "us"
+            else:
+                partner = existing(session, TradingPartner, row.partner_id)
+                owner = f"partner {partner.as2_id}"
             not_after = row.not_after
             state = "active" if row.active else "inactive"
             click.echo(f"{row.fingerprint_sha256[:16]}\t{owner}\t{row.subject}\texpires {not_after:%Y-%m-%d} "

@@ -21,7 +21,7 @@ def next_control_number(session: Session, partner_key: str, kind: str, direction
     """Allocate the next number of ``kind`` (isa, gs or st) for ``partner_key``."""
     if kind not in KINDS:
         raise ValueError(f"unknown control number kind {kind!r}; expected one of {KINDS}")
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(
         insert(ControlNumberSequence)
         .values(partner_key=partner_key, direction=direction, kind=kind, last_value=0)

@@ -30,7 +30,7 @@ from gateway.platform import audit
 from gateway.exchange import retailers, transports
 from gateway.partners.registry import profile_of
 from gateway.platform.config import Settings
-from gateway.platform.db import session_scope
+from gateway.platform.db import existing, session_scope
 from gateway.operations.exception_queue import record_exception
 from gateway.exchange.envelopes import build_functional_acks, build_ta1_interchange, partner_delimiters
 from gateway.models import Direction, Message, TradingPartner, X12Group, X12Set
@@ -66,14 +66,16 @@ def process_inbound_message(settings: Settings, message_id: int, receivers: Mapp
             return message.status if message else "missing"
         message.status = MessageStatus.PROCESSING.value
         payload = read_payload(settings, message)
-        profile = profile_of(session.get(TradingPartner, message.partner_id))
+        # The receive path accepts a message only once its payload is out (stored with the status).
+        assert payload is not None, f"accepted message {message_id} has no payload"
+        profile = profile_of(existing(session, TradingPartner, message.partner_id))
     report = validate_interchange(payload)
     documents = _translate(payload, retailers.BY_NAME[profile.retailer])
     outbound: list[int] = []
     follow_ups: list[FollowUp] = []
     with session_scope(settings) as session:
-        message = session.get(Message, message_id)
-        partner = session.get(TradingPartner, message.partner_id)
+        message = existing(session, Message, message_id)
+        partner = existing(session, TradingPartner, message.partner_id)
         if report.errors:
             message.status, message.error = MessageStatus.FAILED.value, "; ".join(report.errors)
             record_exception(session, "inbound_rejected", f"message {message_id} is not X12: {message.error}",
@@ -94,6 +96,7 @@ def process_inbound_message(settings: Settings, message_id: int, receivers: Mapp
         enqueue(settings, follow_up.task, **follow_up.arguments)
     log.info("inbound processed", message=message_id, status=status, valid=report.is_valid)
     return status
+
 
 
 def _acknowledge(session: Session, settings: Settings, message: Message, partner: TradingPartner,
@@ -121,19 +124,20 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
         for result in group.sets:
             document = documents.get((group.control_number, result.set_id, result.control_number))
             accepted = result.status != "R"
+            reference = getattr(document, "po_number", None)
             row.sets.append(X12Set(
                 set_id=result.set_id, control_number=result.control_number, ack_status=result.status,
                 errors=[error.message for error in result.segment_errors]
                 + [element.message for error in result.segment_errors for element in error.elements]
                 + [issue.message for issue in result.issues],
-                reference=getattr(document, "po_number", None),
+                reference=reference,
                 document=to_json_dict(document) if accepted and document is not None else None,
             ))
             if accepted and isinstance(document, FunctionalAck):
                 apply_functional_ack(session, partner, message.id, document)
-            if getattr(document, "po_number", None):
+            if reference:
                 audit.record(session, "purchase_order.997_queued", actor="worker", subject_type="purchase_order",
-                             subject_id=document.po_number, set_id=result.set_id, status=result.status,
+                             subject_id=reference, set_id=result.set_id, status=result.status,
                              message_id=ack.id)
         session.add(row)
         if group.status != "A":

@@ -17,7 +17,7 @@ from edi_maps.documents import Acknowledgement
 from edi_maps.x12.segment import Segment
 from gateway.partners.profile import Profile
 
-SegmentBody = list[Sequence[str | Sequence[str]]]
+SegmentBody = Sequence[Sequence[str | Sequence[str]]]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from edi_maps.amazon import describe_functional_ack
 from edi_maps.documents import FunctionalAck
 from gateway.platform import audit
 from gateway.platform.config import Settings
-from gateway.platform.db import session_scope
+from gateway.platform.db import existing, session_scope
 from gateway.operations.exception_queue import record_exception
 from gateway.exchange.envelopes import OutboundInterchange
 from gateway.models import Direction, Message, TradingPartner, X12Group, X12Set
@@ -100,7 +100,7 @@ def raise_overdue(settings: Settings, now: datetime | None = None) -> list[int]:
         query = select(X12Group).where(X12Group.direction == Direction.OUTBOUND.value, X12Group.ack_status.is_(None),
                                        X12Group.ack_due_at < now)
         for group in session.scalars(query):
-            partner = session.get(TradingPartner, group.partner_id)
+            partner = existing(session, TradingPartner, group.partner_id)
             references = sorted({tset.reference for tset in group.sets if tset.reference})
             documents = ", ".join(sorted({DOCUMENT_NAMES.get(tset.set_id, tset.set_id) for tset in group.sets}))
             due = group.ack_due_at

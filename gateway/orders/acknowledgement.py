@@ -31,7 +31,7 @@ from gateway.orders.deadlines import ack_deadline, reack_allowed
 from gateway.orders.status import NOT_ACKNOWLEDGED, TIMELINE, LineStatus
 from gateway.partners.profile import AcknowledgementSettings, DeadlinePolicy
 from gateway.platform.config import Settings
-from gateway.platform.db import session_scope
+from gateway.platform.db import existing, session_scope
 from gateway.operations.exception_queue import record_exception
 from gateway.orders.line_outcomes import LineFacts, OrderFacts, Outcome, decide_line
 from gateway.models import CatalogueItem, PurchaseOrder, PurchaseOrderLine, TradingPartner
@@ -48,7 +48,9 @@ def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at
     now = now or datetime.now(timezone.utc)
     with session_scope(settings) as session:
         po = session.get(PurchaseOrder, purchase_order_id)
-        partner = session.get(TradingPartner, po.partner_id)
+        if po is None:  # as in create_sales_order and update_sales_order: a task for no PO does nothing
+            return "missing"
+        partner = existing(session, TradingPartner, po.partner_id)
         policy = profile_of(partner).acknowledgement
         if po.status in NOT_ACKNOWLEDGED:
             return "not-acknowledged"
@@ -61,7 +63,8 @@ def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at
         skus = {line.sku for line in po.lines if line.sku}
         catalogue = {item.sku: item for item in
                      session.scalars(select(CatalogueItem).where(CatalogueItem.sku.in_(skus)))}
-        decided = {line.id: _outcomes(po, line, catalogue.get(line.sku), policy, now.date()) for line in po.lines}
+        decided = {line.id: _outcomes(po, line, catalogue.get(line.sku) if line.sku else None, policy, now.date())
+                   for line in po.lines}
         if not first and all(_essence(_as_json(decided[line.id])) == _essence(line.outcomes)
                              and line.acknowledged_unit_cost == line.unit_cost for line in po.lines):
             return "unchanged"
@@ -84,7 +87,7 @@ def watch_deadlines(settings: Settings, now: datetime | None = None) -> dict[str
         pos = session.scalars(select(PurchaseOrder).where(PurchaseOrder.ack_sent_at.is_(None),
                                                           PurchaseOrder.status.not_in(NOT_ACKNOWLEDGED))).all()
         for po in pos:
-            policy = profile_of(session.get(TradingPartner, po.partner_id)).acknowledgement
+            policy = profile_of(existing(session, TradingPartner, po.partner_id)).acknowledgement
             deadline = ack_deadline(po.received_at, policy)
             po.ack_due_at = deadline
             left = deadline - now
@@ -111,11 +114,12 @@ def watch_deadlines(settings: Settings, now: datetime | None = None) -> dict[str
     return acted
 
 
+
 def _outcomes(po: PurchaseOrder, line: PurchaseOrderLine, item: CatalogueItem | None, policy: AcknowledgementSettings,
               today: date) -> tuple[Outcome, ...]:
     """The line's outcomes now; quantities rejected in an earlier 855 stay rejected."""
-    rejected_before = sum((Decimal(str(o["quantity"])) for o in line.outcomes or [] if o["code"] == "rejected"),
-                          Decimal(0))
+    rejections = [o for o in line.outcomes or [] if o["code"] == "rejected"]
+    rejected_before = sum((Decimal(str(o["quantity"])) for o in rejections), Decimal(0))
     still_open = max(line.quantity - rejected_before, Decimal(0))
     order = OrderFacts(backorder_allowed=po.backorder_allowed, deliver_not_before=po.ship_not_before,
                        deliver_not_after=po.ship_not_after, today=today, transit_days=policy.transit_days)
@@ -129,7 +133,7 @@ def _outcomes(po: PurchaseOrder, line: PurchaseOrderLine, item: CatalogueItem | 
     )
     outcomes = decide_line(facts, order) if still_open > 0 else ()
     if rejected_before > 0:
-        earlier = next(o for o in line.outcomes if o["code"] == "rejected")
+        earlier = rejections[0]
         outcomes = (*outcomes, Outcome(LineOutcome.REJECTED, rejected_before, RejectionReason(earlier["reason"])))
     return _merge_rejections(outcomes)
 

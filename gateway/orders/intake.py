@@ -27,7 +27,7 @@ from gateway.orders.allocation import SalesOrderAllocation, store_allocation
 from gateway.orders.status import TIMELINE, LineStatus, PurchaseOrderStatus, move, move_line
 from gateway.catalogue.items import find_item, money_text
 from gateway.platform.config import Settings
-from gateway.platform.db import session_scope
+from gateway.platform.db import existing, session_scope
 from gateway.operations.exception_queue import record_exception
 from gateway.ims.client import ImsClient, ImsError, ImsRejected
 from gateway.models import CatalogueItem, Message, PurchaseOrder, PurchaseOrderLine, TradingPartner
@@ -169,8 +169,11 @@ def sales_order_body(purchase_order: PurchaseOrder) -> dict[str, Any] | None:
 
 
 def ship_window(purchase_order: PurchaseOrder) -> dict[str, str]:
-    return {"not_before": purchase_order.ship_not_before.isoformat(),
-            "not_after": purchase_order.ship_not_after.isoformat()}
+    not_before, not_after = purchase_order.ship_not_before, purchase_order.ship_not_after
+    # An 850 carries both dates (DTM 064 and 063, required by its map); an 860 only replaces them.
+    assert not_before is not None and not_after is not None, f"PO {purchase_order.po_number} has no delivery window"
+    return {"not_before": not_before.isoformat(), "not_after": not_after.isoformat()}
+
 
 
 def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
@@ -209,7 +212,7 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
         record_ims_failure(settings, purchase_order_id, "create", error, held=False)
         raise
     with session_scope(settings) as session:
-        purchase_order = session.get(PurchaseOrder, purchase_order_id)
+        purchase_order = existing(session, PurchaseOrder, purchase_order_id)
         audit.record(session, "purchase_order.sales_order_created", actor="worker", subject_type=TIMELINE,
                      subject_id=po_number, revision=allocation.revision)
         # An 860 may have changed the PO while the create was on its way: then the IMS needs it too.
@@ -235,11 +238,11 @@ def record_ims_failure(settings: Settings, purchase_order_id: int, operation: st
     A refusal (4xx) holds the PO for a person; an outage leaves it waiting and touches it,
     so the stalled-work sweep does not queue a second task while this one retries.
     """
-    detail = {"operation": operation, "error": str(error)}
+    detail: dict[str, str | int] = {"operation": operation, "error": str(error)}
     if isinstance(error, ImsRejected):
         detail.update(status=error.status, ims_detail=error.detail)
     with session_scope(settings) as session:
-        purchase_order = session.get(PurchaseOrder, purchase_order_id)
+        purchase_order = existing(session, PurchaseOrder, purchase_order_id)
         po_number = purchase_order.po_number
         record_exception(session, "ims_call_failed", f"PO {po_number}: {operation} sales order failed: {error}",
                          subject_type=TIMELINE, subject_id=po_number, po_number=po_number, key=operation,

@@ -31,7 +31,7 @@ from gateway.orders.allocation import SalesOrderAllocation, store_allocation
 from gateway.orders.status import TIMELINE, LineStatus, PurchaseOrderStatus, move, move_line
 from gateway.catalogue.items import money_text
 from gateway.platform.config import Settings
-from gateway.platform.db import session_scope
+from gateway.platform.db import existing, session_scope
 from gateway.operations.exception_queue import record_exception
 from gateway.ims.client import ImsClient, ImsError, ImsRejected
 from gateway.orders.intake import (
@@ -134,7 +134,7 @@ def _change_line(session: Session, purchase_order: PurchaseOrder, line: Purchase
     """The new quantity and unit price of one line, as far as its change type carries them."""
     applied: list[dict[str, Any]] = []
     if requested.change_type in QUANTITY_CHANGES and requested.quantity is not None:
-        applied += _change_quantity(session, purchase_order, line, requested)
+        applied += _change_quantity(session, purchase_order, line, requested, requested.quantity)
     if requested.change_type in PRICE_CHANGES and requested.unit_price is not None:
         applied += _change_price(session, purchase_order, line, requested.unit_price)
     return applied
@@ -159,12 +159,12 @@ def _move_window(purchase_order: PurchaseOrder, dates: tuple[documents.Qualified
 
 
 def _change_quantity(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine,
-                     requested: documents.PoChangeLine) -> list[dict[str, Any]]:
+                     requested: documents.PoChangeLine, quantity: Decimal) -> list[dict[str, Any]]:
     unit = requested.unit.value if requested.unit else line.unit
     pack_size = requested.pack_size or (line.pack_size if unit == line.unit else None)
-    if (requested.quantity, unit, pack_size) == (line.quantity, line.unit, line.pack_size):
+    if (quantity, unit, pack_size) == (line.quantity, line.unit, line.pack_size):
         return []
-    line.quantity, line.unit, line.pack_size = requested.quantity, unit, pack_size
+    line.quantity, line.unit, line.pack_size = quantity, unit, pack_size
     if line.sku is not None:
         item = catalogue_item_of(session, line)
         set_eaches(session, purchase_order, line, item.case_pack if item else None)
@@ -233,7 +233,7 @@ def _send_change(settings: Settings, purchase_order_id: int, po_number: str,
         record_ims_failure(settings, purchase_order_id, "update", error, held=False)
         raise
     with session_scope(settings) as session:
-        purchase_order = session.get(PurchaseOrder, purchase_order_id)
+        purchase_order = existing(session, PurchaseOrder, purchase_order_id)
         audit.record(session, f"purchase_order.sales_order_{action}", actor="worker", subject_type=TIMELINE,
                      subject_id=po_number, change=change if action == "updated" else None)
         move(purchase_order, allocation.order_status)  # the change is in the IMS: the allocation speaks again

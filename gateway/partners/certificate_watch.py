@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from gateway.platform.config import Settings
-from gateway.platform.db import session_scope
+from gateway.platform.db import existing, session_scope
 from gateway.operations.exception_queue import record_exception
 from gateway.models import Certificate, TradingPartner
 
@@ -26,8 +26,11 @@ def check_certificates(settings: Settings, now: datetime | None = None) -> list[
             not_after = certificate.not_after
             if not_after - now > WARN_BEFORE:
                 continue
-            owner = "our" if certificate.organisation_id else \
-                f"{session.get(TradingPartner, certificate.partner_id).as2_id}'s"
+            if certificate.organisation_id:
+                owner = "our"
+            else:
+                partner = existing(session, TradingPartner, certificate.partner_id)
+                owner = f"{partner.as2_id}'s"
             days = (not_after - now).days
             state = f"expired {-days} days ago" if days < 0 else f"expires in {days} days"
             record_exception(session, "certificate_expiring",

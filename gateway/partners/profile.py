@@ -178,7 +178,8 @@ class Profile:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object to store: every setting, enums as their values."""
-        return _plain(asdict(self))
+        stored: dict[str, Any] = _plain(asdict(self))
+        return stored
 
     def changed(self, section: str, changes: Mapping[str, Any]) -> Profile:
         """This profile with ``changes`` applied to one section, checked like a new one."""

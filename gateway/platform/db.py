@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TypeVar
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.platform.config import Settings
+
+Row = TypeVar("Row")
 
 MIGRATIONS_DIR = Path(__file__).parents[1] / "migrations"
 
@@ -105,3 +108,13 @@ def head_revision(settings: Settings) -> str | None:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config(settings)).get_current_head()
+
+
+def existing(session: Session, model: type[Row], key: object) -> Row:
+    """The row ``key`` of ``model`` where it must exist: a row this task read or stored before,
+    or the partner a stored row points to. The gateway deletes no messages, orders or
+    partners, so a missing one is a bug, raised as such rather than as an AttributeError."""
+    row = session.get(model, key)
+    if row is None:
+        raise LookupError(f"{model.__name__} {key!r} is gone, though rows of it are never deleted")
+    return row

@@ -17,15 +17,16 @@ from sqlalchemy.orm import Session
 
 from gateway.platform import audit
 from gateway.platform.config import Settings
-from gateway.platform.db import session_scope
+from gateway.platform.db import existing, session_scope
 from gateway.operations.exception_queue import add_note
 from gateway.orders.status import TIMELINE, PurchaseOrderStatus, move
 from gateway.models import Direction, Message, OperationalException, PurchaseOrder
 from gateway.platform.queue import enqueue
 from gateway.transport.status import MessageStatus
 
-# (direction, failed status) -> (status the task starts from, task that does the step)
-STEPS = {
+# (direction, failed status) -> (status the task starts from, task that does the step); looked up
+# with the row's plain strings, which the StrEnum members equal.
+STEPS: dict[tuple[str, str], tuple[MessageStatus, str]] = {
     (Direction.OUTBOUND.value, MessageStatus.FAILED): (MessageStatus.QUEUED, "workers.tasks.send_as2_message"),
     (Direction.OUTBOUND.value, MessageStatus.MDN_FAILED): (MessageStatus.QUEUED, "workers.tasks.send_as2_message"),
     (Direction.INBOUND.value, MessageStatus.FAILED): (MessageStatus.ACCEPTED, "workers.tasks.process_inbound_message"),
@@ -58,9 +59,10 @@ def failed_step(session: Session, row: OperationalException) -> Replay | None:
             return None
         return Replay(IMS_STEPS[row.detail["operation"]][1], f"PO {purchase_order.po_number}",
                       {"purchase_order_id": purchase_order.id})
-    if row.subject_type != "message" or not (row.subject_id or "").isdigit():
+    subject_id = row.subject_id
+    if row.subject_type != "message" or subject_id is None or not subject_id.isdigit():
         return None
-    message = session.get(Message, int(row.subject_id))
+    message = session.get(Message, int(subject_id))
     if message is None or (message.direction, message.status) not in STEPS:
         return None
     return Replay(STEPS[(message.direction, message.status)][1], f"message {message.id}", {"message_id": message.id})
@@ -81,14 +83,15 @@ def replay_exception(settings: Settings, exception_id: int, *, actor: str) -> Re
         replay = failed_step(session, row)
         if replay is None:
             raise NotReplayable(f"exception {exception_id} has no failed step to replay")
+        subject_id: int | str  # a message by its id, a PO by its number
         if "message_id" in replay.arguments:
-            message = session.get(Message, replay.arguments["message_id"])
+            message = existing(session, Message, replay.arguments["message_id"])
             previous = message.status
             message.status = STEPS[(message.direction, previous)][0].value
             message.error, message.next_attempt_at = None, None
             subject_type, subject_id = "message", message.id
         else:
-            purchase_order = session.get(PurchaseOrder, replay.arguments["purchase_order_id"])
+            purchase_order = existing(session, PurchaseOrder, replay.arguments["purchase_order_id"])
             previous = purchase_order.status
             move(purchase_order, IMS_STEPS[row.detail["operation"]][0])
             subject_type, subject_id = TIMELINE, purchase_order.po_number

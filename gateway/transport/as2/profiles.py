@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from typing import TypeVar
 
 from sqlalchemy import Connection, and_, bindparam, select
 from sqlalchemy.orm import Session
 
+from gateway.platform.db import existing
 from gateway.models import Certificate, Organisation, TradingPartner
 from gateway.partners.keystore import organisation_keys, partner_certificates
 from gateway.partners.registry import profile_of
@@ -42,6 +44,7 @@ def partner_profile(session: Session, partner: TradingPartner) -> PartnerProfile
 # certificate drops out when it expires.
 
 _built_profiles: dict[tuple, OrganizationProfile | PartnerProfile] = {}
+_Profile = TypeVar("_Profile", OrganizationProfile, PartnerProfile)
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,11 @@ def receiving_partner_profile(connection: Connection, version: PartnerVersion) -
     """``partner_profile`` for the row ``version`` names, built once per version."""
     key = ("partner", version.id, version.stamp)
     profile = _built_profiles.get(key)
-    if profile is None:
-        with Session(bind=connection) as session:
-            profile = _remember(key, partner_profile(session, session.get(TradingPartner, version.id)))
-    return profile
+    if isinstance(profile, PartnerProfile):  # or None: a "partner" key only ever holds a PartnerProfile
+        return profile
+    with Session(bind=connection) as session:
+        partner = existing(session, TradingPartner, version.id)
+        return _remember(key, partner_profile(session, partner))
 
 
 def receiving_organisation_profile(connection: Connection, settings: Settings,
@@ -96,10 +100,11 @@ def receiving_organisation_profile(connection: Connection, settings: Settings,
         return None
     key = ("organisation", rows[0][0], as2_id, settings.public_url, settings.data_dir, _valid_now(rows))
     profile = _built_profiles.get(key)
-    if profile is None:
-        with Session(bind=connection) as session:
-            profile = _remember(key, organisation_profile(session, settings, session.get(Organisation, rows[0][0])))
-    return profile
+    if isinstance(profile, OrganizationProfile):  # or None: an "organisation" key only holds these
+        return profile
+    with Session(bind=connection) as session:
+        organisation = existing(session, Organisation, rows[0][0])
+        return _remember(key, organisation_profile(session, settings, organisation))
 
 
 def _valid_now(rows) -> frozenset[int]:
@@ -108,7 +113,7 @@ def _valid_now(rows) -> frozenset[int]:
     return frozenset(row[-2] for row in rows if row[-2] is not None and row[-1] > now)
 
 
-def _remember(key: tuple, profile: OrganizationProfile | PartnerProfile) -> OrganizationProfile | PartnerProfile:
+def _remember(key: tuple, profile: _Profile) -> _Profile:
     if len(_built_profiles) >= 64:  # old versions are never asked for again
         _built_profiles.clear()
     _built_profiles[key] = profile

@@ -27,7 +27,7 @@ from gateway.transport.as2.protocol import (
     unquote_as2_name,
 )
 from gateway.platform.config import Settings
-from gateway.platform.db import engine, session_scope
+from gateway.platform.db import engine, existing, session_scope
 from gateway.operations.exception_queue import record_exception
 from gateway.models import Direction, Message
 from gateway.platform.queue import enqueue
@@ -90,9 +90,11 @@ def send_async_mdn(settings: Settings, message_id: int) -> None:
     Raises ``httpx.HTTPError`` (or a 5xx as ``httpx.HTTPStatusError``) so the task retries.
     """
     with session_scope(settings) as session:
-        message = session.get(Message, message_id)
+        message = existing(session, Message, message_id)
         if message.mdn_status != "pending":
             return
+        # "pending" is stored with the MDN it is for (_record_outcome).
+        assert message.mdn_headers is not None, f"message {message_id} has a pending MDN without its headers"
         headers = {name.lower(): value for name, value in message.headers.items()}
         url = headers.get("receipt-delivery-option", "").strip()
         mdn_headers, mdn_body = dict(message.mdn_headers), message.mdn_body
@@ -100,10 +102,11 @@ def send_async_mdn(settings: Settings, message_id: int) -> None:
                           verify=tls.context())
     response.raise_for_status()
     with session_scope(settings) as session:
-        message = session.get(Message, message_id)
+        message = existing(session, Message, message_id)
         message.mdn_status, message.mdn_at = "sent", datetime.now(timezone.utc)
         audit.record(session, "as2.async_mdn_sent", actor="as2", subject_type="message", subject_id=message_id,
                      url=url, status=response.status_code)
+
 
 
 # The receive path's statements are Core, built once: they run for every message, the
@@ -123,7 +126,7 @@ _SEEN_BEFORE = (
 def _store_raw(settings: Settings, connection: Connection, headers: Sequence[tuple[str, str]],
                lookup: dict[str, str], body: bytes, sender: PartnerVersion | None) -> int:
     """``lookup``: the same headers by lower-case name."""
-    message_id = connection.execute(_INSERT_MESSAGE, {
+    inserted = connection.execute(_INSERT_MESSAGE, {
         "direction": Direction.INBOUND.value,
         "transport": "as2",
         "transport_id": lookup.get("message-id", "").strip().strip("<>")[:255] or None,
@@ -131,7 +134,9 @@ def _store_raw(settings: Settings, connection: Connection, headers: Sequence[tup
         "status": MessageStatus.RECEIVED.value,
         "headers": dict(headers),
         **body_columns(settings, body),
-    }).inserted_primary_key[0]
+    }).inserted_primary_key
+    assert inserted is not None  # always set by a single-row insert
+    message_id: int = inserted[0]
     audit.record(connection, "as2.received", actor="as2", subject_type="message", subject_id=message_id,
                  as2_from=lookup.get("as2-from"), bytes=len(body))
     return message_id

@@ -34,7 +34,7 @@ from gateway.transport.as2.protocol import (
 from gateway.transport.as2.receiver import HttpAnswer
 from gateway.platform.config import Settings
 from gateway.operations.exception_queue import record_exception
-from gateway.platform.db import session_scope
+from gateway.platform.db import existing, session_scope
 from gateway.models import Direction, Message, TradingPartner
 from gateway.platform.storage import attach_body, attach_payload, read_body, read_payload
 from gateway.transport.status import MessageStatus
@@ -82,16 +82,18 @@ def send(settings: Settings, message_id: int) -> str:
         message = session.get(Message, message_id)
         if message is None or message.status in FINISHED or message.status == MessageStatus.AWAITING_MDN:
             return message.status if message else "missing"
-        partner = session.get(TradingPartner, message.partner_id)
+        partner = existing(session, TradingPartner, message.partner_id)
         if message.body_sha256 is None:
             try:
                 _build(session, settings, message, partner)
             except BUILD_ERRORS as error:
                 _finish(session, message, MessageStatus.FAILED, f"could not sign and encrypt it for {partner.as2_id}: {error}")
                 return message.status
-        url = profile_of(partner).as2.url
+        as2_id, url = partner.as2_id, profile_of(partner).as2.url
         message.attempts += 1
         headers, body = dict(message.headers), read_body(settings, message)
+    if url is None:  # a partner may be added without one: the message stays queued, the sweep retries it
+        raise ProfileError(f"partner {as2_id} has no AS2 URL (as2.url) to send message {message_id} to")
     try:
         response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT, verify=tls.context())
     except httpx.HTTPError as error:
@@ -101,7 +103,7 @@ def send(settings: Settings, message_id: int) -> str:
         _note_attempt(settings, message_id, f"HTTP {response.status_code}")
         raise TransientSendError(f"POST {url}: HTTP {response.status_code}")
     with session_scope(settings) as session:
-        message = session.get(Message, message_id)
+        message = existing(session, Message, message_id)
         if response.status_code >= 400:
             _finish(session, message, MessageStatus.FAILED, f"partner refused the message: HTTP {response.status_code}: "
                                                 f"{response.text[:300]}")
@@ -118,8 +120,10 @@ def send(settings: Settings, message_id: int) -> str:
 
 def _build(session: Session, settings: Settings, message: Message, partner: TradingPartner) -> None:
     """Sign, compress and encrypt the payload as the profiles say now, and keep the result."""
+    payload = read_payload(settings, message)
+    assert payload is not None, "queue_outbound stores the payload of every outbound message"
     built = build_message(organisation_profile(session, settings, the_organisation(session)),
-                          partner_profile(session, partner), read_payload(settings, message), message.filename)
+                          partner_profile(session, partner), payload, message.filename)
     message.transport_id, message.headers, message.mic = built.message_id, dict(built.headers), built.mic
     message.mdn_mode = built.mdn_mode.value
     attach_body(settings, message, built.body)
@@ -130,14 +134,14 @@ def _build(session: Session, settings: Settings, message: Message, partner: Trad
 def note_retry(settings: Settings, message_id: int, delay_seconds: float) -> None:
     """Record when the next attempt is due, so the stalled-work sweep leaves it alone until then."""
     with session_scope(settings) as session:
-        message = session.get(Message, message_id)
+        message = existing(session, Message, message_id)
         message.next_attempt_at = datetime.now(timezone.utc) + timedelta(seconds=delay_seconds)
 
 
 def give_up(settings: Settings, message_id: int, reason: str) -> None:
     """After the last attempt: the message failed; the exception monitor takes it from here."""
     with session_scope(settings) as session:
-        _finish(session, session.get(Message, message_id), MessageStatus.FAILED, f"gave up after retries: {reason}")
+        _finish(session, existing(session, Message, message_id), MessageStatus.FAILED, f"gave up after retries: {reason}")
 
 
 def receive_async_mdn(settings: Settings, headers: Sequence[tuple[str, str]], body: bytes) -> HttpAnswer:
@@ -157,9 +161,12 @@ def receive_async_mdn(settings: Settings, headers: Sequence[tuple[str, str]], bo
     return HttpAnswer(200, {"Content-Type": "text/plain"}, b"MDN received\n")
 
 
-def _apply_mdn(session: Session, settings: Settings, message: Message, headers, body: bytes) -> None:
+def _apply_mdn(session: Session, settings: Settings, message: Message, headers: Sequence[tuple[str, str]],
+               body: bytes) -> None:
     organisation = the_organisation(session)
-    partner = session.get(TradingPartner, message.partner_id)
+    partner = existing(session, TradingPartner, message.partner_id)
+    # An MDN answers a message we POSTed, and building it gave it its Message-ID.
+    assert message.transport_id is not None, f"message {message.id} was sent without being built"
     result = check_mdn(organisation_profile(session, settings, organisation), partner_profile(session, partner),
                        headers, body, message.transport_id, message.mic)
     message.mdn_headers = dict(headers)
@@ -175,10 +182,12 @@ def _apply_mdn(session: Session, settings: Settings, message: Message, headers, 
 
 def _note_attempt(settings: Settings, message_id: int, error: str) -> None:
     with session_scope(settings) as session:
-        message = session.get(Message, message_id)
+        message = existing(session, Message, message_id)
         message.error = error
         audit.record(session, "as2.attempt_failed", actor="as2", subject_type="message", subject_id=message_id,
                      attempt=message.attempts, error=error)
+
+
 
 
 def _finish(session: Session, message: Message, status: MessageStatus, error: str | None) -> None:
