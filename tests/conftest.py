@@ -1,4 +1,4 @@
-"""Shared fixtures: real PostgreSQL and Redis, never mocked, never skipped.
+"""Fixtures for the whole suite: real PostgreSQL and Redis, never mocked, never skipped.
 
 The servers' addresses come from EDI_GATEWAY_TEST_POSTGRES_URL and
 EDI_GATEWAY_TEST_REDIS_URL (defaults: this machine's services). A test that needs one
@@ -21,9 +21,6 @@ from gateway.platform.config import Settings, load_settings
 
 POSTGRES_URL = os.environ.get("EDI_GATEWAY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("EDI_GATEWAY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "amazon"
-if not SHARED_FIXTURES.is_dir():  # a CI clone sits beside its own copy of shared/
-    SHARED_FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "amazon"
 
 
 def make_settings(data_dir: Path, **overrides: str) -> Settings:

@@ -20,7 +20,7 @@ from gateway.models import Message, X12Group, X12Set
 from gateway.platform.storage import attach_body, attach_payload
 from gateway.access.users import create_user
 from gateway.web import create_app
-from tests.conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 from tests.servers import serve_in_thread
 
 PASSWORD = "correct horse battery staple"
@@ -85,7 +85,7 @@ def failed_send(settings, document_type: str = "855", po_number: str | None = PO
 
 def inbound_850(settings) -> int:
     """Amazon's 850 as the receiver and the inbound worker leave it: stored, 997 returned."""
-    payload = (SHARED_FIXTURES / "850-single-po.edi").read_bytes()
+    payload = (AMAZON_FIXTURES / "850-single-po.edi").read_bytes()
     with session_scope(settings) as session:
         message = Message(direction="inbound", status="processed", document_type="850", filename="850-2XK7QP9M.edi",
                           transport_id=AMAZON_MESSAGE_ID, headers={"AS2-From": "AMAZON", "AS2-To": "ACMEBRANDS",

@@ -7,7 +7,7 @@ from edi_maps.x12.reader import X12Reader
 from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import open_exceptions
 from gateway.models import PurchaseOrder
-from tests.conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 from tests.processes import wait_for
 
 
@@ -19,7 +19,7 @@ def received_855(amazon):
 
 def test_the_855_reaches_amazon_with_what_the_ims_allocated(stack, ims):
     stack.start_worker()
-    stack.amazon.send(stack.url, (SHARED_FIXTURES / "850-three-pos-one-line.edi").read_bytes())
+    stack.amazon.send(stack.url, (AMAZON_FIXTURES / "850-three-pos-one-line.edi").read_bytes())
     wait_for(lambda: sum(b"ST*855*" in p for p in stack.amazon.received) == 3, 120,
              f"three 855s at Amazon\n{stack.worker_log()}")
     by_po = {}
@@ -43,7 +43,7 @@ def test_the_855_reaches_amazon_with_what_the_ims_allocated(stack, ims):
 
 
 def test_stock_reserved_for_another_channel_is_never_accepted(stack, ims):
-    order = (SHARED_FIXTURES / "850-single-po.edi").read_bytes().replace(
+    order = (AMAZON_FIXTURES / "850-single-po.edi").read_bytes().replace(
         b"PO1*3*10*EA*7.25**BP*B07XJ8C8F5~", b"PO1*3*8*EA*4.00**UP*036000291452~").replace(b"CTT*3*40", b"CTT*3*38")
     stack.start_worker()
     stack.amazon.send(stack.url, order)
@@ -54,9 +54,9 @@ def test_stock_reserved_for_another_channel_is_never_accepted(stack, ims):
 
 def test_an_860_after_the_first_855_is_acknowledged_again(stack, ims):
     stack.start_worker()
-    stack.amazon.send(stack.url, (SHARED_FIXTURES / "850-single-po.edi").read_bytes())
+    stack.amazon.send(stack.url, (AMAZON_FIXTURES / "850-single-po.edi").read_bytes())
     received_855(stack.amazon)
-    stack.amazon.send(stack.url, (SHARED_FIXTURES / "860-change.edi").read_bytes())
+    stack.amazon.send(stack.url, (AMAZON_FIXTURES / "860-change.edi").read_bytes())
     second = wait_for(lambda: [p for p in stack.amazon.received if b"ST*855*" in p][1:], 120,
                       f"the second 855\n{stack.worker_log()}")[0]
     assert validate_interchange(second).is_valid
@@ -72,9 +72,9 @@ def test_an_860_after_the_first_855_is_acknowledged_again(stack, ims):
 
 def test_an_860_price_change_reaches_amazon_in_a_new_855_and_an_added_line_is_an_exception(stack, ims):
     stack.start_worker()
-    stack.amazon.send(stack.url, (SHARED_FIXTURES / "850-single-po.edi").read_bytes())
+    stack.amazon.send(stack.url, (AMAZON_FIXTURES / "850-single-po.edi").read_bytes())
     received_855(stack.amazon)
-    change = (SHARED_FIXTURES / "860-change.edi").read_bytes()
+    change = (AMAZON_FIXTURES / "860-change.edi").read_bytes()
     change = change.replace(b"POC*2*QD*4*2*CA*40.00**UP*012345678905~", b"POC*1*PC*24*24*EA*11.75**EN*5012345678900~")
     change = change.replace(b"POC*3*DI*0*10*EA*7.25**BP*B07XJ8C8F5~", b"POC*4*AI*6*6*EA*3.10**UP*036000291452~")
     assert change.count(b"POC*") == 2 and b"*PC*" in change and b"*AI*" in change

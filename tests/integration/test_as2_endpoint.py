@@ -7,10 +7,10 @@ from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import open_exceptions
 from gateway.models import AuditEvent, Message
 from gateway.platform.storage import read_body, read_payload
-from tests.conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 from tests.processes import wait_for
 
-ORDER = (SHARED_FIXTURES / "850-single-po.edi").read_bytes()
+ORDER = (AMAZON_FIXTURES / "850-single-po.edi").read_bytes()
 
 
 def inbound_messages(settings):

@@ -18,11 +18,11 @@ from sqlalchemy import select
 from gateway.platform.db import session_scope
 from gateway.models import Message
 from gateway.platform.storage import read_body, read_payload
-from tests.conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 from tests.openssl_cms import OpenSSL, amazon_signature, multipart_signed
 
 # Bare LFs: the payload must come out of the store exactly as openssl signed it.
-ORDER = (SHARED_FIXTURES / "850-single-po.edi").read_bytes()
+ORDER = (AMAZON_FIXTURES / "850-single-po.edi").read_bytes()
 ENTITY = (b"Content-Type: application/edi-x12\r\n"
           b'Content-Disposition: attachment; filename="850.edi"\r\n'
           b"Content-Transfer-Encoding: binary\r\n\r\n" + ORDER)

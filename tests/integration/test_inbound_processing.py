@@ -11,12 +11,12 @@ from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import open_exceptions
 from gateway.models import Message, X12Group
 from gateway.recovery.sweep import requeue_stalled_work
-from tests.conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 from tests.processes import wait_for
 
 
 def fixture(name: str) -> bytes:
-    return (SHARED_FIXTURES / name).read_bytes()
+    return (AMAZON_FIXTURES / name).read_bytes()
 
 
 def received_997(amazon):

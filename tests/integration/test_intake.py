@@ -16,12 +16,12 @@ from gateway.catalogue.items import import_catalogue, read_catalogue_csv
 from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import open_exceptions
 from gateway.models import AuditEvent, Message, PurchaseOrder
-from tests.conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 from tests.processes import wait_for
 
-SINGLE_PO = (SHARED_FIXTURES / "850-single-po.edi").read_bytes()
-THREE_POS = (SHARED_FIXTURES / "850-three-pos-one-line.edi").read_bytes()
-CHANGE = (SHARED_FIXTURES / "860-change.edi").read_bytes()
+SINGLE_PO = (AMAZON_FIXTURES / "850-single-po.edi").read_bytes()
+THREE_POS = (AMAZON_FIXTURES / "850-three-pos-one-line.edi").read_bytes()
+CHANGE = (AMAZON_FIXTURES / "860-change.edi").read_bytes()
 
 
 def purchase_order(stack, po_number: str) -> PurchaseOrder | None:

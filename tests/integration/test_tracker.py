@@ -9,7 +9,7 @@ from gateway.exchange.envelopes import OutboundInterchange
 from gateway.models import Message, X12Group
 from gateway.exchange.tracker import expect_functional_ack, raise_overdue
 from gateway.partners.registry import get_partner
-from tests.conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 from tests.processes import wait_for
 
 
@@ -35,7 +35,7 @@ def group_status(settings, group_id):
 def test_amazons_997_accepting_our_855_closes_the_group(stack):
     group_id = sent_group(stack.settings, "PR", 5001, "855", "50011", "2XK7QP9M")
     stack.start_worker()
-    stack.amazon.send(stack.url, (SHARED_FIXTURES / "997-accepts-855.edi").read_bytes())
+    stack.amazon.send(stack.url, (AMAZON_FIXTURES / "997-accepts-855.edi").read_bytes())
     wait_for(lambda: group_status(stack.settings, group_id) == "A", 60, "the 997 to close our group")
     with session_scope(stack.settings) as session:
         group = session.get(X12Group, group_id)
@@ -46,7 +46,7 @@ def test_amazons_997_accepting_our_855_closes_the_group(stack):
 def test_amazons_997_rejecting_our_856_is_an_exception_in_words(stack):
     group_id = sent_group(stack.settings, "SH", 5002, "856", "50021", "2XK7QP9M")
     stack.start_worker()
-    stack.amazon.send(stack.url, (SHARED_FIXTURES / "997-rejects-856.edi").read_bytes())
+    stack.amazon.send(stack.url, (AMAZON_FIXTURES / "997-rejects-856.edi").read_bytes())
     wait_for(lambda: group_status(stack.settings, group_id) == "R", 60, "the 997 to reject our group")
     with session_scope(stack.settings) as session:
         [problem] = open_exceptions(session)

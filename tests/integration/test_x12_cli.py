@@ -1,11 +1,11 @@
-"""`edi-gateway x12 validate` and `x12 to-json` on the shared samples and on bad input."""
+"""`edi-gateway x12 validate` and `x12 to-json` on the Amazon samples and on bad input."""
 import json
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 from tests.processes import gateway_environment
 
 
@@ -34,7 +34,7 @@ def x12(args, tmp_path):
 ])
 def test_validate_exits_as_the_samples_readme_says_and_writes_the_997(tmp_path, name, exit_code, expected):
     ack = tmp_path / "ack.edi"
-    result = x12(["validate", str(SHARED_FIXTURES / name), "--ack", str(ack)], tmp_path)
+    result = x12(["validate", str(AMAZON_FIXTURES / name), "--ack", str(ack)], tmp_path)
     assert result.returncode == exit_code, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     segments = [segment.strip() for segment in ack.read_text().split("~")]
@@ -45,7 +45,7 @@ def test_validate_exits_as_the_samples_readme_says_and_writes_the_997(tmp_path, 
 
 
 def test_validate_names_segment_element_and_code(tmp_path):
-    result = x12(["validate", str(SHARED_FIXTURES / "850-invalid-codes.edi")], tmp_path)
+    result = x12(["validate", str(AMAZON_FIXTURES / "850-invalid-codes.edi")], tmp_path)
     assert "BEG02" in result.stdout and "(ZZ)" in result.stdout
     assert "AK4 code 7" in result.stdout and "AK4 code 8" in result.stdout and "20261340" in result.stdout
 
@@ -53,7 +53,7 @@ def test_validate_names_segment_element_and_code(tmp_path):
 def test_control_numbers_of_the_997_never_repeat(tmp_path):
     first, second = tmp_path / "1.edi", tmp_path / "2.edi"
     for ack in (first, second):
-        x12(["validate", str(SHARED_FIXTURES / "850-single-po.edi"), "--ack", str(ack)], tmp_path)
+        x12(["validate", str(AMAZON_FIXTURES / "850-single-po.edi"), "--ack", str(ack)], tmp_path)
     assert first.read_text().split("~")[0][-18:] != second.read_text().split("~")[0][-18:]
 
 
@@ -68,7 +68,7 @@ def test_bad_input_is_a_clean_error(tmp_path, content):
 
 
 def test_to_json_gives_purchase_orders_with_their_lines(tmp_path):
-    result = x12(["to-json", str(SHARED_FIXTURES / "850-three-pos-one-line.edi")], tmp_path)
+    result = x12(["to-json", str(AMAZON_FIXTURES / "850-three-pos-one-line.edi")], tmp_path)
     assert result.returncode == 0, result.stderr
     entries = json.loads(result.stdout)
     assert [entry["document"]["po_number"] for entry in entries] == ["3MZQ81RT", "4HB2XW0L", "5PLK33ZD"]
@@ -77,7 +77,7 @@ def test_to_json_gives_purchase_orders_with_their_lines(tmp_path):
 
 
 def test_to_json_streams_a_large_file_in_bounded_memory(tmp_path):
-    one_po = (SHARED_FIXTURES / "850-single-po.edi").read_text().split("\n")
+    one_po = (AMAZON_FIXTURES / "850-single-po.edi").read_text().split("\n")
     body = [segment for segment in one_po[2:-3] if segment]
     sets = 100_000
     big = tmp_path / "big.edi"

@@ -1,14 +1,15 @@
-"""Reading the catalogue CSV: the shared demo file, and errors that name file and line."""
+"""Reading the catalogue CSV: the demo file (tests/fixtures/amazon), and errors that name
+file and line."""
 from decimal import Decimal
 
 import pytest
 
 from gateway.catalogue.items import CatalogueError, CatalogueRow, money_text, read_catalogue_csv
-from tests.conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 
 
 def test_the_demo_catalogue_reads():
-    rows = read_catalogue_csv(SHARED_FIXTURES / "catalogue.csv")
+    rows = read_catalogue_csv(AMAZON_FIXTURES / "catalogue.csv")
     assert rows[1] == CatalogueRow("UP", "012345678905", "ACME-CANDLE-12", Decimal("40.00"), 12, False, False)
     assert [row.sku for row in rows if row.critical] == ["ACME-LAMP-02"]
 

@@ -5,7 +5,7 @@ import sys
 import httpx
 import pytest
 
-from tests.conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 from tests.processes import gateway_environment, stop, wait_for
 
 
@@ -16,7 +16,7 @@ def test_serves_the_stock_file_with_the_token_from_the_environment(tmp_path, fre
     with open(log, "wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "reference_ims.cli", "--port", str(free_port),
-             "--stock", str(SHARED_FIXTURES / "stock.csv")],
+             "--stock", str(AMAZON_FIXTURES / "stock.csv")],
             env=environ, stdout=output, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{free_port}"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from edi_maps.x12.reader import X12Reader
 from edi_maps.x12.segment import Segment
+from tests.fixtures import AMAZON_FIXTURES
 
-SHARED_FIXTURES = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "amazon"
 OWN_FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 ISA = (
@@ -42,8 +42,9 @@ def read_sets(text: str) -> list[TransactionSet]:
     return sets
 
 
-def shared_sets(name: str) -> list[TransactionSet]:
-    return read_sets((SHARED_FIXTURES / name).read_text())
+def amazon_sets(name: str) -> list[TransactionSet]:
+    """The sets of one of the Amazon samples (tests/fixtures/amazon)."""
+    return read_sets((AMAZON_FIXTURES / name).read_text())
 
 
 def own_sets(name: str) -> list[TransactionSet]:

@@ -24,7 +24,7 @@ from edi_maps.documents import (
     UnitOfMeasure,
 )
 
-from .conftest import shared_sets
+from .conftest import amazon_sets
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class ProductAmount:
 
 
 def test_purchase_order_json_has_iso_dates_decimal_strings_and_codes() -> None:
-    order = purchase_order_from_segments(shared_sets("850-single-po.edi")[0].segments)
+    order = purchase_order_from_segments(amazon_sets("850-single-po.edi")[0].segments)
 
     data = to_json_dict(order)
 
@@ -92,8 +92,8 @@ def test_purchase_order_json_has_iso_dates_decimal_strings_and_codes() -> None:
         "997-rejects-856.edi",
     ],
 )
-def test_every_shared_sample_survives_json_dumps_and_loads(name: str) -> None:
-    for transaction_set in shared_sets(name):
+def test_every_amazon_sample_survives_json_dumps_and_loads(name: str) -> None:
+    for transaction_set in amazon_sets(name):
         document = translate_transaction_set(transaction_set.segments, transaction_set.component_separator)
         data = to_json_dict(document)
 
@@ -101,7 +101,7 @@ def test_every_shared_sample_survives_json_dumps_and_loads(name: str) -> None:
 
 
 def test_remittance_json_keeps_the_deduction_sign_and_cents() -> None:
-    (transaction_set,) = shared_sets("820-remittance.edi")
+    (transaction_set,) = amazon_sets("820-remittance.edi")
     data = to_json_dict(translate_transaction_set(transaction_set.segments, ">"))
 
     assert data["payment_amount"] == "2090.25"
@@ -110,7 +110,7 @@ def test_remittance_json_keeps_the_deduction_sign_and_cents() -> None:
 
 
 def test_rejection_json_carries_codes_with_their_meaning() -> None:
-    (transaction_set,) = shared_sets("997-rejects-856.edi")
+    (transaction_set,) = amazon_sets("997-rejects-856.edi")
     data = to_json_dict(translate_transaction_set(transaction_set.segments, ">"))
 
     element = data["sets"][0]["segment_errors"][0]["element_errors"][0]

@@ -23,7 +23,7 @@ from edi_maps.x12.codes import (
     SET_SYNTAX_ERRORS,
 )
 
-from .conftest import TransactionSet, one_set, own_sets, shared_sets
+from .conftest import TransactionSet, one_set, own_sets, amazon_sets
 
 
 def read(transaction_set: TransactionSet) -> FunctionalAck:
@@ -31,7 +31,7 @@ def read(transaction_set: TransactionSet) -> FunctionalAck:
 
 
 def test_accepting_997_marks_our_855_group_5001_accepted() -> None:
-    ack = read(shared_sets("997-accepts-855.edi")[0])
+    ack = read(amazon_sets("997-accepts-855.edi")[0])
 
     assert ack == FunctionalAck(
         functional_id="PR",
@@ -51,7 +51,7 @@ def test_accepting_997_marks_our_855_group_5001_accepted() -> None:
 
 
 def test_rejecting_997_marks_our_856_group_5002_rejected_with_the_bad_element() -> None:
-    ack = read(shared_sets("997-rejects-856.edi")[0])
+    ack = read(amazon_sets("997-rejects-856.edi")[0])
 
     assert (ack.functional_id, ack.group_control_number, ack.status) == ("SH", 5002, AckStatus.REJECTED)
     assert (ack.sets_included, ack.sets_received, ack.sets_accepted) == (1, 1, 0)
@@ -84,7 +84,7 @@ def test_rejecting_997_marks_our_856_group_5002_rejected_with_the_bad_element() 
 
 
 def test_rejecting_997_in_words() -> None:
-    ack = read(shared_sets("997-rejects-856.edi")[0])
+    ack = read(amazon_sets("997-rejects-856.edi")[0])
 
     assert describe_functional_ack(ack) == [
         "group SH (ship notices) 5002 rejected (1 sets included, 1 received, 0 accepted)",

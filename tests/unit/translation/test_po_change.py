@@ -19,11 +19,11 @@ from edi_maps.documents import (
     UnitOfMeasure,
 )
 
-from .conftest import one_set, own_sets, shared_sets
+from .conftest import one_set, own_sets, amazon_sets
 
 
 def test_change_sample_lowers_line_2_to_4_cases_and_deletes_line_3() -> None:
-    (transaction_set,) = shared_sets("860-change.edi")
+    (transaction_set,) = amazon_sets("860-change.edi")
 
     change = po_change_from_segments(transaction_set.segments, transaction_set.component_separator)
 

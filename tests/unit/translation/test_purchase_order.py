@@ -1,4 +1,5 @@
-"""850 -> PurchaseOrder: the shared samples with exact values, then the edge cases."""
+"""850 -> PurchaseOrder: the Amazon samples (tests/fixtures/amazon) with exact values, then
+the edge cases."""
 from __future__ import annotations
 
 from datetime import date
@@ -20,7 +21,7 @@ from edi_maps.documents import (
 )
 from edi_maps.x12.segment import Segment
 
-from .conftest import one_set, own_sets, shared_sets
+from .conftest import one_set, own_sets, amazon_sets
 
 HEADER = (
     "BEG*00*NE*2XK7QP9M**20261120",
@@ -44,7 +45,7 @@ def translation_error(*body: str) -> TranslationError:
 
 
 def test_single_po_sample_translates_to_exact_values() -> None:
-    (transaction_set,) = shared_sets("850-single-po.edi")
+    (transaction_set,) = amazon_sets("850-single-po.edi")
 
     order = purchase_order_from_segments(transaction_set.segments)
 
@@ -88,7 +89,7 @@ def test_single_po_sample_translates_to_exact_values() -> None:
 def test_three_pos_sample_gives_one_order_per_set() -> None:
     orders = [
         purchase_order_from_segments(transaction_set.segments)
-        for transaction_set in shared_sets("850-three-pos-one-line.edi")
+        for transaction_set in amazon_sets("850-three-pos-one-line.edi")
     ]
 
     assert [order.po_number for order in orders] == ["3MZQ81RT", "4HB2XW0L", "5PLK33ZD"]
@@ -103,7 +104,7 @@ def test_three_pos_sample_gives_one_order_per_set() -> None:
 
 
 def test_rush_order_lines_keep_case_pack_and_vendor_item() -> None:
-    rush = purchase_order_from_segments(shared_sets("850-three-pos-one-line.edi")[1].segments)
+    rush = purchase_order_from_segments(amazon_sets("850-three-pos-one-line.edi")[1].segments)
 
     assert rush.lines == (
         PurchaseOrderLine(
@@ -127,14 +128,14 @@ def test_rush_order_lines_keep_case_pack_and_vendor_item() -> None:
 def test_new_product_order_keeps_an_ean_missing_from_the_catalogue() -> None:
     """An unknown product is a business exception for the intake service, not a
     translation failure: the map must hand it on untouched."""
-    new_product = purchase_order_from_segments(shared_sets("850-three-pos-one-line.edi")[2].segments)
+    new_product = purchase_order_from_segments(amazon_sets("850-three-pos-one-line.edi")[2].segments)
 
     assert new_product.lines[0].identifier == ProductIdentifier(IdentifierQualifier.EAN, "9999999999994")
     assert new_product.lines[0].unit_cost == Decimal("99.99")
 
 
 def test_invalid_codes_sample_fails_on_the_order_type_at_its_segment() -> None:
-    (transaction_set,) = shared_sets("850-invalid-codes.edi")
+    (transaction_set,) = amazon_sets("850-invalid-codes.edi")
 
     with pytest.raises(TranslationError) as raised:
         purchase_order_from_segments(transaction_set.segments)
@@ -145,7 +146,7 @@ def test_invalid_codes_sample_fails_on_the_order_type_at_its_segment() -> None:
 
 
 def test_bad_se_count_is_the_reader_s_concern_not_the_map_s() -> None:
-    (transaction_set,) = shared_sets("850-bad-se-count.edi")
+    (transaction_set,) = amazon_sets("850-bad-se-count.edi")
 
     order = purchase_order_from_segments(transaction_set.segments)
 
@@ -264,7 +265,7 @@ def test_translation_errors_name_the_segment_and_what_is_wrong(
 
 
 def test_a_set_that_is_not_an_850_is_refused() -> None:
-    (change,) = shared_sets("860-change.edi")
+    (change,) = amazon_sets("860-change.edi")
 
     with pytest.raises(TranslationError, match=r"segment 3 \(ST\): expected ST\*850, got ST\*860"):
         purchase_order_from_segments(change.segments)

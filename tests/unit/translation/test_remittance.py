@@ -9,11 +9,11 @@ import pytest
 from edi_maps.amazon import TranslationError, remittance_from_segments
 from edi_maps.documents import Adjustment, Remittance, RemittanceLine
 
-from .conftest import one_set, shared_sets
+from .conftest import one_set, amazon_sets
 
 
 def test_remittance_sample_ties_payments_and_the_deduction_to_invoice_and_po() -> None:
-    (transaction_set,) = shared_sets("820-remittance.edi")
+    (transaction_set,) = amazon_sets("820-remittance.edi")
 
     remittance = remittance_from_segments(transaction_set.segments)
 
@@ -50,7 +50,7 @@ def test_remittance_sample_ties_payments_and_the_deduction_to_invoice_and_po() -
 def test_remittance_sample_reconciles() -> None:
     """The short payment equals the deduction and the lines add up to the payment: the
     numbers finance will check survive translation exactly."""
-    remittance = remittance_from_segments(shared_sets("820-remittance.edi")[0].segments)
+    remittance = remittance_from_segments(amazon_sets("820-remittance.edi")[0].segments)
     short_paid, paid = remittance.lines
 
     assert short_paid.amount_invoiced - short_paid.amount_paid == Decimal("50.00")

@@ -6,7 +6,7 @@ import pytest
 from edi_maps.amazon import TranslationError, translate_transaction_set
 from edi_maps.documents import FunctionalAck, PoChange, PurchaseOrder, Remittance
 
-from .conftest import one_set, shared_sets
+from .conftest import one_set, amazon_sets
 
 
 @pytest.mark.parametrize(
@@ -19,7 +19,7 @@ from .conftest import one_set, shared_sets
     ],
 )
 def test_each_inbound_set_goes_to_its_map(name: str, document_type: type) -> None:
-    (transaction_set,) = shared_sets(name)
+    (transaction_set,) = amazon_sets(name)
 
     document = translate_transaction_set(iter(transaction_set.segments), transaction_set.component_separator)
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the validation tests: where the fixtures are, and the 997/TA1 we
+"""Helpers for the validation tests: where their own fixtures are, and the 997/TA1 we
 would send for a payload, as plain ``AK3*BEG*2**8`` strings a reader can compare."""
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ from edi_maps.functional_ack import build_ack_groups, build_ta1
 from edi_maps.validation import ValidationReport, validate_interchange
 
 OWN_FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED_FIXTURES = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "amazon"
-if not SHARED_FIXTURES.is_dir():  # a CI clone sits beside its own copy of shared/
-    SHARED_FIXTURES = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "amazon"
 
 
 def segment_text(segment) -> str:

@@ -6,7 +6,7 @@ import pytest
 from edi_maps.functional_ack import build_ta1
 from edi_maps.validation import validate_interchange
 
-from .conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_not_x12(payload: bytes | str, reason: str) -> None:
 
 
 def test_truncated_interchange_is_rejected_with_a_ta1() -> None:
-    text = (SHARED_FIXTURES / "850-single-po.edi").read_text()
+    text = (AMAZON_FIXTURES / "850-single-po.edi").read_text()
     report = validate_interchange(text[: text.index("PO1*2")])
     assert not report.is_valid
     ta1 = build_ta1(report.interchanges[0])
@@ -37,7 +37,7 @@ def test_truncated_interchange_is_rejected_with_a_ta1() -> None:
 
 def test_garbled_st_that_loses_pyx12s_loop_stack_is_rejected_with_a_ta1() -> None:
     """pyx12's reader raises IndexError here; we report the interchange as invalid content."""
-    text = (SHARED_FIXTURES / "850-single-po.edi").read_text().replace("ST*850", "0ST*850")
+    text = (AMAZON_FIXTURES / "850-single-po.edi").read_text().replace("ST*850", "0ST*850")
     report = validate_interchange(text)
     assert not report.is_valid
     assert build_ta1(report.interchanges[0]).note_code == "024"
@@ -45,7 +45,7 @@ def test_garbled_st_that_loses_pyx12s_loop_stack_is_rejected_with_a_ta1() -> Non
 
 
 def test_bytes_that_are_not_utf8_are_an_invalid_character() -> None:
-    data = (SHARED_FIXTURES / "850-single-po.edi").read_bytes().replace(b"N1*ST**92*RNO1", b"N1*ST*R\xe9NO*92*RNO1")
+    data = (AMAZON_FIXTURES / "850-single-po.edi").read_bytes().replace(b"N1*ST**92*RNO1", b"N1*ST*R\xe9NO*92*RNO1")
     report = validate_interchange(data)
     (error,) = report.interchanges[0].groups[0].sets[0].segment_errors
     assert (error.tag, [(e.position, e.code) for e in error.elements]) == ("N1", [(2, "6")])
@@ -53,7 +53,7 @@ def test_bytes_that_are_not_utf8_are_an_invalid_character() -> None:
 
 def test_too_many_components_where_pyx12_would_crash() -> None:
     """pyx12 indexes past the composite's parts; we report AK4 code 3 on REF04."""
-    text = (SHARED_FIXTURES / "850-single-po.edi").read_text().replace(
+    text = (AMAZON_FIXTURES / "850-single-po.edi").read_text().replace(
         "REF*IA*ACMEB~", "REF*IA*ACMEB**ZZ>1>ZZ>2>ZZ>3>ZZ~"
     )
     report = validate_interchange(text)

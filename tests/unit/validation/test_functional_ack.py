@@ -11,13 +11,15 @@ from edi_maps.validation import ElementError, GroupResult, SegmentError, SetResu
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.writer import write_interchange
 
-from .conftest import OWN_FIXTURES, SHARED_FIXTURES, segment_text, validate_file
+from tests.fixtures import AMAZON_FIXTURES
+
+from .conftest import OWN_FIXTURES, segment_text, validate_file
 
 WHEN = datetime(2026, 11, 21, 10, 0)
 
 
 def test_ack_groups_use_our_control_numbers_and_the_inbound_version() -> None:
-    interchange = validate_file(SHARED_FIXTURES / "850-three-pos-one-line.edi").interchanges[0]
+    interchange = validate_file(AMAZON_FIXTURES / "850-three-pos-one-line.edi").interchanges[0]
     (group,) = build_ack_groups(interchange, iter([7001]))
     assert group.functional_id == "FA"
     assert group.control_number == 7001  # never the inbound 102
@@ -34,19 +36,19 @@ def test_one_997_per_inbound_group_and_one_fa_group_per_version() -> None:
 
 
 def test_not_enough_control_numbers_is_refused() -> None:
-    interchange = validate_file(SHARED_FIXTURES / "850-single-po.edi").interchanges[0]
+    interchange = validate_file(AMAZON_FIXTURES / "850-single-po.edi").interchanges[0]
     with pytest.raises(ValueError, match="not enough group control numbers"):
         build_ack_groups(interchange, [])
 
 
 def test_reply_envelope_swaps_sender_and_receiver() -> None:
-    interchange = validate_file(SHARED_FIXTURES / "850-single-po.edi").interchanges[0]
+    interchange = validate_file(AMAZON_FIXTURES / "850-single-po.edi").interchanges[0]
     envelope = reply_envelope(interchange)
     assert (envelope.sender_id, envelope.receiver_id, envelope.version) == ("ACMEBRANDS", "AMAZON", "00401")
 
 
 def test_written_997_for_a_rejected_po_in_partner_delimiters() -> None:
-    interchange = validate_file(SHARED_FIXTURES / "850-invalid-codes.edi").interchanges[0]
+    interchange = validate_file(AMAZON_FIXTURES / "850-invalid-codes.edi").interchanges[0]
     delimiters = Delimiters(element="|", component="^", segment="\n")
     text = write_interchange(
         reply_envelope(interchange), 42, build_ack_groups(interchange, [9], delimiters=delimiters),
@@ -95,13 +97,13 @@ def test_envelope_failure_gets_a_ta1_and_no_997() -> None:
 
 
 def test_sound_envelope_gets_no_ta1() -> None:
-    interchange = validate_file(SHARED_FIXTURES / "850-bad-se-count.edi").interchanges[0]
+    interchange = validate_file(AMAZON_FIXTURES / "850-bad-se-count.edi").interchanges[0]
     assert build_ta1(interchange) is None
 
 
 def test_partial_acceptance_counts() -> None:
     """Three sets, one rejected: AK9 P with 3 included, 3 received, 2 accepted."""
-    text = (SHARED_FIXTURES / "850-three-pos-one-line.edi").read_text().replace("CSH*Y~", "CSH*Q~")
+    text = (AMAZON_FIXTURES / "850-three-pos-one-line.edi").read_text().replace("CSH*Y~", "CSH*Q~")
     interchange = validate_interchange(text).interchanges[0]
     (group,) = build_ack_groups(interchange, [1])
     body = [segment_text(s) for s in group.transaction_sets[0].segments]
@@ -111,7 +113,7 @@ def test_partial_acceptance_counts() -> None:
 
 @pytest.mark.parametrize("st01", ["0850", ">850", "85"])
 def test_set_whose_st01_cannot_be_echoed_gets_no_ak2_but_is_counted(st01: str) -> None:
-    text = (SHARED_FIXTURES / "850-single-po.edi").read_text().replace("ST*850*", f"ST*{st01}*")
+    text = (AMAZON_FIXTURES / "850-single-po.edi").read_text().replace("ST*850*", f"ST*{st01}*")
     interchange = validate_interchange(text).interchanges[0]
     (group,) = build_ack_groups(interchange, [1])
     body = [segment_text(s) for s in group.transaction_sets[0].segments]
@@ -119,7 +121,7 @@ def test_set_whose_st01_cannot_be_echoed_gets_no_ak2_but_is_counted(st01: str) -
 
 
 def test_group_that_cannot_be_named_in_an_ak1_gets_the_interchange_rejected() -> None:
-    text = (SHARED_FIXTURES / "850-single-po.edi").read_text().replace("GS*PO*", "GS*P>O*")
+    text = (AMAZON_FIXTURES / "850-single-po.edi").read_text().replace("GS*PO*", "GS*P>O*")
     interchange = validate_interchange(text).interchanges[0]
     ta1 = build_ta1(interchange)
     assert ta1 is not None and ta1.note_code == "024"
@@ -127,7 +129,7 @@ def test_group_that_cannot_be_named_in_an_ak1_gets_the_interchange_rejected() ->
 
 
 def test_group_without_gs08_is_answered_in_the_interchange_version() -> None:
-    text = (SHARED_FIXTURES / "850-single-po.edi").read_text().replace("*X*004010~", "*X~")
+    text = (AMAZON_FIXTURES / "850-single-po.edi").read_text().replace("*X*004010~", "*X~")
     interchange = validate_interchange(text).interchanges[0]
     (group,) = build_ack_groups(interchange, [1])
     assert group.version == "004010"

@@ -21,7 +21,7 @@ from edi_maps.validation import (
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.writer import write_interchange
 
-from .conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 
 AK304 = ["1", "2", "3", "4", "5", "6", "7", "8"]
 AK403 = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
@@ -99,7 +99,7 @@ def test_any_997_we_build_validates_against_our_997_map(data, version: str) -> N
 def test_the_997_for_any_damaged_po_validates(position: int, junk: str) -> None:
     """Real findings: damage a valid PO anywhere in its set, validate it, answer it.
     (Damage to GS08 would make the answer a 997 of a version we have no map for.)"""
-    text = (SHARED_FIXTURES / "850-single-po.edi").read_text()
+    text = (AMAZON_FIXTURES / "850-single-po.edi").read_text()
     start, end = text.index("ST*850"), text.index("SE*")
     cut = start + position % (end - start)
     damaged = text[:cut] + junk + text[cut:]

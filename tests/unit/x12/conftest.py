@@ -11,18 +11,7 @@ from edi_maps.x12.errors import EnvelopeError
 from edi_maps.x12.reader import Location, X12Reader
 from edi_maps.x12.segment import Segment
 
-_SHARED = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "amazon"
-if not _SHARED.is_dir():  # a CI clone sits beside its own copy of shared/
-    _SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "amazon"
-
 Read = Callable[[str | bytes], tuple[list[tuple[Segment, Location]], list[EnvelopeError]]]
-
-
-@pytest.fixture
-def shared_fixtures() -> Path:
-    """The Amazon samples every part of the gateway is tested against."""
-    assert _SHARED.is_dir(), f"shared fixtures not found at {_SHARED}"
-    return _SHARED
 
 
 @pytest.fixture

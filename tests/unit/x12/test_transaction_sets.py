@@ -2,11 +2,11 @@
 import io
 
 from edi_maps.x12.reader import X12Reader, transaction_sets
-from tests.conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 
 
 def test_each_set_comes_whole_with_its_group():
-    reader = X12Reader(io.BytesIO((SHARED_FIXTURES / "850-three-pos-one-line.edi").read_bytes()))
+    reader = X12Reader(io.BytesIO((AMAZON_FIXTURES / "850-three-pos-one-line.edi").read_bytes()))
     sets = [(location.group.control_number, [s.tag for s in segments]) for segments, location in
             transaction_sets(reader)]
     assert [group for group, _ in sets] == ["102", "102", "102"]
@@ -15,5 +15,5 @@ def test_each_set_comes_whole_with_its_group():
 
 
 def test_a_set_without_its_trailer_is_not_yielded():
-    text = (SHARED_FIXTURES / "850-single-po.edi").read_text().replace("SE*14*1011~\n", "")
+    text = (AMAZON_FIXTURES / "850-single-po.edi").read_text().replace("SE*14*1011~\n", "")
     assert list(transaction_sets(X12Reader(io.StringIO(text)))) == []

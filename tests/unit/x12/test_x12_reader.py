@@ -8,8 +8,9 @@ import pytest
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.errors import EnvelopeError, ErrorCode
 from edi_maps.x12.reader import X12Reader
+from tests.fixtures import AMAZON_FIXTURES
 
-SHARED_EXPECTED = {
+AMAZON_EXPECTED = {
     # file: (segments, [(set control number, AK5 code)])
     "820-remittance.edi": (18, []),
     "850-bad-se-count.edi": (15, [("1041", "4")]),
@@ -22,10 +23,10 @@ SHARED_EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(SHARED_EXPECTED))
-def test_shared_fixture_envelope(read, shared_fixtures, name):
-    segment_count, set_errors = SHARED_EXPECTED[name]
-    located, errors = read((shared_fixtures / name).read_bytes())
+@pytest.mark.parametrize("name", sorted(AMAZON_EXPECTED))
+def test_amazon_sample_envelope(read, name):
+    segment_count, set_errors = AMAZON_EXPECTED[name]
+    located, errors = read((AMAZON_FIXTURES / name).read_bytes())
 
     assert len(located) == segment_count
     assert [segment.number for segment, _ in located] == list(range(1, segment_count + 1))
@@ -33,12 +34,12 @@ def test_shared_fixture_envelope(read, shared_fixtures, name):
     assert [(error.set_control_number, error.ak5_code) for error in errors] == set_errors
 
 
-def test_shared_fixtures_cover_every_file(shared_fixtures):
-    assert {path.name for path in shared_fixtures.glob("*.edi")} == set(SHARED_EXPECTED)
+def test_amazon_samples_cover_every_file():
+    assert {path.name for path in AMAZON_FIXTURES.glob("*.edi")} == set(AMAZON_EXPECTED)
 
 
-def test_bad_se_count_error_is_fully_located(read, shared_fixtures):
-    _, errors = read((shared_fixtures / "850-bad-se-count.edi").read_text())
+def test_bad_se_count_error_is_fully_located(read):
+    _, errors = read((AMAZON_FIXTURES / "850-bad-se-count.edi").read_text())
 
     assert errors == [
         EnvelopeError(
@@ -56,8 +57,8 @@ def test_bad_se_count_error_is_fully_located(read, shared_fixtures):
     assert str(errors[0]) == "segment 13 (SE): SE01 is '12' but transaction set 1041 has 11 segments (ST to SE)"
 
 
-def test_segments_carry_the_envelope_a_997_needs(read, shared_fixtures):
-    located, _ = read((shared_fixtures / "850-three-pos-one-line.edi").read_text())
+def test_segments_carry_the_envelope_a_997_needs(read):
+    located, _ = read((AMAZON_FIXTURES / "850-three-pos-one-line.edi").read_text())
     sets = {}
     for segment, location in located:
         if location.transaction_set is not None:
@@ -106,8 +107,8 @@ def test_envelope_segments_belong_to_the_envelope_they_open_or_close(read, own_f
     }
 
 
-def test_line_per_segment_suffix_is_read_as_the_partners_choice(read, shared_fixtures):
-    located, _ = read((shared_fixtures / "850-single-po.edi").read_text())
+def test_line_per_segment_suffix_is_read_as_the_partners_choice(read):
+    located, _ = read((AMAZON_FIXTURES / "850-single-po.edi").read_text())
     assert located[0][1].interchange.delimiters.suffix == "\n"
     assert located[1][0].elements[0] == "GS"
 

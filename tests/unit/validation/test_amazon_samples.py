@@ -1,10 +1,12 @@
-"""The shared Amazon samples validate, or fail, exactly as their README says, and the 997
-we would send names the right AK3/AK4/AK5/AK9 codes."""
+"""The Amazon samples (tests/fixtures/amazon) validate, or fail, exactly as their README
+says, and the 997 we would send names the right AK3/AK4/AK5/AK9 codes."""
 from __future__ import annotations
 
 import pytest
 
-from .conftest import SHARED_FIXTURES, acknowledgments, validate_file
+from tests.fixtures import AMAZON_FIXTURES
+
+from .conftest import acknowledgments, validate_file
 
 EXPECTED = {
     "850-single-po.edi": (True, [["AK1*PO*101", "AK2*850*1011", "AK5*A", "AK9*A*1*1*1"]]),
@@ -25,28 +27,28 @@ EXPECTED = {
 }
 
 
-def test_every_shared_sample_has_an_expectation() -> None:
-    assert sorted(p.name for p in SHARED_FIXTURES.glob("*.edi")) == sorted(EXPECTED)
+def test_every_amazon_sample_has_an_expectation() -> None:
+    assert sorted(p.name for p in AMAZON_FIXTURES.glob("*.edi")) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_shared_sample(name: str) -> None:
+def test_amazon_sample(name: str) -> None:
     valid, acks = EXPECTED[name]
-    report = validate_file(SHARED_FIXTURES / name)
+    report = validate_file(AMAZON_FIXTURES / name)
     assert report.is_valid is valid, report.messages()
     assert bool(report.messages()) is not valid
     assert acknowledgments(report) == acks
 
 
 def test_invalid_codes_messages_name_segment_element_and_code() -> None:
-    messages = validate_file(SHARED_FIXTURES / "850-invalid-codes.edi").messages()
+    messages = validate_file(AMAZON_FIXTURES / "850-invalid-codes.edi").messages()
     assert any("BEG02" in m and "ZZ" in m and "AK4 code 7" in m for m in messages), messages
     assert any("BEG05" in m and "20261340" in m and "AK4 code 8" in m for m in messages), messages
     assert any("BEG at position 2" in m and "AK3 code 8" in m for m in messages), messages
 
 
 def test_bad_se_count_message() -> None:
-    messages = validate_file(SHARED_FIXTURES / "850-bad-se-count.edi").messages()
+    messages = validate_file(AMAZON_FIXTURES / "850-bad-se-count.edi").messages()
     assert messages == [
         "Group PO 104, set 850 1041: SE count of 12 for SE02=1041 is wrong. I count 11 "
         "[AK5 code 4: number of included segments does not match actual count (SE01)]"
