@@ -9,6 +9,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+# The installed console script, as an operator runs it. (``python -m gateway.cli.main`` runs
+# main.py twice, once imported by gateway.cli and once as __main__, and runpy warns about
+# that on stderr.)
+EDI_GATEWAY = [str(Path(sys.executable).with_name("edi-gateway"))]
+
 
 def gateway_environment(data_dir: Path, **overrides: str) -> dict[str, str]:
     environ = {key: value for key, value in os.environ.items() if not key.startswith("EDI_GATEWAY_")}
@@ -21,7 +26,7 @@ def start(args: list[str], environ: dict[str, str], log: Path) -> subprocess.Pop
     handle = open(log, "wb")
     # A session of its own, so that kill() can end the process with all its children.
     return subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli.main", *args], env=environ, stdout=handle, stderr=subprocess.STDOUT,
+        [*EDI_GATEWAY, *args], env=environ, stdout=handle, stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 

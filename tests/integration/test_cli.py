@@ -1,15 +1,14 @@
 """Start-up failures end with one clear line and a non-zero exit, never a traceback."""
 import socket
 import subprocess
-import sys
 
 import pytest
 
-from tests.processes import gateway_environment
+from tests.processes import EDI_GATEWAY, gateway_environment
 
 
 def edi_gateway(args, environ, timeout=60):
-    return subprocess.run([sys.executable, "-m", "gateway.cli.main", *args], env=environ,
+    return subprocess.run([*EDI_GATEWAY, *args], env=environ,
                           capture_output=True, text=True, timeout=timeout)
 
 

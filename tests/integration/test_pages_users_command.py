@@ -1,15 +1,14 @@
 """``edi-gateway users create`` reads the password from standard input; the user can sign in."""
 import subprocess
-import sys
 
 from gateway.platform.db import session_scope
 from gateway.access.users import authenticate
-from tests.processes import gateway_environment
+from tests.processes import EDI_GATEWAY, gateway_environment
 
 
 def users_create(settings, tmp_path, username, role, stdin):
     environ = gateway_environment(tmp_path, database_url=settings.database_url)
-    return subprocess.run([sys.executable, "-m", "gateway.cli.main", "users", "create", "--username", username,
+    return subprocess.run([*EDI_GATEWAY, "users", "create", "--username", username,
                            "--role", role], input=stdin, env=environ, capture_output=True, text=True, timeout=60)
 
 

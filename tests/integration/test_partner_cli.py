@@ -2,15 +2,14 @@
 import os
 import stat
 import subprocess
-import sys
 
 from gateway.partners.certificates import generate_organization_key
-from tests.processes import gateway_environment
+from tests.processes import EDI_GATEWAY, gateway_environment
 
 
 def edi_gateway(tmp_path, *args, passphrase="cli-test-passphrase"):
     environ = gateway_environment(tmp_path, key_passphrase=passphrase)
-    return subprocess.run([sys.executable, "-m", "gateway.cli.main", *args], env=environ, capture_output=True, text=True,
+    return subprocess.run([*EDI_GATEWAY, *args], env=environ, capture_output=True, text=True,
                           timeout=120)
 
 

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from tests.fixtures import AMAZON_FIXTURES
-from tests.processes import gateway_environment
+from tests.processes import EDI_GATEWAY, gateway_environment
 
 
 PEAK_OF_CHILD = """
@@ -18,7 +18,7 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
 def x12(args, tmp_path):
-    return subprocess.run([sys.executable, "-m", "gateway.cli.main", "x12", *args], capture_output=True, text=True,
+    return subprocess.run([*EDI_GATEWAY, "x12", *args], capture_output=True, text=True,
                           env=gateway_environment(tmp_path), timeout=300)
 
 
@@ -90,7 +90,7 @@ def test_to_json_streams_a_large_file_in_bounded_memory(tmp_path):
     output = tmp_path / "out.json"
     # A fresh interpreter whose only child is to-json, so its RUSAGE_CHILDREN peak is to-json's
     # alone (this test process may have run browsers and workers before).
-    command = [sys.executable, "-m", "gateway.cli.main", "x12", "to-json", str(big)]
+    command = [*EDI_GATEWAY, "x12", "to-json", str(big)]
     peak = subprocess.run([sys.executable, "-c", PEAK_OF_CHILD, str(output), *command], stdout=subprocess.PIPE,
                           env=gateway_environment(tmp_path), timeout=300, check=True, text=True)
     peak_kib = int(peak.stdout.strip())
