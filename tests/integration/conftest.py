@@ -21,11 +21,11 @@ from gateway.catalogue.items import import_catalogue, read_catalogue_csv
 from gateway.access.tokens import create_token
 from gateway.web import create_app
 from reference_ims import create_app as create_ims
-from tests.amazon import AmazonSimulator
+from tests.support.amazon import AmazonSimulator
 from tests.conftest import make_settings
 from tests.fixtures import AMAZON_FIXTURES
-from tests.processes import gateway_environment, kill, start
-from tests.servers import serve_in_thread
+from tests.support.processes import gateway_environment, kill, start
+from tests.support.servers import serve_in_thread
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """No Docker engine runs here: check that the compose file parses and has the production shape."""
-from pathlib import Path
 
 import yaml
 
-COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
+from tests.fixtures import REPOSITORY
+
+COMPOSE = REPOSITORY / "docker-compose.yml"
 
 
 def test_compose_names_the_production_services_with_health_checks_and_volumes():

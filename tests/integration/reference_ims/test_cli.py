@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from tests.fixtures import AMAZON_FIXTURES
-from tests.processes import gateway_environment, stop, wait_for
+from tests.support.processes import gateway_environment, stop, wait_for
 
 
 @pytest.mark.slow
