@@ -16,6 +16,8 @@ from gateway.models import OperationalException
 from tests.fixtures import REPOSITORY
 from tests.support.operations_pages import PASSWORD, PO_NUMBER, failed_send, inbound_850, sent_group, site  # noqa: F401
 
+pytestmark = pytest.mark.slow  # a Chromium process
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

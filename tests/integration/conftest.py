@@ -21,9 +21,9 @@ from gateway.catalogue.items import import_catalogue, read_catalogue_csv
 from gateway.access.tokens import create_token
 from gateway.web import create_app
 from reference_ims import create_app as create_ims
-from tests.support.amazon import AmazonSimulator
-from tests.conftest import make_settings
+from tests.conftest import POSTGRES_AND_REDIS, make_settings
 from tests.fixtures import AMAZON_FIXTURES
+from tests.support.amazon import AmazonSimulator
 from tests.support.processes import gateway_environment, kill, start
 from tests.support.servers import serve_in_thread
 
@@ -48,7 +48,7 @@ class Stack:
         return "\n".join(p.read_text() for p in sorted(self.data_dir.glob("worker-*.log")))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", POSTGRES_AND_REDIS])
 def stack(request, tmp_path, free_port):
     overrides = {
         "key_passphrase": "integration-test-passphrase",

@@ -4,10 +4,13 @@ import signal
 import socket
 
 import httpx
+import pytest
 
 from gateway.sandbox import DEMO_CATALOGUE
 from tests.integration.cli.test_cli import assert_one_clear_line, edi_gateway
 from tests.support.processes import gateway_environment, start, wait_for
+
+pytestmark = pytest.mark.slow  # every test runs edi-gateway as a program
 
 
 def test_a_new_installation_gets_the_demo_catalogue_and_an_import_updates_it(tmp_path):

@@ -6,6 +6,8 @@ import pytest
 
 from tests.support.processes import EDI_GATEWAY, gateway_environment
 
+pytestmark = pytest.mark.slow  # every test runs edi-gateway as a program
+
 
 def edi_gateway(args, environ, timeout=60):
     return subprocess.run([*EDI_GATEWAY, *args], env=environ,

@@ -1,9 +1,13 @@
 """``edi-gateway users create`` reads the password from standard input; the user can sign in."""
 import subprocess
 
+import pytest
+
 from gateway.platform.db import session_scope
 from gateway.access.users import authenticate
 from tests.support.processes import EDI_GATEWAY, gateway_environment
+
+pytestmark = pytest.mark.slow  # every test runs edi-gateway as a program
 
 
 def users_create(settings, tmp_path, username, role, stdin):

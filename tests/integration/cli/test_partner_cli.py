@@ -3,8 +3,12 @@ import os
 import stat
 import subprocess
 
+import pytest
+
 from gateway.partners.certificates import generate_organization_key
 from tests.support.processes import EDI_GATEWAY, gateway_environment
+
+pytestmark = pytest.mark.slow  # every test runs edi-gateway as a program
 
 
 def edi_gateway(tmp_path, *args, passphrase="cli-test-passphrase"):

@@ -4,8 +4,11 @@ import signal
 import socket
 
 import httpx
+import pytest
 
 from tests.support.processes import gateway_environment, start, wait_for
+
+pytestmark = pytest.mark.slow  # edi-gateway run: web, worker and beat processes
 
 
 def test_run_serves_health_processes_a_task_and_stops_on_ctrl_c(tmp_path, free_port):

@@ -8,6 +8,8 @@ import pytest
 from tests.fixtures import AMAZON_FIXTURES
 from tests.support.processes import EDI_GATEWAY, gateway_environment
 
+pytestmark = pytest.mark.slow  # every test runs edi-gateway as a program
+
 
 PEAK_OF_CHILD = """
 import resource, subprocess, sys

@@ -2,6 +2,7 @@
 import io
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select, update
 
 from edi_maps.amazon import functional_ack_from_segments
@@ -13,6 +14,8 @@ from gateway.models import Message, X12Group
 from gateway.recovery.sweep import requeue_stalled_work
 from tests.fixtures import AMAZON_FIXTURES
 from tests.support.processes import wait_for
+
+pytestmark = pytest.mark.slow  # every test starts a worker process
 
 
 def fixture(name: str) -> bytes:

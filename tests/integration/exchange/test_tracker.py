@@ -1,6 +1,7 @@
 """The 997 tracker with Amazon's sample 997s answering documents we sent."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select
 
 from gateway.platform.db import session_scope
@@ -32,6 +33,7 @@ def group_status(settings, group_id):
         return session.get(X12Group, group_id).ack_status
 
 
+@pytest.mark.slow
 def test_amazons_997_accepting_our_855_closes_the_group(stack):
     group_id = sent_group(stack.settings, "PR", 5001, "855", "50011", "2XK7QP9M")
     stack.start_worker()
@@ -43,6 +45,7 @@ def test_amazons_997_accepting_our_855_closes_the_group(stack):
         assert open_exceptions(session) == []
 
 
+@pytest.mark.slow
 def test_amazons_997_rejecting_our_856_is_an_exception_in_words(stack):
     group_id = sent_group(stack.settings, "SH", 5002, "856", "50021", "2XK7QP9M")
     stack.start_worker()

@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 
 import httpx
+import pytest
 
 from gateway.operations.metrics import remove_ended_workers_files
 from gateway.platform.queue import enqueue
@@ -61,6 +62,7 @@ def test_metrics_never_show_partner_document_identifiers(site):
             float(line.rsplit(" ", 1)[1])  # every sample is a number
 
 
+@pytest.mark.slow
 def test_task_latency_comes_from_the_workers(stack):
     stack.start_worker()
     enqueue(stack.settings, "workers.tasks.heartbeat", source="test")
@@ -76,6 +78,7 @@ def test_task_latency_comes_from_the_workers(stack):
                   state="SUCCESS", le="+Inf") >= 1
 
 
+@pytest.mark.slow
 def test_a_worker_removes_the_metrics_folders_of_this_hosts_ended_workers_only(tmp_path):
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
                            check=True).stdout.strip()

@@ -2,6 +2,8 @@
 AS2 to Amazon, who decrypts it and checks it against our 855 map."""
 import io
 
+import pytest
+
 from edi_maps.validation import validate_interchange
 from edi_maps.x12.reader import X12Reader
 from gateway.platform.db import session_scope
@@ -9,6 +11,8 @@ from gateway.operations.exception_queue import open_exceptions
 from gateway.models import PurchaseOrder
 from tests.fixtures import AMAZON_FIXTURES
 from tests.support.processes import wait_for
+
+pytestmark = pytest.mark.slow  # every test starts a worker process
 
 
 def received_855(amazon):

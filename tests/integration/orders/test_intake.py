@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from gateway.orders.deadlines import AckPolicy, ack_deadline
@@ -18,6 +19,8 @@ from gateway.operations.exception_queue import open_exceptions
 from gateway.models import AuditEvent, Message, PurchaseOrder
 from tests.fixtures import AMAZON_FIXTURES
 from tests.support.processes import wait_for
+
+pytestmark = pytest.mark.slow  # every test starts a worker process
 
 SINGLE_PO = (AMAZON_FIXTURES / "850-single-po.edi").read_bytes()
 THREE_POS = (AMAZON_FIXTURES / "850-three-pos-one-line.edi").read_bytes()

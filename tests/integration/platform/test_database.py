@@ -3,6 +3,7 @@ import multiprocessing
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+import pytest
 from sqlalchemy import inspect, select
 
 from gateway.platform import db
@@ -64,6 +65,7 @@ def _allocate(database_url: str, data_dir: str, count: int, queue) -> None:
     queue.put(numbers)
 
 
+@pytest.mark.slow
 def test_two_processes_never_get_the_same_control_number(postgres_url, tmp_path):
     from tests.conftest import make_settings
 

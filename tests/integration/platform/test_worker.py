@@ -11,8 +11,11 @@ from gateway.platform.queue import enqueue
 from tests.conftest import make_settings
 from tests.support.processes import gateway_environment, kill, start, wait_for
 
+pytestmark = pytest.mark.slow  # a worker process
 
-@pytest.fixture(params=["postgresql+redis", "sqlite+filesystem"])
+
+@pytest.fixture(params=[pytest.param("postgresql+redis", marks=[pytest.mark.postgres, pytest.mark.redis]),
+                        "sqlite+filesystem"])
 def broker_stack(request, tmp_path):
     if request.param == "postgresql+redis":
         overrides = {"database_url": request.getfixturevalue("postgres_url"),

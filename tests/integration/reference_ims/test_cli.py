@@ -8,8 +8,9 @@ import pytest
 from tests.fixtures import AMAZON_FIXTURES
 from tests.support.processes import gateway_environment, stop, wait_for
 
+pytestmark = pytest.mark.slow  # every test runs the reference IMS as a program
 
-@pytest.mark.slow
+
 def test_serves_the_stock_file_with_the_token_from_the_environment(tmp_path, free_port):
     environ = gateway_environment(tmp_path, sandbox_ims_token="cli-token")
     log = tmp_path / "ims.log"

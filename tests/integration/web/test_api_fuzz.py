@@ -26,6 +26,8 @@ from gateway.platform.queue import prepare_broker
 from tests.fixtures import REPOSITORY
 from tests.integration.web.test_api import Api, add_exception, seed_full_po, seed_list, start_api
 
+pytestmark = pytest.mark.slow  # every test fuzzes one operation for seconds
+
 CONTRACT = REPOSITORY / "docs" / "gateway-api.yaml"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]

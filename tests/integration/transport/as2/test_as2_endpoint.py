@@ -1,4 +1,5 @@
 """The AS2 endpoint over real HTTP, with a fake Amazon speaking real AS2 (pyas2lib)."""
+import pytest
 import httpx
 from sqlalchemy import select
 
@@ -89,6 +90,7 @@ def test_a_body_over_the_cap_is_refused_before_it_is_read(stack, monkeypatch):
     assert inbound_messages(stack.settings) == []
 
 
+@pytest.mark.slow
 def test_an_async_mdn_is_posted_by_the_worker_to_the_url_the_sender_named(stack):
     stack.start_worker()
     built, response = stack.amazon.send(stack.url, ORDER, mdn_mode=MdnMode.ASYNC, mdn_url=f"{stack.amazon_url}/mdn")

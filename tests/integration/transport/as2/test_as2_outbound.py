@@ -1,4 +1,5 @@
 """Sending to Amazon over AS2: MDN and MIC checks, retries with the same Message-ID, giving up."""
+import pytest
 from sqlalchemy import select
 
 from gateway.platform.db import session_scope
@@ -8,6 +9,8 @@ from gateway.partners.registry import get_partner, update_partner_as2
 from gateway.transport.as2.sender import queue_outbound
 from gateway.operations.exception_queue import open_exceptions
 from tests.support.processes import wait_for
+
+pytestmark = pytest.mark.slow  # every test starts a worker process
 
 PAYLOAD = b"ISA*00*test payload~"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -80,6 +81,7 @@ def _interchange(group_list: list[GroupResult]) -> InterchangeResult:
     return InterchangeResult("000000001", "ZZ", "AMAZON", "ZZ", "ACMEBRANDS", "261120", "0930", "00401", "P", group_list)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), version=st.sampled_from(sorted(DELIMITERS)))
 def test_any_997_we_build_validates_against_our_997_map(data, version: str) -> None:

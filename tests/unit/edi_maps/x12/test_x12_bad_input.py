@@ -138,6 +138,7 @@ def count_segments_with_peak(stream: io.RawIOBase) -> tuple[int, list, int]:
     return count, reader.errors, peak
 
 
+@pytest.mark.slow
 def test_200_mb_interchange_is_read_in_bounded_memory():
     parts, expected = large_interchange(200_000_000, 10_000)
     count, errors, peak = count_segments_with_peak(GeneratedStream(parts))
@@ -147,6 +148,7 @@ def test_200_mb_interchange_is_read_in_bounded_memory():
     assert peak < 5_000_000, f"peak traced memory {peak:,} bytes"
 
 
+@pytest.mark.slow
 def test_many_small_segments_are_read_in_bounded_memory():
     parts, expected = large_interchange(3_000_000, 10)
     count, errors, peak = count_segments_with_peak(GeneratedStream(parts))

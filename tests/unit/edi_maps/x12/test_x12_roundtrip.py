@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -96,6 +97,7 @@ def _expected_elements(segment: list, component: str) -> tuple[str, ...]:
     return tuple(elements)
 
 
+@pytest.mark.slow
 @settings(deadline=None)
 @given(interchanges(), st.booleans(), st.sampled_from([1, 5, 106, 107, 65536]))
 def test_written_interchanges_read_back_exactly(case, as_bytes, chunk_size):

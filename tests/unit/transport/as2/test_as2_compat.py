@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from gateway.transport.as2.compat import (
     BROKEN_VERSION_REGEX,
     FIXED_VERSION_REGEX,
@@ -27,6 +29,7 @@ def run_python(code: str) -> subprocess.CompletedProcess[str]:
                           cwd=REPOSITORY, timeout=60)
 
 
+@pytest.mark.slow
 def test_pyas2lib_imports_through_gateway_as2_in_a_fresh_interpreter():
     origin = importlib.util.find_spec(MODULE).origin
     # pip compiled the unpatched module at install time; the hook must not load that.
@@ -42,6 +45,7 @@ def test_pyas2lib_imports_through_gateway_as2_in_a_fresh_interpreter():
     assert result.stdout.startswith("1.4.4 (")
 
 
+@pytest.mark.slow
 def test_plain_pyas2lib_import_still_needs_the_hook():
     result = run_python("import pyas2lib")
 

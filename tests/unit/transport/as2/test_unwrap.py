@@ -81,6 +81,7 @@ payloads = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(profile=profiles, payload=payloads,
        content_type=st.sampled_from(["application/edi-x12", "application/edi-consent", "text/plain"]))
