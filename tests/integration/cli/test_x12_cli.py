@@ -33,6 +33,9 @@ def x12(args, tmp_path):
     ("860-change.edi", 0, ["AK1*PC*105~", "AK5*A~"]),
     ("820-remittance.edi", 0, ["AK1*RA*108~", "AK5*A~"]),
     ("997-accepts-855.edi", 0, ["AK1*FA*106~", "AK5*A~"]),
+    ("two-groups-850-860.edi", 0, ["AK1*PO*115~", "AK2*850*1151~", "AK1*PC*116~", "AK2*860*1161~"]),
+    ("850-bad-ge-count.edi", 1, ["AK1*PO*119~", "AK5*A~", "AK9*R*2*1*1*5~"]),
+    ("850-iea-missing.edi", 1, ["TA1*000000118*261120*0930*R*023~"]),
 ])
 def test_validate_exits_as_the_samples_readme_says_and_writes_the_997(tmp_path, name, exit_code, expected):
     ack = tmp_path / "ack.edi"

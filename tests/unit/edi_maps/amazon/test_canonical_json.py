@@ -90,6 +90,13 @@ def test_purchase_order_json_has_iso_dates_decimal_strings_and_codes() -> None:
         "820-remittance.edi",
         "997-accepts-855.edi",
         "997-rejects-856.edi",
+        "850-several-pos-many-lines.edi",
+        "850-cases-pack.edi",
+        "850-backorder-allowed.edi",
+        "850-unknown-identifiers.edi",
+        "860-cancel-line.edi",
+        "997-rejects-855.edi",
+        "two-groups-850-860.edi",
     ],
 )
 def test_every_amazon_sample_survives_json_dumps_and_loads(name: str) -> None:

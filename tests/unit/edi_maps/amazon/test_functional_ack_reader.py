@@ -23,7 +23,7 @@ from edi_maps.x12.codes import (
     SET_SYNTAX_ERRORS,
 )
 
-from .conftest import TransactionSet, one_set, own_sets, amazon_sets
+from .conftest import TransactionSet, amazon_sets, one_set, own_sets
 
 
 def read(transaction_set: TransactionSet) -> FunctionalAck:
@@ -91,6 +91,54 @@ def test_rejecting_997_in_words() -> None:
         "set 856 50021 rejected: one or more segments in error; segment MAN at position 14 "
         "in loop HL: segment has data element errors; element MAN02 (data element 88): "
         "invalid code value 'XX'",
+    ]
+
+
+def test_rejecting_997_marks_our_855_group_5005_rejected_with_each_bad_element() -> None:
+    ack = read(amazon_sets("997-rejects-855.edi")[0])
+
+    assert ack == FunctionalAck(
+        functional_id="PR",
+        group_control_number=5005,
+        status=AckStatus.REJECTED,
+        sets_included=1,
+        sets_received=1,
+        sets_accepted=0,
+        errors=(),
+        sets=(
+            SetAck(
+                set_id="855",
+                control_number="50051",
+                status=AckStatus.REJECTED,
+                errors=(AckCode("5", "one or more segments in error"),),
+                segment_errors=(
+                    SegmentError(
+                        segment_id="BAK",
+                        position=2,
+                        loop_id="",
+                        error=AckCode("8", "segment has data element errors"),
+                        element_errors=(ElementError(2, None, "587", AckCode("7", "invalid code value"), "AK"),),
+                    ),
+                    SegmentError(
+                        segment_id="ACK",
+                        position=9,
+                        loop_id="PO1",
+                        error=AckCode("8", "segment has data element errors"),
+                        element_errors=(
+                            ElementError(1, None, "668", AckCode("7", "invalid code value"), "XX"),
+                            ElementError(5, None, "373", AckCode("8", "invalid date"), "20261131"),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    )
+    assert describe_functional_ack(ack) == [
+        "group PR (purchase order acknowledgements) 5005 rejected (1 sets included, 1 received, 0 accepted)",
+        "set 855 50051 rejected: one or more segments in error; segment BAK at position 2: segment has "
+        "data element errors; element BAK02 (data element 587): invalid code value 'AK'; segment ACK at "
+        "position 9 in loop PO1: segment has data element errors; element ACK01 (data element 668): "
+        "invalid code value 'XX'; element ACK05 (data element 373): invalid date '20261131'",
     ]
 
 

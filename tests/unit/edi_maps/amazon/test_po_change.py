@@ -19,7 +19,7 @@ from edi_maps.documents import (
     UnitOfMeasure,
 )
 
-from .conftest import one_set, own_sets, amazon_sets
+from .conftest import amazon_sets, one_set, own_sets
 
 
 def test_change_sample_lowers_line_2_to_4_cases_and_deletes_line_3() -> None:
@@ -53,6 +53,52 @@ def test_change_sample_lowers_line_2_to_4_cases_and_deletes_line_3() -> None:
                 unit_price=Decimal("7.25"),
                 identifier=ProductIdentifier(IdentifierQualifier.ASIN, "B07XJ8C8F5"),
             ),
+        ),
+    )
+
+
+def test_cancel_sample_deletes_line_6_of_po_6jq2tw4n() -> None:
+    (transaction_set,) = amazon_sets("860-cancel-line.edi")
+
+    change = po_change_from_segments(transaction_set.segments, transaction_set.component_separator)
+
+    assert change == PoChange(
+        po_number="6JQ2TW4N",
+        purpose=Purpose.CHANGE,
+        order_type=OrderType.NEW,
+        order_date=date(2026, 11, 20),
+        change_date=date(2026, 11, 21),  # BCH11
+        dates=(),
+        lines=(
+            PoChangeLine(
+                line_number="6",
+                change_type=ChangeType.DELETE_ITEMS,
+                quantity=Decimal("0"),
+                quantity_left_to_receive=Decimal("12"),
+                unit=UnitOfMeasure.EACH,
+                unit_price=Decimal("4.00"),
+                identifier=ProductIdentifier(IdentifierQualifier.UPC, "036000291452"),
+            ),
+        ),
+    )
+
+
+def test_the_860_beside_an_850_in_one_interchange_raises_line_1() -> None:
+    """The second group of two-groups-850-860.edi: PO 2XK7QP9M's line 1 up to 36 eaches."""
+    _, change_set = amazon_sets("two-groups-850-860.edi")
+
+    change = po_change_from_segments(change_set.segments, change_set.component_separator)
+
+    assert (change.po_number, change.purpose, change.change_date) == ("2XK7QP9M", Purpose.CHANGE, None)
+    assert change.lines == (
+        PoChangeLine(
+            line_number="1",
+            change_type=ChangeType.QUANTITY_INCREASE,
+            quantity=Decimal("36"),
+            quantity_left_to_receive=Decimal("12"),
+            unit=UnitOfMeasure.EACH,
+            unit_price=Decimal("12.50"),
+            identifier=ProductIdentifier(IdentifierQualifier.EAN, "5012345678900"),
         ),
     )
 

@@ -21,7 +21,7 @@ from edi_maps.documents import (
 )
 from edi_maps.x12.segment import Segment
 
-from .conftest import one_set, own_sets, amazon_sets
+from .conftest import amazon_sets, one_set, own_sets
 
 HEADER = (
     "BEG*00*NE*2XK7QP9M**20261120",
@@ -152,6 +152,125 @@ def test_bad_se_count_is_the_reader_s_concern_not_the_map_s() -> None:
 
     assert order.po_number == "7SECOUNT"
     assert order.lines[0].quantity == Decimal("2")
+
+
+def line(number: str, quantity: str, unit: UnitOfMeasure, cost: str, qualifier: IdentifierQualifier, value: str,
+         pack_size: int | None = None) -> PurchaseOrderLine:
+    return PurchaseOrderLine(number, Decimal(quantity), unit, Decimal(cost), ProductIdentifier(qualifier, value),
+                             pack_size=pack_size)
+
+
+EA, CA = UnitOfMeasure.EACH, UnitOfMeasure.CASE
+EN, UP, BP, VN, IB, VP = (IdentifierQualifier.EAN, IdentifierQualifier.UPC, IdentifierQualifier.ASIN,
+                          IdentifierQualifier.VENDOR_ITEM_NUMBER, IdentifierQualifier.ISBN,
+                          IdentifierQualifier.VENDOR_PART_NUMBER)
+
+
+def test_several_pos_sample_gives_three_orders_for_three_warehouses() -> None:
+    first, second, rush = (purchase_order_from_segments(transaction_set.segments)
+                           for transaction_set in amazon_sets("850-several-pos-many-lines.edi"))
+
+    assert first == PurchaseOrder(
+        po_number="6JQ2TW4N",
+        purpose=Purpose.ORIGINAL,
+        order_type=OrderType.NEW,
+        order_date=date(2026, 11, 20),
+        vendor_code="ACMEB",
+        do_not_deliver_before=date(2026, 11, 25),
+        do_not_deliver_after=date(2026, 12, 3),
+        ship_to="ONT8",
+        backorder_allowed=False,
+        lines=(
+            line("1", "48", EA, "12.50", EN, "5012345678900"),
+            line("2", "24", EA, "12.50", EN, "5012345678917"),
+            line("3", "5", CA, "40.00", UP, "012345678905", pack_size=12),
+            line("4", "15", EA, "7.25", BP, "B07XJ8C8F5"),
+            line("5", "36", EA, "3.10", VN, "ACME-TEE-BLK-M"),
+            line("6", "12", EA, "4.00", UP, "036000291452"),
+        ),
+    )
+    assert (second.po_number, second.order_type, second.ship_to) == ("7RKD5V2P", OrderType.NEW, "BFI4")
+    assert (second.do_not_deliver_before, second.do_not_deliver_after) == (date(2026, 11, 26), date(2026, 12, 4))
+    assert second.lines == (
+        line("1", "12", EA, "12.50", EN, "5012345678900"),
+        line("2", "2", CA, "40.00", UP, "012345678905", pack_size=12),
+        line("3", "30", EA, "7.25", BP, "B07XJ8C8F5"),
+        line("4", "6", EA, "12.50", EN, "5012345678917"),
+        line("5", "60", EA, "3.10", VN, "ACME-TEE-BLK-M"),
+    )
+    assert (rush.po_number, rush.order_type, rush.ship_to) == ("8WNX3C7H", OrderType.RUSH, "SDF8")
+    assert (rush.do_not_deliver_before, rush.do_not_deliver_after) == (date(2026, 11, 23), date(2026, 11, 27))
+    assert rush.lines == (
+        line("1", "8", EA, "7.25", BP, "B07XJ8C8F5"),
+        line("2", "1", CA, "40.00", UP, "012345678905", pack_size=12),
+        line("3", "24", EA, "12.50", EN, "5012345678900"),
+        line("4", "10", EA, "4.00", UP, "036000291452"),
+    )
+    # CTT01 and CTT02 of each set: the number of lines and the hash total of PO102.
+    assert [(len(order.lines), sum(item.quantity for item in order.lines)) for order in (first, second, rush)] == [
+        (6, 140), (5, 110), (4, 43)]
+
+
+def test_cases_sample_keeps_each_line_s_pack_from_its_po4() -> None:
+    (transaction_set,) = amazon_sets("850-cases-pack.edi")
+
+    order = purchase_order_from_segments(transaction_set.segments)
+
+    assert (order.po_number, order.ship_to, order.backorder_allowed) == ("9CSE4PKQ", "RNO1", False)
+    assert order.lines == (
+        line("1", "10", CA, "40.00", UP, "012345678905", pack_size=12),
+        line("2", "3", CA, "75.00", EN, "5012345678917", pack_size=6),
+        line("3", "2", CA, "174.00", BP, "B07XJ8C8F5", pack_size=24),
+        line("4", "5", CA, "37.20", VN, "ACME-TEE-BLK-M", pack_size=12),
+    )
+
+
+def test_backorder_sample_allows_back_orders_over_a_two_week_window() -> None:
+    (transaction_set,) = amazon_sets("850-backorder-allowed.edi")
+
+    order = purchase_order_from_segments(transaction_set.segments)
+
+    assert (order.po_number, order.order_type, order.backorder_allowed) == ("5BKRD92X", OrderType.NEW, True)
+    assert (order.do_not_deliver_before, order.do_not_deliver_after) == (date(2026, 11, 24), date(2026, 12, 8))
+    assert order.lines == (
+        line("1", "20", EA, "12.50", EN, "5012345678900"),
+        line("2", "10", EA, "3.10", VN, "ACME-TEE-BLK-M"),
+        line("3", "12", EA, "12.50", EN, "5012345678917"),
+        line("4", "60", EA, "7.25", BP, "B07XJ8C8F5"),
+    )
+
+
+def test_unknown_identifiers_are_handed_on_as_amazon_sent_them() -> None:
+    """Every qualifier Amazon uses, five of them naming nothing in the catalogue: the map
+    keeps them untouched, the intake service decides what an unknown product means."""
+    (transaction_set,) = amazon_sets("850-unknown-identifiers.edi")
+
+    order = purchase_order_from_segments(transaction_set.segments)
+
+    assert (order.po_number, order.order_type) == ("6UNK4QZT", OrderType.NEW_PRODUCT_INTRODUCTION)
+    assert order.lines == (
+        line("1", "6", EA, "12.50", EN, "5012345678900"),
+        line("2", "12", EA, "18.00", EN, "5012345678931"),
+        line("3", "4", EA, "22.00", BP, "B0CX7Q2LMN"),
+        line("4", "10", EA, "9.99", UP, "036000291469"),
+        line("5", "2", EA, "14.95", IB, "9780306406157"),
+        line("6", "3", EA, "5.00", VP, "ACME-OLD-99"),
+    )
+
+
+@pytest.mark.parametrize(("name", "po_number", "lines"), [
+    ("850-bad-ge-count.edi", "9GECNT4Z", (line("1", "6", EA, "7.25", BP, "B07XJ8C8F5"),)),
+    ("850-iea-missing.edi", "8NOIEA2K", (line("1", "24", EA, "12.50", EN, "5012345678900"),
+                                         line("2", "2", CA, "40.00", UP, "012345678905", pack_size=12))),
+])
+def test_a_broken_envelope_does_not_change_what_the_order_says(name: str, po_number: str, lines: tuple) -> None:
+    """Whether the group or interchange around a set is sound is the reader's and the
+    validator's question (a TA1, an AK9 R); the map reads the set the same either way."""
+    (transaction_set,) = amazon_sets(name)
+
+    order = purchase_order_from_segments(transaction_set.segments)
+
+    assert (order.po_number, order.lines) == (po_number, lines)
 
 
 def test_own_delimiters_optional_segments_and_several_identifiers() -> None:

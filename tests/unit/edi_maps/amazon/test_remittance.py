@@ -9,7 +9,7 @@ import pytest
 from edi_maps.amazon import TranslationError, remittance_from_segments
 from edi_maps.documents import Adjustment, Remittance, RemittanceLine
 
-from .conftest import one_set, amazon_sets
+from .conftest import amazon_sets, one_set
 
 
 def test_remittance_sample_ties_payments_and_the_deduction_to_invoice_and_po() -> None:

@@ -1,12 +1,14 @@
 """Choosing the map by ST01."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from edi_maps.amazon import TranslationError, translate_transaction_set
 from edi_maps.documents import FunctionalAck, PoChange, PurchaseOrder, Remittance
 
-from .conftest import one_set, amazon_sets
+from .conftest import amazon_sets, one_set
 
 
 @pytest.mark.parametrize(
@@ -24,6 +26,18 @@ def test_each_inbound_set_goes_to_its_map(name: str, document_type: type) -> Non
     document = translate_transaction_set(iter(transaction_set.segments), transaction_set.component_separator)
 
     assert type(document) is document_type
+
+
+def test_each_set_of_a_two_group_interchange_goes_to_its_own_map() -> None:
+    documents = [translate_transaction_set(transaction_set.segments, transaction_set.component_separator)
+                 for transaction_set in amazon_sets("two-groups-850-860.edi")]
+
+    assert [(type(document), document.po_number) for document in documents] == [
+        (PurchaseOrder, "4TWG8MRS"), (PoChange, "2XK7QP9M")]
+    order = documents[0]
+    assert isinstance(order, PurchaseOrder)
+    assert [(line.line_number, line.quantity, line.identifier.value) for line in order.lines] == [
+        ("1", Decimal("30"), "5012345678900"), ("2", Decimal("10"), "B07XJ8C8F5")]
 
 
 def test_a_set_without_inbound_map_is_refused_with_the_known_ones() -> None:

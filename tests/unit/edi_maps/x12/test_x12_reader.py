@@ -6,7 +6,7 @@ import io
 import pytest
 
 from edi_maps.x12.delimiters import Delimiters
-from edi_maps.x12.errors import EnvelopeError, ErrorCode
+from edi_maps.x12.errors import EnvelopeError, ErrorCode, X12SyntaxError
 from edi_maps.x12.reader import X12Reader
 from tests.fixtures import AMAZON_FIXTURES, X12_FIXTURES
 
@@ -20,6 +20,45 @@ AMAZON_EXPECTED = {
     "860-change.edi": (10, []),
     "997-accepts-855.edi": (10, []),
     "997-rejects-856.edi": (12, []),
+    "850-several-pos-many-lines.edi": (52, []),
+    "850-cases-pack.edi": (22, []),
+    "850-backorder-allowed.edi": (18, []),
+    "850-unknown-identifiers.edi": (20, []),
+    "860-cancel-line.edi": (9, []),
+    "997-rejects-855.edi": (15, []),
+    "two-groups-850-860.edi": (23, []),
+}
+# Samples whose envelope is broken above the set: every error, exactly.
+AMAZON_ENVELOPE_FAULTS = {
+    "850-bad-ge-count.edi": (15, [
+        EnvelopeError(
+            code=ErrorCode.GE_SET_COUNT,
+            message="GE01 is '2' but functional group 119 has 1 transaction sets",
+            interchange_control_number="000000119",
+            group_control_number="119",
+            set_control_number=None,
+            segment_number=14,
+            segment_tag="GE",
+            ak9_code="5",
+        )
+    ]),
+    "850-iea-missing.edi": (16, [
+        EnvelopeError(
+            code=ErrorCode.IEA_MISSING,
+            message="the data ends before the IEA of interchange 000000118",
+            interchange_control_number="000000118",
+            group_control_number=None,
+            set_control_number=None,
+            segment_number=17,
+            segment_tag=None,
+            ta1_code="023",
+        )
+    ]),
+}
+# Samples that are not X12 the reader can read: the one clean error it raises.
+AMAZON_NOT_READABLE = {
+    "850-bad-isa-width.edi": "the ISA segment must be exactly 106 characters with fixed-width fields: "
+                             "ISA06 'AMAZON' has 6 characters, the standard fixes 15",
 }
 
 
@@ -35,7 +74,55 @@ def test_amazon_sample_envelope(read, name):
 
 
 def test_amazon_samples_cover_every_file():
-    assert {path.name for path in AMAZON_FIXTURES.glob("*.edi")} == set(AMAZON_EXPECTED)
+    assert {path.name for path in AMAZON_FIXTURES.glob("*.edi")} == {
+        *AMAZON_EXPECTED, *AMAZON_ENVELOPE_FAULTS, *AMAZON_NOT_READABLE}
+
+
+@pytest.mark.parametrize("name", sorted(AMAZON_ENVELOPE_FAULTS))
+def test_amazon_sample_envelope_fault(read, name):
+    segment_count, expected = AMAZON_ENVELOPE_FAULTS[name]
+    located, errors = read((AMAZON_FIXTURES / name).read_bytes())
+
+    assert [segment.number for segment, _ in located] == list(range(1, segment_count + 1))
+    assert errors == expected
+
+
+def test_an_isa_without_its_padding_is_one_clean_error(read):
+    """A sender that trims ISA06 to 'AMAZON' shifts every later field of the fixed-width ISA."""
+    name = "850-bad-isa-width.edi"
+    with pytest.raises(X12SyntaxError) as raised:
+        read((AMAZON_FIXTURES / name).read_bytes())
+
+    assert str(raised.value) == AMAZON_NOT_READABLE[name]
+
+
+def test_two_groups_in_one_interchange_keep_their_own_envelopes(read):
+    located, errors = read((AMAZON_FIXTURES / "two-groups-850-860.edi").read_bytes())
+    groups = {}
+    for segment, location in located:
+        if location.transaction_set is not None:
+            group = (location.group.functional_id, location.group.control_number, location.group.version)
+            groups.setdefault(group, []).append((location.transaction_set.code, location.transaction_set.control_number))
+
+    assert errors == []
+    assert {group: sorted(set(sets)) for group, sets in groups.items()} == {
+        ("PO", "115", "004010"): [("850", "1151")],
+        ("PC", "116", "004010"): [("860", "1161")],
+    }
+    assert {location.interchange.control_number for _, location in located} == {"000000115"}
+    assert [segment.elements for segment, _ in located if segment.tag in ("GE", "IEA")] == [
+        ("GE", "1", "115"), ("GE", "1", "116"), ("IEA", "2", "000000115")]
+
+
+def test_several_pos_sample_cuts_into_three_sets_of_their_own_lengths(read):
+    located, _ = read((AMAZON_FIXTURES / "850-several-pos-many-lines.edi").read_bytes())
+    lengths = {}
+    for segment, location in located:
+        if location.transaction_set is not None:
+            key = location.transaction_set.control_number
+            lengths[key] = lengths.get(key, 0) + 1
+
+    assert lengths == {"1091": 17, "1092": 16, "1093": 15}  # what each SE01 says
 
 
 def test_bad_se_count_error_is_fully_located(read):
