@@ -59,6 +59,23 @@ def test_amazons_997_rejecting_our_856_is_an_exception_in_words(stack):
         assert words in problem.message
 
 
+@pytest.mark.slow
+def test_amazons_997_rejecting_our_855_names_each_bad_element(stack):
+    group_id = sent_group(stack.settings, "PR", 5005, "855", "50051", "6JQ2TW4N")
+    stack.start_worker()
+    stack.amazon.send(stack.url, (AMAZON_FIXTURES / "997-rejects-855.edi").read_bytes())
+    wait_for(lambda: group_status(stack.settings, group_id) == "R", 60, "the 997 to reject our group")
+    with session_scope(stack.settings) as session:
+        [problem] = open_exceptions(session)
+        assert session.get(X12Group, group_id).sets[0].ack_status == "R"
+    assert problem.kind == "ack_997_rejected" and problem.severity == "critical"
+    assert problem.po_number == "6JQ2TW4N"
+    for words in ("PO acknowledgement (855)", "PO 6JQ2TW4N", "element BAK02 (data element 587): invalid code value 'AK'",
+                  "element ACK01 (data element 668): invalid code value 'XX'",
+                  "element ACK05 (data element 373): invalid date '20261131'"):
+        assert words in problem.message
+
+
 def test_a_997_not_received_in_time_is_overdue(stack):
     late = sent_group(stack.settings, "PR", 7001, "855", "70011", "3MZQ81RT", due_in=-timedelta(minutes=5))
     sent_group(stack.settings, "PR", 7002, "855", "70021", "4HB2XW0L", due_in=timedelta(hours=3))

@@ -40,6 +40,11 @@ def status_of(stack, po_number: str) -> str | None:
     return row.status if row else None
 
 
+def ims_order_id(stack, po_number: str) -> str | None:
+    row = purchase_order(stack, po_number)
+    return row.ims_order_id if row else None
+
+
 def timeline(stack, po_number: str) -> list[str]:
     with session_scope(stack.settings) as session:
         return list(session.scalars(select(AuditEvent.action).where(
@@ -123,6 +128,62 @@ def test_each_line_problem_is_an_exception_and_a_different_resend_is_a_duplicate
     tee = purchase_order(stack, "4HB2XW0L").lines[1]
     assert (tee.allocated, tee.backordered, tee.status) == (48, 0, "allocated")
     assert timeline(stack, "4HB2XW0L").count("purchase_order.allocation_received") == 2
+
+
+def test_three_pos_for_three_warehouses_become_three_sales_orders(stack, ims):
+    stack.start_worker()
+    stack.amazon.send(stack.url, (AMAZON_FIXTURES / "850-several-pos-many-lines.edi").read_bytes())
+    for po_number in ("6JQ2TW4N", "7RKD5V2P", "8WNX3C7H"):
+        wait_for(lambda po_number=po_number: ims_order_id(stack, po_number), 60,
+                 f"the sales order of {po_number}\n{stack.worker_log()}")
+
+    def ordered(po_number):
+        order = ims.order(po_number)
+        lines = [(line["line_number"], line["sku"], line["ordered"], line["unit_cost"]) for line in order["lines"]]
+        return order["ship_to"], order["ship_window"], lines
+
+    assert ordered("6JQ2TW4N") == ("ONT8", {"not_before": "2026-11-25", "not_after": "2026-12-03"}, [
+        ("1", "ACME-MUG-01", 48, "12.50"), ("2", "ACME-MUG-02", 24, "12.50"), ("3", "ACME-CANDLE-12", 60, "40.00"),
+        ("4", "ACME-LAMP-02", 15, "7.25"), ("5", "ACME-TEE-BLK-M", 36, "3.10"), ("6", "ACME-SOAP-03", 12, "4.00")])
+    assert ordered("7RKD5V2P") == ("BFI4", {"not_before": "2026-11-26", "not_after": "2026-12-04"}, [
+        ("1", "ACME-MUG-01", 12, "12.50"), ("2", "ACME-CANDLE-12", 24, "40.00"), ("3", "ACME-LAMP-02", 30, "7.25"),
+        ("4", "ACME-MUG-02", 6, "12.50"), ("5", "ACME-TEE-BLK-M", 60, "3.10")])
+    assert ordered("8WNX3C7H") == ("SDF8", {"not_before": "2026-11-23", "not_after": "2026-11-27"}, [
+        ("1", "ACME-LAMP-02", 8, "7.25"), ("2", "ACME-CANDLE-12", 12, "40.00"), ("3", "ACME-MUG-01", 24, "12.50"),
+        ("4", "ACME-SOAP-03", 10, "4.00")])
+    # What all three got of the demo stock: the mugs and candles there are, none of the
+    # reserved soap; the lamps (40 free) and tees (4) are shared out in whatever order.
+    assert ims.allocated("ACME-MUG-01") == 84 and ims.allocated("ACME-CANDLE-12") == 96
+    assert ims.allocated("ACME-SOAP-03") == 0 and ims.allocated("ACME-MUG-02") == 0
+    assert ims.allocated("ACME-LAMP-02") == 40 and ims.allocated("ACME-TEE-BLK-M") == 4
+
+
+def test_an_860_cancelling_one_line_of_a_several_po_interchange_reaches_the_ims(stack, ims):
+    stack.start_worker()
+    stack.amazon.send(stack.url, (AMAZON_FIXTURES / "850-several-pos-many-lines.edi").read_bytes())
+    wait_for(lambda: ims_order_id(stack, "6JQ2TW4N"), 60, f"the sales order\n{stack.worker_log()}")
+    stack.amazon.send(stack.url, (AMAZON_FIXTURES / "860-cancel-line.edi").read_bytes())
+    wait_for(lambda: "purchase_order.sales_order_updated" in timeline(stack, "6JQ2TW4N"), 60,
+             f"the change to reach the IMS\n{stack.worker_log()}")
+
+    lines = {line["line_number"]: line["status"] for line in ims.order("6JQ2TW4N")["lines"]}
+    assert lines["6"] == "cancelled" and "cancelled" not in [lines[n] for n in "12345"]
+    assert [line.status for line in purchase_order(stack, "6JQ2TW4N").lines][5] == "cancelled"
+    assert "purchase_order.change_applied" in timeline(stack, "6JQ2TW4N")
+
+
+def test_identifiers_the_catalogue_does_not_know_are_held_and_named(stack, ims):
+    stack.start_worker()
+    stack.amazon.send(stack.url, (AMAZON_FIXTURES / "850-unknown-identifiers.edi").read_bytes())
+    wait_for(lambda: status_of(stack, "6UNK4QZT") == "allocated", 60, f"the sales order\n{stack.worker_log()}")
+
+    with session_scope(stack.settings) as session:  # one exception per line
+        found = sorted((row.kind, row.message) for row in open_exceptions(session, po_number="6UNK4QZT"))
+    assert found == [("sku_mismatch", f"PO 6UNK4QZT line {unknown} is not in the catalogue") for unknown in (
+        "2: EN 5012345678931", "3: BP B0CX7Q2LMN", "4: UP 036000291469", "5: IB 9780306406157", "6: VP ACME-OLD-99")]
+    assert [(line["line_number"], line["sku"], line["ordered"]) for line in ims.order("6UNK4QZT")["lines"]] == [
+        ("1", "ACME-MUG-01", 6)], "only the known product goes to the IMS"
+    assert [line.status for line in purchase_order(stack, "6UNK4QZT").lines] == ["allocated"] + ["held"] * 5
 
 
 def test_an_ims_that_commits_then_times_out_gets_the_order_once(stack, ims):
