@@ -9,7 +9,7 @@ length, not only the time per message. The baseline rows run the same messages w
 997 signed and encrypted inside the transaction, as ``queue_outbound`` did until
 2026-11-27; the last row is what the first send now spends on it instead.
 
-Each message is a stored, accepted 850 (a copy of the shared single-PO fixture with its
+Each message is a stored, accepted 850 (a copy of the single-PO Amazon sample with its
 own PO number) processed by ``gateway.routing.process_inbound_message`` in this process,
 as the worker task calls it; the follow-up tasks it queues are not run.
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -39,7 +40,10 @@ from gateway.models import Message
 from gateway.platform.storage import attach_body, attach_payload
 from gateway.partners.registry import add_partner
 
-FIXTURE = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "amazon" / "850-single-po.edi"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for tests.fixtures
+from tests.fixtures import AMAZON_FIXTURES  # noqa: E402  (the test data lives with the tests)
+
+FIXTURE = AMAZON_FIXTURES / "850-single-po.edi"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,21 @@
-"""Shared fixtures: real PostgreSQL and Redis, never mocked, never skipped.
+"""Fixtures for the whole suite: real PostgreSQL and Redis, never mocked, never skipped.
 
 The servers' addresses come from EDI_GATEWAY_TEST_POSTGRES_URL and
 EDI_GATEWAY_TEST_REDIS_URL (defaults: this machine's services). A test that needs one
 fails with a clear message when it is not there: CI must not go green on a suite that
 silently left out its integration half.
+
+Markers say which tests need what, so that ``pytest -m "not postgres and not redis"``
+runs everything else on a machine without the servers:
+
+- ``postgres`` and ``redis`` come from the fixtures a test uses, never by hand: a fixture
+  parametrised over backends marks its PostgreSQL/Redis parameter (``POSTGRES``,
+  ``POSTGRES_AND_REDIS``), and ``pytest_collection_modifyitems`` marks every test that
+  requests a server fixture by name. The server fixtures refuse a test without the
+  marker, so a new way of reaching a server cannot leave a test unmarked.
+- ``slow`` is written on the tests that start programs (the gateway's commands, workers,
+  the reference IMS, fresh Python interpreters, a browser) or run for more than a few
+  seconds.
 """
 from __future__ import annotations
 
@@ -21,9 +33,29 @@ from gateway.platform.config import Settings, load_settings
 
 POSTGRES_URL = os.environ.get("EDI_GATEWAY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("EDI_GATEWAY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "amazon"
-if not SHARED_FIXTURES.is_dir():  # a CI clone sits beside its own copy of shared/
-    SHARED_FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "amazon"
+
+# Parameters of fixtures that run a test once per backend.
+POSTGRES = pytest.param("postgresql", marks=pytest.mark.postgres)
+POSTGRES_AND_REDIS = pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.redis])
+
+# Fixtures that reach a server, and the marker a test using one gets.
+SERVER_FIXTURES = {"postgres_server_url": "postgres", "postgres_url": "postgres",
+                   "redis_server_url": "redis", "redis_url": "redis"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for marker in sorted({SERVER_FIXTURES[name] for name in getattr(item, "fixturenames", ())
+                              if name in SERVER_FIXTURES}):
+            item.add_marker(marker)
+
+
+def require_marker(request: pytest.FixtureRequest, marker: str) -> None:
+    """Fail a test that reaches a server without saying so (a fixture that asks for one
+    with ``getfixturevalue`` must mark that parameter with ``POSTGRES`` or ``POSTGRES_AND_REDIS``)."""
+    if request.node.get_closest_marker(marker) is None:
+        pytest.fail(f"{request.node.nodeid} uses the {marker} server but is not marked {marker}: "
+                    f"mark the fixture parameter that needs it (tests/conftest.py says how)", pytrace=False)
 
 
 def make_settings(data_dir: Path, **overrides: str) -> Settings:
@@ -43,8 +75,9 @@ def postgres_server_url() -> str:
 
 
 @pytest.fixture
-def postgres_url(postgres_server_url: str):
+def postgres_url(request: pytest.FixtureRequest, postgres_server_url: str):
     """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    require_marker(request, "postgres")
     name = f"edigw_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -56,7 +89,7 @@ def postgres_url(postgres_server_url: str):
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
+def redis_server_url() -> str:
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
     except Exception as error:
@@ -64,7 +97,14 @@ def redis_url() -> str:
     return REDIS_URL
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture
+def redis_url(request: pytest.FixtureRequest, redis_server_url: str) -> str:
+    """The Redis server, for a test marked ``redis``."""
+    require_marker(request, "redis")
+    return redis_server_url
+
+
+@pytest.fixture(params=["sqlite", POSTGRES])
 def settings(request, tmp_path: Path) -> Settings:
     """Settings on a fresh, migrated database: the embedded SQLite, then PostgreSQL."""
     from gateway.platform import db

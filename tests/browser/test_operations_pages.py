@@ -13,12 +13,15 @@ from playwright.sync_api import expect, sync_playwright
 
 from gateway.platform.db import session_scope
 from gateway.models import OperationalException
-from tests.operations_pages import PASSWORD, PO_NUMBER, failed_send, inbound_850, sent_group, site  # noqa: F401
+from tests.fixtures import REPOSITORY
+from tests.support.operations_pages import PASSWORD, PO_NUMBER, failed_send, inbound_850, sent_group, site  # noqa: F401
+
+pytestmark = pytest.mark.slow  # a Chromium process
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+ARTIFACTS = REPOSITORY / "test-artifacts" / "browser"
 
 
 @pytest.fixture

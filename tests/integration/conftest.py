@@ -21,10 +21,11 @@ from gateway.catalogue.items import import_catalogue, read_catalogue_csv
 from gateway.access.tokens import create_token
 from gateway.web import create_app
 from reference_ims import create_app as create_ims
-from tests.amazon import AmazonSimulator
-from tests.conftest import SHARED_FIXTURES, make_settings
-from tests.processes import gateway_environment, kill, start
-from tests.servers import serve_in_thread
+from tests.conftest import POSTGRES_AND_REDIS, make_settings
+from tests.fixtures import AMAZON_FIXTURES
+from tests.support.amazon import AmazonSimulator
+from tests.support.processes import gateway_environment, kill, start
+from tests.support.servers import serve_in_thread
 
 
 @dataclass
@@ -47,7 +48,7 @@ class Stack:
         return "\n".join(p.read_text() for p in sorted(self.data_dir.glob("worker-*.log")))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", POSTGRES_AND_REDIS])
 def stack(request, tmp_path, free_port):
     overrides = {
         "key_passphrase": "integration-test-passphrase",
@@ -98,12 +99,12 @@ class Ims:
 
 @pytest.fixture
 def ims(stack, tmp_path):
-    """The reference IMS (shared demo stock, faults enabled, callbacks to the gateway) and a
-    gateway with the demo catalogue, set up for the workers the test starts."""
+    """The reference IMS (the demo stock of tests/fixtures/amazon, faults enabled, callbacks to
+    the gateway) and a gateway with the demo catalogue, set up for the workers the test starts."""
     with session_scope(stack.settings) as session:
-        import_catalogue(session, read_catalogue_csv(SHARED_FIXTURES / "catalogue.csv"))
+        import_catalogue(session, read_catalogue_csv(AMAZON_FIXTURES / "catalogue.csv"))
         callback_token = create_token(session, "ims", "reference IMS")
-    app = create_ims(tmp_path / "ims.sqlite3", token=IMS_TOKEN, stock_csv=SHARED_FIXTURES / "stock.csv",
+    app = create_ims(tmp_path / "ims.sqlite3", token=IMS_TOKEN, stock_csv=AMAZON_FIXTURES / "stock.csv",
                      callback_url=f"{stack.url}/api/v1/ims/allocations", callback_token=callback_token, faults=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()

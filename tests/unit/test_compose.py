@@ -2,11 +2,11 @@
 and that the image installs the project as a production install does."""
 import tomllib
 from fnmatch import fnmatch
-from pathlib import Path
 
 import yaml
 
-REPOSITORY = Path(__file__).resolve().parents[2]
+from tests.fixtures import REPOSITORY
+
 COMPOSE = REPOSITORY / "docker-compose.yml"
 DOCKERFILE = REPOSITORY / "Dockerfile"
 GATEWAY_SERVICES = ("migrate", "web", "worker", "beat")

@@ -13,17 +13,18 @@ import pytest
 from werkzeug.serving import make_server
 
 from reference_ims import create_app
-from tests.conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 
 TOKEN = "ims-test-token"
 GATEWAY_TOKEN = "gateway-test-token"
-STOCK_CSV = SHARED_FIXTURES / "stock.csv"
+STOCK_CSV = AMAZON_FIXTURES / "stock.csv"
 
 
 @pytest.fixture
 def start_ims(tmp_path) -> Iterator:
     """``start_ims(**create_app options)`` -> an httpx client on a running reference IMS
-    that holds the shared fixture stock (stock.csv) unless told otherwise."""
+    that holds the Amazon samples' demo stock (tests/fixtures/amazon/stock.csv) unless told
+    otherwise."""
     servers = []
 
     def start(**options) -> httpx.Client:
@@ -42,7 +43,7 @@ def start_ims(tmp_path) -> Iterator:
 
 @pytest.fixture
 def ims(start_ims) -> httpx.Client:
-    """A reference IMS on the shared fixture stock, fault injection enabled."""
+    """A reference IMS on the demo stock (tests/fixtures/amazon/stock.csv), fault injection enabled."""
     return start_ims(faults=True)
 
 

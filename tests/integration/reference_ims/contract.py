@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-CONTRACT = Path(__file__).resolve().parents[3] / "docs" / "ims-api.yaml"
+from tests.fixtures import REPOSITORY
+
+CONTRACT = REPOSITORY / "docs" / "ims-api.yaml"
 DOCUMENT = yaml.safe_load(CONTRACT.read_text())
 SCHEMAS = DOCUMENT["components"]["schemas"]
 KNOWN_KEYWORDS = {

@@ -5,18 +5,19 @@ import sys
 import httpx
 import pytest
 
-from tests.conftest import SHARED_FIXTURES
-from tests.processes import gateway_environment, stop, wait_for
+from tests.fixtures import AMAZON_FIXTURES
+from tests.support.processes import gateway_environment, stop, wait_for
+
+pytestmark = pytest.mark.slow  # every test runs the reference IMS as a program
 
 
-@pytest.mark.slow
 def test_serves_the_stock_file_with_the_token_from_the_environment(tmp_path, free_port):
     environ = gateway_environment(tmp_path, sandbox_ims_token="cli-token")
     log = tmp_path / "ims.log"
     with open(log, "wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "reference_ims.cli", "--port", str(free_port),
-             "--stock", str(SHARED_FIXTURES / "stock.csv")],
+             "--stock", str(AMAZON_FIXTURES / "stock.csv")],
             env=environ, stdout=output, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{free_port}"

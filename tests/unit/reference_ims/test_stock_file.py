@@ -1,14 +1,15 @@
-"""The stock CSV the reference IMS starts from: the shared fixture loads, bad files say where."""
+"""The stock CSV the reference IMS starts from: the demo stock (tests/fixtures/amazon) loads,
+bad files say where."""
 from datetime import date
 
 import pytest
 
 from reference_ims.stock import StockFileError, StockUpdate, read_stock_csv
-from tests.conftest import SHARED_FIXTURES
+from tests.fixtures import AMAZON_FIXTURES
 
 
-def test_reads_the_shared_fixture():
-    rows = dict(read_stock_csv(SHARED_FIXTURES / "stock.csv"))
+def test_reads_the_demo_stock():
+    rows = dict(read_stock_csv(AMAZON_FIXTURES / "stock.csv"))
     assert rows["ACME-SOAP-03"] == StockUpdate(on_hand=8, reserved=8)
     assert rows["ACME-LAMP-02"] == StockUpdate(on_hand=50, reserved=10)
     assert len(rows) == 6

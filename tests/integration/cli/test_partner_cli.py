@@ -1,0 +1,141 @@
+"""`edi-gateway org`, `partners` and `certs` as an operator uses them."""
+import os
+import stat
+import subprocess
+
+import pytest
+
+from gateway.partners.certificates import generate_organization_key
+from tests.support.processes import EDI_GATEWAY, gateway_environment
+
+pytestmark = pytest.mark.slow  # every test runs edi-gateway as a program
+
+
+def edi_gateway(tmp_path, *args, passphrase="cli-test-passphrase"):
+    environ = gateway_environment(tmp_path, key_passphrase=passphrase)
+    return subprocess.run([*EDI_GATEWAY, *args], env=environ, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_partners_and_certificates_are_managed_from_the_command_line(tmp_path):
+    assert edi_gateway(tmp_path, "init").returncode == 0
+    assert edi_gateway(tmp_path, "org", "set", "--name", "Acme", "--as2-id", "ACMEBRANDS",
+                       "--x12-id", "ACMEBRANDS").returncode == 0
+    created = edi_gateway(tmp_path, "certs", "create", "--days", "20")
+    assert created.returncode == 0, created.stderr
+    assert "-----BEGIN CERTIFICATE-----" in created.stdout and "PRIVATE KEY" not in created.stdout
+
+    keys = list((tmp_path / "keys").iterdir())
+    assert len(keys) == 2, "the development key from init and the new one"
+    for key in keys:
+        assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
+        assert b"ENCRYPTED PRIVATE KEY" in key.read_bytes()
+        assert b"cli-test-passphrase" not in key.read_bytes()
+
+    amazon_certificate = tmp_path / "amazon.pem"
+    amazon_certificate.write_bytes(generate_organization_key("AMAZON", b"x", valid_days=400).certificate_pem)
+    added = edi_gateway(tmp_path, "partners", "add", "--name", "Amazon", "--as2-id", "AMAZON", "--x12-id", "AMAZON",
+                        "--url", "https://as2.amazon.example/as2", "--certificate", str(amazon_certificate),
+                        "--mdn-mode", "async")
+    assert added.returncode == 0, added.stderr
+    assert edi_gateway(tmp_path, "partners", "update", "AMAZON", "--encryption-algorithm", "aes-128-cbc",
+                       "--canonicalize-as-binary").returncode == 0
+    shown = edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout
+    assert '"mdn_mode": "async"' in shown and '"encryption_algorithm": "aes-128-cbc"' in shown
+    # Every algorithm the option offers is one the profile accepts (3DES once was not).
+    for algorithm in ("aes-192-cbc", "aes-256-cbc", "des-ede3-cbc"):
+        changed = edi_gateway(tmp_path, "partners", "update", "AMAZON", "--encryption-algorithm", algorithm)
+        assert changed.returncode == 0, changed.stderr
+    assert edi_gateway(tmp_path, "partners", "update", "AMAZON", "--encryption-algorithm", "aes-128-cbc").returncode == 0
+    assert '"canonicalize_as_binary": true' in shown
+    assert "AMAZON\tAmazon\tactive\thttps://as2.amazon.example/as2\tmdn=async" in edi_gateway(
+        tmp_path, "partners", "list").stdout
+
+    listed = edi_gateway(tmp_path, "certs", "list").stdout.splitlines()
+    assert len(listed) == 3
+    assert any("partner AMAZON" in row and "CN=AMAZON" in row for row in listed)
+    assert any("us" in row.split("\t")[1] and "(19 days)" in row for row in listed), listed
+
+
+def test_mistakes_get_one_clear_line(tmp_path):
+    edi_gateway(tmp_path, "init")
+    wrong = edi_gateway(tmp_path, "partners", "update", "NOBODY", "--no-sign")
+    assert wrong.returncode == 2 and wrong.stderr.strip() == "edi-gateway: error: no trading partner with AS2 id 'NOBODY'"
+    assert edi_gateway(tmp_path, "partners", "add", "--name", "A", "--as2-id", "AMAZON", "--x12-id", "AMAZON").returncode == 0
+    again = edi_gateway(tmp_path, "partners", "add", "--name", "A", "--as2-id", "AMAZON", "--x12-id", "AMAZON")
+    assert again.returncode == 2 and "exists already" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_a_key_without_its_passphrase_is_not_usable(tmp_path):
+    edi_gateway(tmp_path, "init")
+    result = edi_gateway(tmp_path, "certs", "create", passphrase="a-different-passphrase")
+    assert result.returncode == 0, "a new key is made with the passphrase given now"
+    keys = sorted((tmp_path / "keys").iterdir(), key=os.path.getmtime)
+    from gateway.partners.certificates import PrivateKeyError, load_private_key
+
+    try:
+        load_private_key(keys[0].read_bytes(), b"a-different-passphrase")
+    except PrivateKeyError:
+        pass
+    else:
+        raise AssertionError("the first key opened with the wrong passphrase")
+
+
+def test_the_interface_other_tools_rely_on(tmp_path):
+    """`org create`, `certs export-org` and `partners add --as2-id --cert [--url] [--mdn]`."""
+    assert edi_gateway(tmp_path, "init").returncode == 0, "init makes the development organisation"
+    assert edi_gateway(tmp_path, "org", "create", "--as2-id", "VENDORX").returncode == 0, "which this takes over"
+    assert edi_gateway(tmp_path, "org", "create", "--as2-id", "VENDORX").returncode == 0, "again changes nothing"
+    assert len(list((tmp_path / "keys").iterdir())) == 2
+    other = edi_gateway(tmp_path, "org", "create", "--as2-id", "SOMEONE")
+    assert other.returncode == 2 and "VENDORX already" in other.stderr
+    exported = edi_gateway(tmp_path, "certs", "export-org")
+    assert exported.returncode == 0 and exported.stdout.startswith("-----BEGIN CERTIFICATE-----")
+    assert "CN=VENDORX" in edi_gateway(tmp_path, "certs", "list").stdout
+    partner_certificate = tmp_path / "p.pem"
+    partner_certificate.write_bytes(generate_organization_key("PARTNERY", b"x").certificate_pem)
+    added = edi_gateway(tmp_path, "partners", "add", "--as2-id", "PARTNERY", "--cert", str(partner_certificate),
+                        "--url", "http://127.0.0.1:9/as2", "--mdn", "async")
+    assert added.returncode == 0, added.stderr
+    shown = edi_gateway(tmp_path, "partners", "show", "PARTNERY").stdout
+    for setting in ('"sign": true', '"encrypt": true', '"signed_mdn": true', '"mdn_mode": "async"',
+                    '"x12_id": "PARTNERY"'):
+        assert setting in shown
+
+
+def test_the_whole_profile_is_set_from_the_command_line_and_a_bad_value_changes_nothing(tmp_path):
+    import json
+
+    assert edi_gateway(tmp_path, "init").returncode == 0
+    added = edi_gateway(tmp_path, "partners", "add", "--as2-id", "AMAZON", "--855-window-hours", "36",
+                        "--ack-code", "backordered=BP", "--holiday-country", "GB")
+    assert added.returncode == 0, added.stderr
+    updated = edi_gateway(tmp_path, "partners", "update", "AMAZON", "--on-deadline", "alert", "--warn-hours", "8,3",
+                          "--deadline-margin-hours", "5", "--reack-window-hours", "72", "--transit-days", "3",
+                          "--ack-code", "rejected:ObsoleteProduct=R3", "--997-window-hours", "12",
+                          "--segment-suffix", "lf", "--usage-indicator", "T", "--element-separator", "|")
+    assert updated.returncode == 0, updated.stderr
+    shown = json.loads(edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout)
+    assert shown["acknowledgement"] == {
+        "window_hours": 36.0, "holiday_country": "GB", "on_deadline": "alert", "margin_hours": 5.0,
+        "warn_hours": [8.0, 3.0], "reack_window_hours": 72.0, "transit_days": 3,
+        "ack_codes": {"accepted": "IA", "backordered": "BP", "rejected": "IR",
+                      "rejected:InvalidProductIdentifier": "R2", "rejected:ObsoleteProduct": "R3"},
+    }
+    assert shown["x12"] == {"element_separator": "|", "component_separator": ">", "segment_terminator": "~",
+                            "segment_suffix": "\n", "usage_indicator": "T", "ack_window_hours": 12.0}
+    assert (shown["retailer"], shown["transport"], shown["as2"]["mdn_mode"]) == ("amazon", "as2", "sync")
+
+    # A bad value is refused at write time with one line, and the other options given with it are not applied.
+    refused = edi_gateway(tmp_path, "partners", "update", "AMAZON", "--855-window-hours", "30",
+                          "--deadline-margin-hours", "40")
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == ("edi-gateway: error: acknowledgement.margin_hours (40) must be less than "
+                                      "window_hours (30)")
+    for bad, words in ((["--ack-code", "shipped=IS"], "unknown outcome(s) shipped"),
+                       (["--holiday-country", "XX"], "holiday_country 'XX' is not a country code"),
+                       (["--warn-hours", "6,soon"], "--warn-hours takes numbers"),
+                       (["--element-separator", "~"], "x12 separators must differ")):
+        result = edi_gateway(tmp_path, "partners", "update", "AMAZON", *bad)
+        assert result.returncode == 2 and words in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert json.loads(edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout) == shown

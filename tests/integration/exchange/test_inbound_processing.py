@@ -1,0 +1,105 @@
+"""Inbound end to end: AS2 in, a real worker validates and answers the 997 over AS2."""
+import io
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, update
+
+from edi_maps.amazon import functional_ack_from_segments
+from edi_maps.validation import validate_interchange
+from edi_maps.x12.reader import X12Reader
+from gateway.platform.db import session_scope
+from gateway.operations.exception_queue import open_exceptions
+from gateway.models import Message, X12Group
+from gateway.recovery.sweep import requeue_stalled_work
+from tests.fixtures import AMAZON_FIXTURES
+from tests.support.processes import wait_for
+
+pytestmark = pytest.mark.slow  # every test starts a worker process
+
+
+def fixture(name: str) -> bytes:
+    return (AMAZON_FIXTURES / name).read_bytes()
+
+
+def received_997(amazon):
+    """The functional acknowledgement Amazon received from us, read with our own reader."""
+    payload = wait_for(lambda: next((p for p in amazon.received if b"ST*997*" in p), None), 90,
+                       "the 997 to reach Amazon")
+    segments = list(X12Reader(io.BytesIO(payload)))
+    body = segments[2:-2]  # ST .. SE of the one set in the one group
+    return payload, segments, functional_ack_from_segments(body, ">")
+
+
+def test_a_valid_850_gets_an_accepting_997_back_over_as2(stack):
+    stack.start_worker()
+    stack.amazon.send(stack.url, fixture("850-single-po.edi"))
+    payload, segments, ack = received_997(stack.amazon)
+    assert validate_interchange(payload).is_valid, "our 997 passes our own 997 map"
+    assert segments[0][6].strip() == "ACMEBRANDS" and segments[0][8].strip() == "AMAZON"
+    assert segments[0][13] == "000000001", "ISA13 comes from our sequence, not the inbound interchange"
+    assert [s.tag for s in segments[2:-2]] == ["ST", "AK1", "AK2", "AK5", "AK9", "SE"]
+    assert (ack.functional_id, ack.group_control_number, ack.status.value) == ("PO", 101, "A")
+
+    with session_scope(stack.settings) as session:
+        inbound = session.scalars(select(Message).where(Message.direction == "inbound")).one()
+        group = session.scalars(select(X12Group).where(X12Group.direction == "inbound")).one()
+        assert inbound.status == "processed"
+        assert (group.functional_id, group.control_number, group.ack_status) == ("PO", "101", "A")
+        assert [(s.set_id, s.reference, s.ack_status) for s in group.sets] == [("850", "2XK7QP9M", "A")]
+        assert group.sets[0].document["lines"][1]["pack_size"] == 12
+        outbound = session.get(Message, group.ack_message_id)
+        wait_for(lambda: _status(stack.settings, outbound.id) == "delivered", 30, "the 997's MDN")
+
+
+def test_an_850_with_a_bad_segment_count_gets_a_rejecting_997(stack):
+    stack.start_worker()
+    stack.amazon.send(stack.url, fixture("850-bad-se-count.edi"))
+    _, segments, ack = received_997(stack.amazon)
+    ak5 = next(s for s in segments if s.tag == "AK5")
+    assert (ak5[1], ak5[2]) == ("R", "4")
+    assert ack.status.value == "R"
+    with session_scope(stack.settings) as session:
+        group = session.scalars(select(X12Group).where(X12Group.direction == "inbound")).one()
+        assert group.ack_status == "R"
+        assert group.sets[0].errors, "the rejection is recorded in words"
+        [problem] = open_exceptions(session)
+        assert problem.kind == "inbound_rejected" and "SE01" in problem.message
+
+
+def test_work_left_by_a_killed_worker_is_picked_up_again(stack):
+    """No worker runs while the 850 arrives; the task is lost (as when a worker dies
+    holding it), the message waits as stored; the sweep re-queues it for a new worker."""
+    stack.amazon.send(stack.url, fixture("850-single-po.edi"))
+    _drain_queue(stack)
+    with session_scope(stack.settings) as session:
+        session.execute(update(Message).values(status="processing",
+                                               updated_at=datetime.now(timezone.utc) - timedelta(hours=1)))
+    assert requeue_stalled_work(stack.settings)["process_inbound_message"] == [1]
+    stack.start_worker()
+    received_997(stack.amazon)
+    assert _status(stack.settings, 1) == "processed"
+
+
+def _drain_queue(stack):
+    """Throw away whatever tasks are queued: what a crash between queue and work loses."""
+    from workers.celery_app import make_celery
+
+    make_celery(stack.settings).control.purge()
+
+
+def _status(settings, message_id):
+    with session_scope(settings) as session:
+        return session.get(Message, message_id).status
+
+
+def test_an_interchange_with_a_broken_envelope_is_answered_with_a_ta1(stack):
+    broken = fixture("850-single-po.edi").replace(b"IEA*1*000000101~", b"IEA*1*000000999~")
+    stack.start_worker()
+    stack.amazon.send(stack.url, broken)
+    payload = wait_for(lambda: next((p for p in stack.amazon.received if b"TA1*" in p), None), 90, "the TA1")
+    segments = list(X12Reader(io.BytesIO(payload)))
+    assert [s.tag for s in segments] == ["ISA", "TA1", "IEA"]
+    assert segments[1].elements == ("TA1", "000000101", "261120", "0930", "R", "001")
+    with session_scope(stack.settings) as session:
+        assert session.scalars(select(X12Group).where(X12Group.direction == "inbound")).all() == [], "no group of a broken interchange is trusted"

@@ -1,0 +1,47 @@
+"""The message archive: search by PO number, interchange control number and AS2 Message-ID;
+a message shows its X12 one segment per line, its AS2 headers and its MDN."""
+import html
+
+import pytest
+
+from tests.support.operations_pages import (  # noqa: F401  (site is a fixture)
+    AMAZON_MESSAGE_ID,
+    INTERCHANGE,
+    PO_NUMBER,
+    failed_send,
+    inbound_850,
+    site,
+)
+
+
+@pytest.mark.parametrize("query", [PO_NUMBER, INTERCHANGE, INTERCHANGE.lstrip("0"), AMAZON_MESSAGE_ID,
+                                   AMAZON_MESSAGE_ID.strip("<>")])
+def test_search_finds_the_message_by_each_key(site, query):
+    wanted = inbound_850(site.settings)
+    other, _ = failed_send(site.settings, po_number=None)
+    with site.sign_in("ops") as client:
+        found = client.get("/messages", params={"q": query}).text
+    assert f'href="/messages/{wanted}"' in found
+    assert f'href="/messages/{other}"' not in found
+
+
+def test_search_without_a_match_says_so(site):
+    inbound_850(site.settings)
+    with site.sign_in("finance") as client:
+        assert "No message matches." in client.get("/messages", params={"q": "NOTAPO"}).text
+
+
+def test_a_message_page_lays_out_the_x12_and_shows_headers_and_mdn(site):
+    message_id = inbound_850(site.settings)
+    with site.sign_in("ops") as client:
+        page = html.unescape(client.get(f"/messages/{message_id}").text)
+    x12 = page.split('<pre class="x12" aria-label="X12, one segment per line">')[1].split("</pre>")[0]
+    lines = x12.splitlines()
+    assert lines[0].startswith("ISA*00*") and lines[0].endswith("*>~")
+    assert lines[1:4] == ["GS*PO*AMAZON*ACMEBRANDS*20261120*0930*101*X*004010~", "ST*850*1011~",
+                          "BEG*00*NE*2XK7QP9M**20261120~"]
+    assert lines[-1] == "IEA*1*000000101~" and len(lines) == 18
+    assert "AS2-From" in page and "ACMEBRANDS" in page
+    assert "<dt>File name</dt><dd>850-2XK7QP9M.edi</dd>" in page
+    assert "automatic-action/MDN-sent-automatically; processed" in page and "multipart/signed" in page
+    assert f'href="/purchase-orders/{PO_NUMBER}"' in page
