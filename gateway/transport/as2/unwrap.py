@@ -7,7 +7,7 @@ called on the receive path because, in pyas2lib 1.4.4:
 
 - it serialises the whole MIME message twice per call for ``logger.debug`` f-strings,
   which Python evaluates even when debug logging is off: 40% of a receive's CPU
-  (``tests/unit/as2/test_unwrap.py`` keeps an eye on it);
+  (``tests/unit/transport/as2/test_unwrap.py`` keeps an eye on it);
 - it verifies the signature over the signed part rebuilt from its parsed form, never
   over the bytes as sent: slow, and wrong when the two differ (see :func:`_verify`);
 - it loads the partner's certificate again for every message;

@@ -83,7 +83,7 @@ def build_inputs() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def production_venv(tmp_path_factory, postgres_server_url, redis_url) -> ProductionVenv:
+def production_venv(tmp_path_factory, postgres_server_url, redis_server_url) -> ProductionVenv:
     """A new venv with the project installed as production installs it: `pip install .`, no extras.
 
     It asks for the servers first, so that a missing one fails the tests before minutes of install.
