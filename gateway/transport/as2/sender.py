@@ -89,11 +89,14 @@ def send(settings: Settings, message_id: int) -> str:
             except BUILD_ERRORS as error:
                 _finish(session, message, MessageStatus.FAILED, f"could not sign and encrypt it for {partner.as2_id}: {error}")
                 return message.status
-        as2_id, url = partner.as2_id, profile_of(partner).as2.url
+        url = profile_of(partner).as2.url
+        if url is None:  # a partner may be added without one; replay the message once it is set
+            _finish(session, message, MessageStatus.FAILED,
+                    f"partner {partner.as2_id} has no AS2 URL: set it with `edi-gateway partners update "
+                    f"{partner.as2_id} --url URL`, then replay")
+            return message.status
         message.attempts += 1
         headers, body = dict(message.headers), read_body(settings, message)
-    if url is None:  # a partner may be added without one: the message stays queued, the sweep retries it
-        raise ProfileError(f"partner {as2_id} has no AS2 URL (as2.url) to send message {message_id} to")
     try:
         response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT, verify=tls.context())
     except httpx.HTTPError as error:
