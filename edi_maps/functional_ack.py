@@ -46,15 +46,21 @@ def build_997(group: GroupResult, control_number: str, *, delimiters: Delimiters
     return TransactionSet("997", control_number, segments)
 
 
+# GS01 of a group of 997s.
+FUNCTIONAL_ACK_GROUP = "FA"
+
+
 def build_ack_groups(
     interchange: InterchangeResult,
     group_control_numbers: Iterable[int],
     *,
     delimiters: Delimiters = Delimiters(),
 ) -> list[FunctionalGroup]:
-    """The FA groups answering every group of an interchange.
+    """The FA groups answering every group of an interchange that is not itself an FA group.
 
-    One 997 per inbound group; 997s for groups of the same GS08 share one FA group, so
+    Acknowledgements are never acknowledged (X12.6): a partner's 997s get no 997 of ours,
+    so an interchange of 997s only gets none at all (an empty list). One 997 per other
+    inbound group; 997s for groups of the same GS08 share one FA group, so
     one control number is taken from ``group_control_numbers`` per distinct version.
     Application sender and receiver are the inbound group's, swapped. ST02s are numbered
     0001, 0002, ... within each FA group. A group that came without GS08 is answered in
@@ -63,6 +69,8 @@ def build_ack_groups(
     numbers = iter(group_control_numbers)
     by_version: dict[tuple[str, str, str], list[GroupResult]] = {}
     for group in interchange.groups:
+        if group.functional_id == FUNCTIONAL_ACK_GROUP:
+            continue
         version = group.version or _VERSION_OF_ISA12.get(interchange.version, "004010")
         key = (version, group.application_receiver, group.application_sender)
         by_version.setdefault(key, []).append(group)

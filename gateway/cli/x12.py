@@ -38,8 +38,14 @@ def validate(file: Path, ack_file: Path | None) -> None:
     for line in report.messages():  # each names the place, the fault and its 997/TA1 code
         click.echo(line)
     if ack_file is not None:
-        ack_file.write_text(acknowledgement(report, file))
-        click.echo(f"acknowledgement written to {ack_file}", err=True)
+        answer = acknowledgement(report, file)
+        if answer:
+            ack_file.write_text(answer)
+            click.echo(f"acknowledgement written to {ack_file}", err=True)
+        elif report.interchanges:
+            click.echo(f"no acknowledgement written to {ack_file}: 997s are never acknowledged", err=True)
+        else:
+            click.echo(f"no acknowledgement written to {ack_file}: no interchange envelope could be read", err=True)
     click.echo("valid" if report.is_valid else "invalid", err=True)
     sys.exit(0 if report.is_valid else 1)
 
@@ -62,8 +68,8 @@ def acknowledgement(report: ValidationReport, file: Path) -> str:
             ta1 = build_ta1_interchange(session, key, interchange, ours)
             if ta1 is not None:
                 parts.append(ta1)
-            elif interchange.groups:
-                parts.append(build_functional_acks(session, key, interchange, ours).text)
+            elif (acks := build_functional_acks(session, key, interchange, ours)) is not None:
+                parts.append(acks.text)
     return "".join(parts)
 
 

@@ -94,8 +94,9 @@ def build_interchange(
 def build_functional_acks(
     session: Session, partner_key: str, interchange: InterchangeResult, delimiters: Delimiters,
     *, when: datetime | None = None,
-) -> OutboundInterchange:
-    """The 997s answering every group of an inbound interchange, in one interchange of ours.
+) -> OutboundInterchange | None:
+    """The 997s answering the groups of an inbound interchange, in one interchange of ours;
+    None when no group needs one (997s are never acknowledged).
 
     ``partner_key`` names the control-number sequences (the partner's AS2 id).
     """
@@ -107,6 +108,8 @@ def build_functional_acks(
             yield group_numbers[-1]
 
     groups = build_ack_groups(interchange, allocate(), delimiters=delimiters)
+    if not groups:
+        return None
     isa = next_control_number(session, partner_key, "isa")
     text = write_interchange(reply_envelope(interchange), isa, groups, delimiters=delimiters,
                              when=when or datetime.now(timezone.utc))

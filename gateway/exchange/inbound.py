@@ -101,25 +101,28 @@ def process_inbound_message(settings: Settings, message_id: int, receivers: Mapp
 
 def _acknowledge(session: Session, settings: Settings, message: Message, partner: TradingPartner,
                  interchange: InterchangeResult, documents: dict[tuple[str, str, str], object]) -> list[int]:
-    """Record the interchange's groups and sets, and queue its 997s (or TA1)."""
+    """Record the interchange's groups and sets, and queue its 997s (or TA1); a group of 997s
+    is recorded and answered with nothing."""
     if not interchange.groups and interchange.ta1_note_code is None:
         return []
     delimiters = partner_delimiters(partner)
     transport = profile_of(partner).transport
     ta1 = build_ta1_interchange(session, partner.as2_id, interchange, delimiters)
     if ta1 is not None:
-        ack = transports.queue_payload(session, settings, partner, transport, ta1.encode(), document_type="TA1",
-                                       filename=f"TA1-{interchange.control_number}.edi")
-        return [ack.id]
+        refusal = transports.queue_payload(session, settings, partner, transport, ta1.encode(), document_type="TA1",
+                                           filename=f"TA1-{interchange.control_number}.edi")
+        return [refusal.id]
     acks = build_functional_acks(session, partner.as2_id, interchange, delimiters)
-    ack = transports.queue_payload(session, settings, partner, transport, acks.text.encode(), document_type="997",
-                                   filename=f"997-{acks.interchange_control_number}.edi")
+    ack = None if acks is None else transports.queue_payload(
+        session, settings, partner, transport, acks.text.encode(), document_type="997",
+        filename=f"997-{acks.interchange_control_number}.edi")
+    answered_at = datetime.now(timezone.utc)
     for group in interchange.groups:
         row = X12Group(
             message_id=message.id, partner_id=partner.id, direction=Direction.INBOUND.value,
             interchange_control_number=interchange.control_number, functional_id=group.functional_id,
             control_number=group.control_number, version=group.version, ack_status=group.status,
-            ack_codes=list(group.codes), ack_message_id=ack.id, acked_at=datetime.now(timezone.utc),
+            ack_codes=list(group.codes), ack_message_id=ack.id if ack else None, acked_at=answered_at if ack else None,
         )
         for result in group.sets:
             document = documents.get((group.control_number, result.set_id, result.control_number))
@@ -135,7 +138,7 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
             ))
             if accepted and isinstance(document, FunctionalAck):
                 apply_functional_ack(session, partner, message.id, document)
-            if reference:
+            if reference and ack is not None:
                 audit.record(session, "purchase_order.997_queued", actor="worker", subject_type="purchase_order",
                              subject_id=reference, set_id=result.set_id, status=result.status,
                              message_id=ack.id)
@@ -147,7 +150,7 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
                 + "; ".join(message for result in row.sets for message in result.errors)[:1500],
                 subject_type="x12_group", subject_id=f"{interchange.control_number}/{group.control_number}",
                 po_number=next((s.reference for s in row.sets if s.reference), None))
-    return [ack.id]
+    return [] if ack is None else [ack.id]
 
 
 def _take_in(session: Session, message: Message, partner: TradingPartner, interchange: InterchangeResult,

@@ -32,7 +32,6 @@ def x12(args, tmp_path):
     ("850-bad-se-count.edi", 1, ["AK2*850*1041~", "AK5*R*4~", "AK9*R*1*1*0~"]),
     ("860-change.edi", 0, ["AK1*PC*105~", "AK5*A~"]),
     ("820-remittance.edi", 0, ["AK1*RA*108~", "AK5*A~"]),
-    ("997-accepts-855.edi", 0, ["AK1*FA*106~", "AK5*A~"]),
     ("two-groups-850-860.edi", 0, ["AK1*PO*115~", "AK2*850*1151~", "AK1*PC*116~", "AK2*860*1161~"]),
     ("850-bad-ge-count.edi", 1, ["AK1*PO*119~", "AK5*A~", "AK9*R*2*1*1*5~"]),
     ("850-iea-missing.edi", 1, ["TA1*000000118*261120*0930*R*023~"]),
@@ -47,6 +46,14 @@ def test_validate_exits_as_the_samples_readme_says_and_writes_the_997(tmp_path, 
         assert segment.rstrip("~") in segments
     if exit_code:
         assert result.stdout.strip(), "an invalid file names each finding"
+
+
+def test_a_997_is_valid_and_never_acknowledged(tmp_path):
+    ack = tmp_path / "ack.edi"
+    result = x12(["validate", str(AMAZON_FIXTURES / "997-accepts-855.edi"), "--ack", str(ack)], tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not ack.exists()
+    assert "997s are never acknowledged" in result.stderr
 
 
 def test_validate_names_segment_element_and_code(tmp_path):

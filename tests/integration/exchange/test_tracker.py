@@ -43,6 +43,11 @@ def test_amazons_997_accepting_our_855_closes_the_group(stack):
         group = session.get(X12Group, group_id)
         assert group.sets[0].ack_status == "A" and group.acked_at is not None
         assert open_exceptions(session) == []
+        # Acknowledgements are never acknowledged: Amazon's 997 is recorded, and nothing goes back.
+        received = session.scalars(select(X12Group).where(X12Group.direction == "inbound")).one()
+        assert (received.functional_id, received.ack_message_id) == ("FA", None)
+        outbound = session.scalars(select(Message.document_type).where(Message.direction == "outbound")).all()
+        assert outbound == ["855"], "only the 855 the group stands for"
 
 
 @pytest.mark.slow

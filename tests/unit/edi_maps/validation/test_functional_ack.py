@@ -2,6 +2,7 @@
 and nothing the partner's delimiters cannot carry."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -134,3 +135,16 @@ def test_group_without_gs08_is_answered_in_the_interchange_version() -> None:
     (group,) = build_ack_groups(interchange, [1])
     assert group.version == "004010"
     assert [segment_text(s) for s in group.transaction_sets[0].segments][-1] == "AK9*R*1*1*0*2"
+
+
+def test_a_group_of_997s_gets_no_997_and_the_other_groups_still_do():
+    amazon_997 = (AMAZON_FIXTURES / "997-accepts-855.edi").read_text()
+    [interchange] = validate_interchange(amazon_997.encode()).interchanges
+    assert [group.functional_id for group in interchange.groups] == ["FA"]
+    assert build_ack_groups(interchange, [1]) == []
+
+    po_group = (AMAZON_FIXTURES / "850-single-po.edi").read_text()
+    [purchase_orders] = validate_interchange(po_group.encode()).interchanges
+    mixed = replace(purchase_orders, groups=[*interchange.groups, *purchase_orders.groups])
+    [answer] = build_ack_groups(mixed, [1, 2])
+    assert [tset.segments[0][1] for tset in answer.transaction_sets] == ["PO"], "AK1 names the PO group only"
