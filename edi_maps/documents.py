@@ -218,7 +218,7 @@ class Acknowledgement:
 
     po_number: str
     acknowledgement_type: AcknowledgementType
-    acknowledgement_date: date
+    po_date: date  # BAK04: the date of the PO acknowledged (its BEG05), not the day the 855 is sent
     lines: tuple[AcknowledgementLine, ...]
 
 

@@ -38,7 +38,7 @@ def acknowledgement_segments(
 ) -> list[Sequence[str]]:
     """The 855 body between ST and SE; a line with a pack size gets its PO4."""
     segments: list[Sequence[str]] = [
-        ["BAK", "00", ack.acknowledgement_type.value, ack.po_number, ack.acknowledgement_date.strftime("%Y%m%d")],
+        ["BAK", "00", ack.acknowledgement_type.value, ack.po_number, ack.po_date.strftime("%Y%m%d")],
     ]
     for line in ack.lines:
         segments.append(["PO1", line.line_number, _number(line.ordered_quantity), line.unit.value,

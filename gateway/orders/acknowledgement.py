@@ -162,7 +162,9 @@ def _send(session: Session, settings: Settings, po: PurchaseOrder, partner: Trad
                                          line.quantity, unit, line.unit_cost, outcomes, pack_size))
         line.outcomes = _as_json(decided[line.id])
         line.acknowledged_unit_cost = line.unit_cost
-    ack = Acknowledgement(po.po_number, acknowledgement_type(tuple(lines)), now.date(), tuple(lines))
+    # BAK04 is the PO's date (BEG05, which our 850 map requires); a PO stored without one states the day it came.
+    po_date = po.order_date or po.received_at.date()
+    ack = Acknowledgement(po.po_number, acknowledgement_type(tuple(lines)), po_date, tuple(lines))
     queued = send_document(session, settings, partner, ack, when=now)
     po.ack_sent_at = now
     return queued

@@ -19,6 +19,8 @@ from gateway.platform.storage import read_payload
 from gateway.partners.registry import add_partner
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+# BEG05 of the PO: BAK04 states it, whatever day the 855 goes out.
+PO_DATE = date(2026, 11, 19)
 AMAZON_KEY = generate_organization_key("AMAZON", b"test")
 
 
@@ -36,7 +38,7 @@ def gateway(settings):
 def purchase_order(settings, *lines, backorder_allowed=False, received_at=NOW - timedelta(hours=1)):
     """A PO as intake leaves it once the IMS answered: lines with their allocation."""
     with session_scope(settings) as session:
-        po = PurchaseOrder(partner_id=1, vendor_code="ACMEB", po_number="2XK7QP9M", order_type="NE",
+        po = PurchaseOrder(partner_id=1, vendor_code="ACMEB", po_number="2XK7QP9M", order_type="NE", order_date=PO_DATE,
                            ship_not_before=date(2026, 11, 24), ship_not_after=date(2026, 12, 1), ship_to="RNO1",
                            backorder_allowed=backorder_allowed, status="allocated", content_sha256="0" * 64,
                            received_at=received_at)
@@ -71,30 +73,30 @@ def sent_855s(settings):
 
 SCENARIOS = {
     "full accept": ([line(24, 24)], False, [
-        "BAK*00*AD*2XK7QP9M*20261120", "PO1*1*24*EA*12.5**EN*5012345678900",
+        "BAK*00*AD*2XK7QP9M*20261119", "PO1*1*24*EA*12.5**EN*5012345678900",
         "ACK*IA*24*EA*068*20261122", "DTM*067*20261124", "CTT*1*24"]),
     "partial accept + backorder": ([line(24, 20, restock=date(2026, 11, 26), status="partially_allocated")], True, [
-        "BAK*00*AC*2XK7QP9M*20261120", "PO1*1*24*EA*12.5**EN*5012345678900",
+        "BAK*00*AC*2XK7QP9M*20261119", "PO1*1*24*EA*12.5**EN*5012345678900",
         "ACK*IA*20*EA*068*20261122", "DTM*067*20261124", "ACK*IB*4*EA*068*20261126", "DTM*067*20261128",
         "CTT*1*24"]),
     "partial accept + reject": ([line(24, 20, restock=date(2026, 11, 26), status="partially_allocated")], False, [
-        "BAK*00*AC*2XK7QP9M*20261120", "PO1*1*24*EA*12.5**EN*5012345678900",
+        "BAK*00*AC*2XK7QP9M*20261119", "PO1*1*24*EA*12.5**EN*5012345678900",
         "ACK*IA*20*EA*068*20261122", "DTM*067*20261124", "ACK*IR*4*EA", "CTT*1*24"]),
     "all rejected": ([line(24, 0, status="unavailable"), line(6, 0, unit="CA", qualifier="UP",
                                                                identifier="012345678905", status="unavailable")],
                      False, [
-        "BAK*00*AC*2XK7QP9M*20261120", "PO1*1*24*EA*12.5**EN*5012345678900", "ACK*IR*24*EA",
+        "BAK*00*AC*2XK7QP9M*20261119", "PO1*1*24*EA*12.5**EN*5012345678900", "ACK*IR*24*EA",
         "PO1*2*6*CA*12.5**UP*012345678905", "PO4*12", "ACK*IR*6*CA", "CTT*2*30"]),
     "unknown identifier": ([line(1, None, identifier="9999999999994", sku=None, status="held")], True, [
-        "BAK*00*AC*2XK7QP9M*20261120", "PO1*1*1*EA*12.5**EN*9999999999994", "ACK*R2*1*EA", "CTT*1*1"]),
+        "BAK*00*AC*2XK7QP9M*20261119", "PO1*1*1*EA*12.5**EN*9999999999994", "ACK*R2*1*EA", "CTT*1*1"]),
     "stock reserved for another channel": ([line(8, 0, qualifier="UP", identifier="036000291452", sku="ACME-SOAP-03",
                                                  status="unavailable")], True, [
-        "BAK*00*AC*2XK7QP9M*20261120", "PO1*1*8*EA*12.5**UP*036000291452", "ACK*IR*8*EA", "CTT*1*8"]),
+        "BAK*00*AC*2XK7QP9M*20261119", "PO1*1*8*EA*12.5**UP*036000291452", "ACK*IR*8*EA", "CTT*1*8"]),
     "obsolete product": ([line(5, 5, qualifier="BP", identifier="B0OBSOLETE", sku="ACME-OLD")], False, [
-        "BAK*00*AC*2XK7QP9M*20261120", "PO1*1*5*EA*12.5**BP*B0OBSOLETE", "ACK*IR*5*EA", "CTT*1*5"]),
+        "BAK*00*AC*2XK7QP9M*20261119", "PO1*1*5*EA*12.5**BP*B0OBSOLETE", "ACK*IR*5*EA", "CTT*1*5"]),
     "cases: whole cases only": ([line(6, 30, unit="CA", qualifier="UP", identifier="012345678905",
                                       sku="ACME-CANDLE-12", status="partially_allocated")], False, [
-        "BAK*00*AC*2XK7QP9M*20261120", "PO1*1*6*CA*12.5**UP*012345678905", "PO4*12",
+        "BAK*00*AC*2XK7QP9M*20261119", "PO1*1*6*CA*12.5**UP*012345678905", "PO4*12",
         "ACK*IA*2*CA*068*20261122", "DTM*067*20261124", "ACK*IR*4*CA", "CTT*1*6"]),
 }
 
@@ -123,7 +125,7 @@ def test_waits_for_the_ims_then_acknowledges_what_is_known_at_the_margin(gateway
     at_margin = NOW + timedelta(hours=19, minutes=30)  # 3.5 h left, inside the 4 h margin
     assert watch_deadlines(gateway, now=at_margin)["acknowledged"] == [str(po_id)]
     assert sent_855s(gateway) == [[
-        "BAK*00*AC*2XK7QP9M*20261121", "PO1*1*24*EA*12.5**EN*5012345678900", "ACK*IR*24*EA",
+        "BAK*00*AC*2XK7QP9M*20261119", "PO1*1*24*EA*12.5**EN*5012345678900", "ACK*IR*24*EA",
         "PO1*2*10*EA*12.5**BP*B07XJ8C8F5", "ACK*IA*10*EA*068*20261122", "DTM*067*20261124", "CTT*2*34"]]
     with session_scope(gateway) as session:
         kinds = sorted(problem.kind for problem in open_exceptions(session))

@@ -33,7 +33,7 @@ def test_the_855_reaches_amazon_with_what_the_ims_allocated(stack, ims):
         body = segments[3:-3]
         by_po[body[0].split("*")[3]] = body
     # 3MZQ81RT: 12 mugs, all in stock: accepted as ordered (BAK02 AD).
-    assert by_po["3MZQ81RT"][0].startswith("BAK*00*AD*3MZQ81RT")
+    assert by_po["3MZQ81RT"][0] == "BAK*00*AD*3MZQ81RT*20261120", "BAK04 is the PO date (BEG05)"
     assert [s[:12] for s in by_po["3MZQ81RT"] if s.startswith("ACK")] == ["ACK*IA*12*EA"]
     # 4HB2XW0L (rush, back orders allowed): 3 cases of candles in stock; 48 tees with only 4 on hand.
     acks = [s for s in by_po["4HB2XW0L"] if s.startswith("ACK")]
@@ -71,7 +71,7 @@ def test_an_860_after_the_first_855_is_acknowledged_again(stack, ims):
         "PO1*2*4*CA*40**UP*012345678905", "PO4*12", "ACK*IA*4*CA",  # cut from 6 to 4 cases
         "PO1*3*10*EA*7.25**BP*B07XJ8C8F5", "ACK*IR*10*EA",  # deleted by Amazon: nothing promised
         "CTT*3*38"]
-    assert body[0].startswith("BAK*00*AC*2XK7QP9M*")
+    assert body[0] == "BAK*00*AC*2XK7QP9M*20261120", "BAK04 is the PO date (BEG05), not the day sent"
 
 
 def test_an_860_price_change_reaches_amazon_in_a_new_855_and_an_added_line_is_an_exception(stack, ims):

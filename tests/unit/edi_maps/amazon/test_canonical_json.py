@@ -134,7 +134,7 @@ def test_outbound_documents_convert_too() -> None:
     acknowledgement = Acknowledgement(
         po_number="2XK7QP9M",
         acknowledgement_type=AcknowledgementType.WITH_DETAIL_AND_CHANGE,
-        acknowledgement_date=date(2026, 11, 20),
+        po_date=date(2026, 11, 20),
         lines=(
             AcknowledgementLine(
                 line_number="1",
