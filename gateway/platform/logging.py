@@ -47,8 +47,9 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)
-    # Alembic logs its dialect choice each time the schema revision is read (every /readyz).
-    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+    # Alembic logs its dialect choice each time the schema revision is read (every /readyz),
+    # and each of its plugins as it loads them (seven lines before every CLI command's output).
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     # At DEBUG pyas2lib logs decrypted payloads; never let it, whatever the level asked for.
     logging.getLogger("pyas2lib").setLevel(logging.WARNING)
 

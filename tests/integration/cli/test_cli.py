@@ -67,3 +67,15 @@ def test_init_then_migrate_down_and_up(tmp_path):
     assert down.returncode == 0 and "schema at None" in down.stdout
     up = edi_gateway(["migrate"], environ)
     assert up.returncode == 0 and f"schema at {head}" in up.stdout
+
+
+def test_commands_that_succeed_print_their_answer_and_nothing_on_stderr(tmp_path):
+    """Alembic's plugin lines once came before every command's output."""
+    environ = gateway_environment(tmp_path)
+    init = edi_gateway(["init"], environ)
+    assert init.returncode == 0 and "setup plugin" not in init.stderr
+    assert all("[warning" in line for line in init.stderr.splitlines()), "init says only what it made for development"
+    for args in (["migrate"], ["partners", "list"], ["catalogue", "export"]):
+        result = edi_gateway(args, environ)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == "", (args, result.stderr)
