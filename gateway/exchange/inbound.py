@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from edi_maps.amazon import TranslationError
 from edi_maps.canonical_json import to_json_dict
 from edi_maps.documents import FunctionalAck
-from edi_maps.validation import InterchangeResult, validate_interchange
+from edi_maps.validation import InterchangeResult, ValidationReport, validate_interchange
 from edi_maps.x12.errors import X12Error
 from edi_maps.x12.reader import X12Reader, transaction_sets
 from gateway.platform import audit
@@ -86,6 +86,7 @@ def process_inbound_message(settings: Settings, message_id: int, receivers: Mapp
                 follow_ups += _take_in(session, message, partner, interchange, documents, receivers)
             message.status = MessageStatus.PROCESSED.value
             message.error = None if report.is_valid else "; ".join(report.messages())[:4000]
+            message.document_type = document_type(report)
         message.processed_at = datetime.now(timezone.utc)
         audit.record(session, "inbound.processed", actor="worker", subject_type="message", subject_id=message_id,
                      status=message.status, valid=report.is_valid, acknowledgements=outbound)
@@ -97,6 +98,16 @@ def process_inbound_message(settings: Settings, message_id: int, receivers: Mapp
     log.info("inbound processed", message=message_id, status=status, valid=report.is_valid)
     return status
 
+
+
+def document_type(report: ValidationReport) -> str | None:
+    """What the message carried, for /messages and /metrics: its sets' ST01s ("850",
+    "850+860", "mixed" past two kinds); None when no set could be read."""
+    set_ids = sorted({result.set_id for interchange in report.interchanges for group in interchange.groups
+                      for result in group.sets if result.set_id})
+    if not set_ids:
+        return None
+    return "+".join(set_ids) if len(set_ids) <= 2 else "mixed"
 
 
 def _acknowledge(session: Session, settings: Settings, message: Message, partner: TradingPartner,

@@ -44,7 +44,7 @@ def test_a_valid_850_gets_an_accepting_997_back_over_as2(stack):
     with session_scope(stack.settings) as session:
         inbound = session.scalars(select(Message).where(Message.direction == "inbound")).one()
         group = session.scalars(select(X12Group).where(X12Group.direction == "inbound")).one()
-        assert inbound.status == "processed"
+        assert (inbound.status, inbound.document_type) == ("processed", "850"), "typed for /messages and /metrics"
         assert (group.functional_id, group.control_number, group.ack_status) == ("PO", "101", "A")
         assert [(s.set_id, s.reference, s.ack_status) for s in group.sets] == [("850", "2XK7QP9M", "A")]
         assert group.sets[0].document["lines"][1]["pack_size"] == 12
