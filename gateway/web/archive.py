@@ -71,7 +71,10 @@ def find_messages(session: Session, query: str) -> list[Message]:
     if not query:
         return list(session.scalars(statement))
     control_numbers = {query, query.zfill(9)} if query.isdigit() else {query}
-    by_po = select(X12Group.message_id).join(X12Set, X12Set.group_id == X12Group.id).where(X12Set.reference == query)
+    # A PO's documents, and the 997s that answered them (ours for its 850, Amazon's for our 855).
+    groups_of_po = select(X12Group.id).join(X12Set, X12Set.group_id == X12Group.id).where(X12Set.reference == query)
+    by_po = select(X12Group.message_id).where(X12Group.id.in_(groups_of_po)).union(
+        select(X12Group.ack_message_id).where(X12Group.id.in_(groups_of_po), X12Group.ack_message_id.is_not(None)))
     by_interchange = select(X12Group.message_id).where(X12Group.interchange_control_number.in_(control_numbers))
     message_ids = {query, query.strip("<>"), f"<{query.strip('<>')}>"}
     return list(session.scalars(statement.where(or_(
@@ -93,13 +96,16 @@ def segment_lines(payload: bytes) -> Layout:
 
 
 def _references(session: Session, message_ids: list[int]) -> dict[int, list[str]]:
-    """The PO numbers each message carried, for the result list."""
+    """The PO numbers each message carried or acknowledged (a 997), for the result list."""
     found: dict[int, list[str]] = {}
-    rows = session.execute(select(X12Group.message_id, X12Set.reference).join(X12Set, X12Set.group_id == X12Group.id)
-                           .where(X12Group.message_id.in_(message_ids), X12Set.reference.is_not(None)))
+    rows = [row for column in (X12Group.message_id, X12Group.ack_message_id) for row in session.execute(
+        select(column, X12Set.reference).join(X12Set, X12Set.group_id == X12Group.id)
+        .where(column.in_(message_ids), X12Set.reference.is_not(None)))]
     for message_id, reference in rows:
+        if message_id is None or reference is None:  # never: the query leaves NULLs out; for the types
+            continue
         references = found.setdefault(message_id, [])
-        if reference is not None and reference not in references:
+        if reference not in references:
             references.append(reference)
     return found
 

@@ -3,6 +3,11 @@ a message shows its X12 one segment per line, its AS2 headers and its MDN."""
 import html
 
 import pytest
+from sqlalchemy import select
+
+from gateway.models import Message, X12Group
+from gateway.platform.db import session_scope
+from gateway.platform.storage import attach_body
 
 from tests.support.operations_pages import (  # noqa: F401  (site is a fixture)
     AMAZON_MESSAGE_ID,
@@ -23,6 +28,23 @@ def test_search_finds_the_message_by_each_key(site, query):
         found = client.get("/messages", params={"q": query}).text
     assert f'href="/messages/{wanted}"' in found
     assert f'href="/messages/{other}"' not in found
+
+
+def test_a_po_search_finds_the_997_that_answered_its_850_and_lists_it_under_the_po(site):
+    wanted = inbound_850(site.settings)
+    with session_scope(site.settings) as session:
+        ack = Message(direction="outbound", status="delivered", document_type="997", headers={},
+                      transport_id="<997-000000001@gateway.example>")
+        attach_body(site.settings, ack, b"")
+        session.add(ack)
+        session.flush()
+        session.scalars(select(X12Group).where(X12Group.message_id == wanted)).one().ack_message_id = ack.id
+        ack_id = ack.id
+    with site.sign_in("ops") as client:
+        found = client.get("/messages", params={"q": PO_NUMBER}).text
+        everything = client.get("/messages").text
+    assert f'href="/messages/{wanted}"' in found and f'href="/messages/{ack_id}"' in found
+    assert everything.count(PO_NUMBER) >= 2, "the 997 is listed with the PO it answered"
 
 
 def test_search_without_a_match_says_so(site):
