@@ -73,13 +73,9 @@ def profile_of(partner: TradingPartner) -> Profile:
 
 def update_profile(partner: TradingPartner, section: str, changes: Mapping[str, Any]) -> Profile:
     """Change settings of one profile section (``as2``, ``x12``, ``acknowledgement``)."""
-    profile = _checked(lambda: profile_of(partner).changed(section, changes))
+    profile = _checked(lambda: Profile.from_json(partner.profile).changed(section, changes))
     partner.profile = profile.to_json()
     return profile
-
-
-def update_partner_as2(partner: TradingPartner, changes: Mapping[str, Any]) -> None:
-    update_profile(partner, "as2", changes)
 
 
 def _checked(make: Callable[[], Profile]) -> Profile:

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from gateway.platform.db import session_scope
 from gateway.models import AuditEvent, Message
 from gateway.platform.queue import enqueue
-from gateway.partners.registry import get_partner, update_partner_as2
+from gateway.partners.registry import get_partner, update_profile
 from gateway.transport.as2.sender import queue_outbound
 from gateway.operations.exception_queue import open_exceptions
 from tests.support.processes import wait_for
@@ -67,7 +67,7 @@ def test_after_the_last_attempt_the_message_is_failed(stack):
 
 def test_an_async_mdn_is_matched_to_the_message_and_its_mic_checked(stack):
     with session_scope(stack.settings) as session:
-        update_partner_as2(get_partner(session, "AMAZON"), {"mdn_mode": "async"})
+        update_profile(get_partner(session, "AMAZON"), "as2", {"mdn_mode": "async"})
     stack.start_worker()
     message_id = queue(stack)
     wait_for(lambda: message(stack, message_id).status == "delivered", 60, "the async MDN")

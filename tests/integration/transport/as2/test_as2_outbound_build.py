@@ -20,7 +20,7 @@ from gateway.partners.keystore import import_partner_certificate
 from gateway.models import AuditEvent, Message
 from gateway.recovery.replay import replay_exception
 from gateway.platform.storage import read_body
-from gateway.partners.registry import add_partner, get_partner, update_partner_as2
+from gateway.partners.registry import add_partner, get_partner, update_profile
 from tests.support.servers import serve_in_thread
 from tests.unit.platform.test_tls import counting_contexts
 
@@ -109,14 +109,14 @@ def test_a_partner_without_an_as2_url_fails_the_message_visibly_and_a_replay_sen
         partner = get_partner(session, "AMAZON")
         import_partner_certificate(session, partner, AMAZON_KEY.certificate_pem)
         url = partner.profile["as2"]["url"]
-        update_partner_as2(partner, {"url": None})
+        update_profile(partner, "as2", {"url": None})
     message_id = queued(settings)
     assert send(settings, message_id) == "failed"
     assert stored(settings, message_id).error == (
         "partner AMAZON has no AS2 URL: set it with `edi-gateway partners update AMAZON --url URL`, then replay")
     with session_scope(settings) as session:
         [problem] = [row for row in open_exceptions(session) if row.kind == "as2_send_failed"]
-        update_partner_as2(get_partner(session, "AMAZON"), {"url": url})
+        update_profile(get_partner(session, "AMAZON"), "as2", {"url": url})
     replay_exception(settings, problem.id, actor="user:ops")
     with pytest.raises(TransientSendError):  # posted now, to an endpoint that answers 503
         send(settings, message_id)
