@@ -129,6 +129,9 @@ class Message(Base):
     # The AS2 Message-ID. Not unique: a re-sent duplicate is stored too, then marked so.
     transport_id: Mapped[str | None] = mapped_column(String(255))
     document_type: Mapped[str | None] = mapped_column(String(8))
+    # Outbound: the PO the document is about (855, 856 and 810 each carry one), so what
+    # the transport tells ops about its delivery names the PO.
+    po_number: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(32), index=True)
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     body: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -208,6 +211,9 @@ class X12Group(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     sets: Mapped[list[X12Set]] = relationship(back_populates="group", order_by="X12Set.id")
+    # The message that carried the group, and the one that carried its 997 (ours or the partner's).
+    message: Mapped[Message] = relationship(foreign_keys=[message_id])
+    ack_message: Mapped[Message | None] = relationship(foreign_keys=[ack_message_id])
 
 
 class X12Set(Base):
@@ -276,7 +282,10 @@ class PurchaseOrder(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     ack_due_at: Mapped[datetime | None] = mapped_column(index=True)
     ack_sent_at: Mapped[datetime | None]
+    # The latest 855 sent for the PO: its delivery is the PO's (``exchange.outbound.delivery_of``).
+    ack_message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
 
+    ack_message: Mapped[Message | None] = relationship(foreign_keys=[ack_message_id])
     lines: Mapped[list[PurchaseOrderLine]] = relationship(back_populates="purchase_order",
                                                           order_by="PurchaseOrderLine.id",
                                                           cascade="all, delete-orphan")
@@ -373,6 +382,8 @@ class AuditEvent(Base):
     """Who did what to which record, and when; written for every state change."""
 
     __tablename__ = "audit_event"
+    # A PO's timeline and a message's history are its events by subject.
+    __table_args__ = (Index("ix_audit_event_subject", "subject_type", "subject_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -49,15 +49,16 @@ def send_async_mdn(message_id: int) -> None:
     receiver.send_async_mdn(settings(), message_id)
 
 
-@app.task(bind=True, base=IOTask, name="workers.tasks.send_as2_message", max_retries=6)
+# The message counts its attempts (EDI_GATEWAY_SEND_ATTEMPTS), across retries, sweeps and
+# replays; Celery's own count would start again with each of those.
+@app.task(bind=True, base=IOTask, name="workers.tasks.send_as2_message", max_retries=None)
 def send_as2_message(self: Task, message_id: int) -> str:
-    """Send a queued outbound message; after the last attempt it is marked failed."""
+    """Send a queued outbound message; after its last attempt the sender marks it failed."""
     current = settings()
     try:
         return sender.send(current, message_id)
     except sender.TransientSendError as error:
-        if self.request.retries >= self.max_retries:
-            sender.give_up(current, message_id, str(error))
+        if error.attempts_left <= 0:
             return "failed"
         delay = backoff(current.retry_base_seconds, self.request.retries)
         sender.note_retry(current, message_id, delay)

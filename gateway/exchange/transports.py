@@ -20,7 +20,7 @@ from gateway.transport.as2 import sender as as2_sender
 @dataclass(frozen=True)
 class Transport:
     name: str
-    # Store ``payload`` for the partner: (session, settings, partner, payload, document_type, filename).
+    # Store ``payload`` for the partner: (session, settings, partner, payload, document_type, filename, po_number).
     queue: Callable[..., Message]
     # The task (by name, so no worker code is imported) that sends a queued message.
     send_task: str
@@ -32,10 +32,14 @@ BY_NAME: dict[str, Transport] = {"as2": AS2}
 
 
 def queue_payload(session: Session, settings: Settings, partner: TradingPartner, transport: str, payload: bytes, *,
-                  document_type: str, filename: str) -> Message:
-    """Store ``payload`` for ``partner`` on ``transport``; send it with :func:`start_delivery` after the commit."""
+                  document_type: str, filename: str, po_number: str | None = None) -> Message:
+    """Store ``payload`` for ``partner`` on ``transport``; send it with :func:`start_delivery` after the commit.
+
+    ``po_number`` is the PO the document is about: the transport names it in what it
+    tells ops about the delivery.
+    """
     return BY_NAME[transport].queue(session, settings, partner, payload, document_type=document_type,
-                                    filename=filename)
+                                    filename=filename, po_number=po_number)
 
 
 def start_delivery(settings: Settings, message_id: int, transport: str) -> None:

@@ -4,6 +4,11 @@
 rejected our 856, an MDN that never came), not a Python exception. Each kind has a
 severity; the same problem seen again is the same row (``fingerprint``), with its count
 and last-seen time bumped, and a resolved problem that comes back is opened again.
+
+An exception whose cause is gone resolves itself: the code that sees the cause go (a
+delivery confirmed by its MDN, the IMS taking an order, a certificate renewed) calls
+:func:`resolve_cause_gone`, which leaves a note and an audit entry saying what resolved
+it. A person resolves the rest.
 """
 from __future__ import annotations
 
@@ -53,12 +58,13 @@ KINDS = {kind.name: kind for kind in (
     Kind("unknown_po_change", Severity.HIGH, "PO change (860) for a purchase order never received"),
     Kind("po_change_not_applied", Severity.HIGH, "PO change (860) the gateway could not apply"),
     Kind("ack_deadline_approaching", Severity.HIGH, "855 due soon"),
-    Kind("ack_late", Severity.CRITICAL, "855 not sent within the window"),
+    Kind("ack_late", Severity.CRITICAL, "855 not delivered within the window"),
     Kind("ack_997_overdue", Severity.HIGH, "No 997 from the partner for a document we sent"),
     Kind("ack_997_rejected", Severity.CRITICAL, "The partner's 997 rejected a document we sent"),
     Kind("mdn_failed", Severity.CRITICAL, "MDN reported an error or could not be verified"),
-    Kind("mdn_missing", Severity.HIGH, "No MDN for a message we sent"),
-    Kind("as2_send_failed", Severity.CRITICAL, "AS2 message could not be delivered"),
+    # Opened at a send's first failed attempt (high, while it is retried), critical once
+    # the attempts are spent or the document's deadline is near.
+    Kind("as2_send_failed", Severity.CRITICAL, "AS2 message not delivered"),
     Kind("inbound_rejected", Severity.HIGH, "Inbound message rejected (AS2 or X12)"),
     Kind("ims_call_failed", Severity.HIGH, "IMS call failed"),
     Kind("certificate_expiring", Severity.HIGH, "Certificate expires soon"),
@@ -81,12 +87,15 @@ def record_exception(
     po_number: str | None = None,
     key: str = "",
     detail: dict[str, Any] | None = None,
+    severity: Severity | None = None,
 ) -> OperationalException:
     """Open (or bump) the exception of ``kind`` about a subject.
 
     ``key`` separates problems of one kind about one subject (e.g. two lines of a PO);
     the fingerprint is kind + subject + key, never the message, so rewording a message
-    does not split one problem into two.
+    does not split one problem into two. ``severity`` overrides the kind's for a problem
+    that is not yet as bad as it gets (a send still being retried); seen again with a
+    higher one (or with none: the kind's), the row is escalated, never lowered.
     """
     if kind not in KINDS:
         raise UnknownKind(f"unknown exception kind {kind!r}")
@@ -95,7 +104,7 @@ def record_exception(
     row = session.scalars(select(OperationalException).where(OperationalException.fingerprint == fingerprint)).first()
     if row is None:
         row = OperationalException(
-            fingerprint=fingerprint, kind=kind, severity=KINDS[kind].severity, subject_type=subject_type,
+            fingerprint=fingerprint, kind=kind, severity=severity or KINDS[kind].severity, subject_type=subject_type,
             subject_id=None if subject_id is None else str(subject_id), po_number=po_number, message=message,
             detail=detail or {}, status=ExceptionStatus.OPEN.value, count=1, first_seen=now, last_seen=now, notes=[],
         )
@@ -107,12 +116,49 @@ def record_exception(
     row.count += 1
     row.last_seen = now
     row.message = message
-    row.detail = detail or row.detail
+    row.detail = {**row.detail, **(detail or {})}
     if row.status == ExceptionStatus.RESOLVED:
         # Reopened: a problem that came back is news again, so it alerts again.
         row.status, row.resolved_at, row.emailed_at, row.webhook_posted_at = ExceptionStatus.OPEN.value, None, None, None
+        row.severity = severity or KINDS[kind].severity
         audit.record(session, "exception.reopened", subject_type="exception", subject_id=row.id, kind=kind)
+    else:
+        escalate(session, row, severity or KINDS[kind].severity, reason=message)
     return row
+
+
+def escalate(session: Session, row: OperationalException, severity: Severity, *, reason: str) -> bool:
+    """Raise ``row``'s severity (never lower it); a raised exception alerts again. True if raised."""
+    if _RANK[severity] <= _RANK[Severity(row.severity)]:
+        return False
+    previous, row.severity = row.severity, severity.value
+    row.emailed_at, row.webhook_posted_at = None, None
+    audit.record(session, "exception.escalated", subject_type="exception", subject_id=row.id, kind=row.kind,
+                 previous=previous, severity=severity.value, reason=reason)
+    return True
+
+
+_RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.HIGH: 2, Severity.CRITICAL: 3}
+
+
+def resolve_cause_gone(session: Session, kinds: tuple[str, ...], *, cause: str, subject_type: str | None = None,
+                       subject_id: str | int | None = None, po_number: str | None = None) -> list[OperationalException]:
+    """Resolve the unresolved exceptions of ``kinds`` about a subject (or a PO) whose cause is gone.
+
+    ``cause`` says in words what resolved them ("delivered: the MDN came back processed");
+    it goes on the exception's notes and in the audit trail, by the gateway.
+    """
+    query = select(OperationalException).where(OperationalException.kind.in_(kinds),
+                                               OperationalException.status.in_(UNRESOLVED))
+    if subject_type is not None:
+        query = query.where(OperationalException.subject_type == subject_type,
+                            OperationalException.subject_id == (None if subject_id is None else str(subject_id)))
+    if po_number is not None:
+        query = query.where(OperationalException.po_number == po_number)
+    rows = list(session.scalars(query))
+    for row in rows:
+        resolve_exception(session, row.id, actor="gateway", note=cause)
+    return rows
 
 
 def resolve_exception(session: Session, exception_id: int, *, actor: str, note: str) -> OperationalException:
@@ -130,6 +176,27 @@ def open_exceptions(session: Session, *, po_number: str | None = None) -> list[O
     if po_number is not None:
         query = query.where(OperationalException.po_number == po_number)
     return list(session.scalars(query.order_by(OperationalException.last_seen.desc())))
+
+
+def note_replay(session: Session, row: OperationalException, *, actor: str, what: str) -> None:
+    """Remember the latest replay on the exception, so its outcome can be told (:func:`replay_outcome`)."""
+    row.detail = {**row.detail, "replay": {"at": datetime.now(timezone.utc).isoformat(), "by": actor, "what": what}}
+
+
+def replay_outcome(row: OperationalException) -> dict[str, str] | None:
+    """How the latest replay went: ``succeeded`` (the exception resolved since), ``failed``
+    (the problem was seen again since), or ``pending``; None if it was never replayed."""
+    replay = row.detail.get("replay")
+    if not replay:
+        return None
+    at = datetime.fromisoformat(replay["at"])
+    if row.status == ExceptionStatus.RESOLVED and row.resolved_at is not None and row.resolved_at >= at:
+        outcome, said = "succeeded", row.notes[-1]["note"] if row.notes else ""
+    elif row.last_seen > at:
+        outcome, said = "failed", row.message
+    else:
+        outcome, said = "pending", f"{replay['what']} queued again"
+    return {"at": replay["at"], "by": replay["by"], "outcome": outcome, "detail": said}
 
 
 def acknowledge_exception(session: Session, exception_id: int, *, actor: str) -> OperationalException:

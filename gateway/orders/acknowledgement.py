@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from edi_maps.documents import (
     AcknowledgedQuantity,
@@ -32,10 +32,11 @@ from gateway.orders.status import NOT_ACKNOWLEDGED, TIMELINE, LineStatus
 from gateway.partners.profile import AcknowledgementSettings, DeadlinePolicy
 from gateway.platform.config import Settings
 from gateway.platform.db import existing, session_scope
-from gateway.operations.exception_queue import record_exception
+from gateway.operations.exception_queue import Severity, escalate, open_exceptions, record_exception, resolve_cause_gone
 from gateway.orders.line_outcomes import LineFacts, OrderFacts, Outcome, decide_line
+from gateway.orders.read_model import an_855_delivered
 from gateway.models import CatalogueItem, PurchaseOrder, PurchaseOrderLine, TradingPartner
-from gateway.exchange.outbound import QueuedDocument, send_document, start_delivery
+from gateway.exchange.outbound import QueuedDocument, delivery_of, send_document, start_delivery
 from gateway.partners.registry import profile_of
 
 log = structlog.get_logger("gateway.orders.acknowledgement")
@@ -79,40 +80,86 @@ def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at
 
 
 def watch_deadlines(settings: Settings, now: datetime | None = None) -> dict[str, list[str]]:
-    """Warn about unacknowledged POs nearing their deadline; at the margin act on the policy."""
+    """Warn about POs whose 855 Amazon does not have yet as the deadline nears; at the margin
+    act on the policy.
+
+    Amazon has an 855 when its MDN came back, not when we sent it: a PO whose 855 is
+    sent but not delivered (being retried, or failed) is warned about like one not sent,
+    and its delivery exception turns critical once the last warning is due. Warnings
+    whose PO has since had an 855 delivered (or was cancelled) resolve here.
+    """
     now = now or datetime.now(timezone.utc)
-    acted: dict[str, list[str]] = {"warned": [], "acknowledged": [], "late": []}
+    acted: dict[str, list[str]] = {"warned": [], "acknowledged": [], "late": [], "resolved": []}
     due = []
     with session_scope(settings) as session:
-        pos = session.scalars(select(PurchaseOrder).where(PurchaseOrder.ack_sent_at.is_(None),
-                                                          PurchaseOrder.status.not_in(NOT_ACKNOWLEDGED))).all()
+        pos = session.scalars(select(PurchaseOrder).where(PurchaseOrder.status.not_in(NOT_ACKNOWLEDGED),
+                                                          ~an_855_delivered())
+                              .options(selectinload(PurchaseOrder.ack_message))).all()
         for po in pos:
             policy = profile_of(existing(session, TradingPartner, po.partner_id)).acknowledgement
             deadline = ack_deadline(po.received_at, policy)
             po.ack_due_at = deadline
             left = deadline - now
+            state = _not_delivered_yet(po)
             if left <= timedelta(0):
-                record_exception(session, "ack_late", f"PO {po.po_number}: 855 not sent, due {deadline:%Y-%m-%d %H:%M} UTC",
+                record_exception(session, "ack_late", f"PO {po.po_number}: 855 not delivered, due {deadline:%Y-%m-%d %H:%M} "
+                                                      f"UTC; {state}",
                                  subject_type=TIMELINE, subject_id=po.po_number, po_number=po.po_number)
                 acted["late"].append(po.po_number)
+                _escalate_delivery(session, po, f"the 855 deadline ({deadline:%Y-%m-%d %H:%M} UTC) has passed")
                 continue
             for hours in sorted(policy.warn_hours):
                 if left <= timedelta(hours=hours):
                     record_exception(
                         session, "ack_deadline_approaching",
                         f"PO {po.po_number}: 855 due in {left.total_seconds() / 3600:.1f} h "
-                        f"({deadline:%Y-%m-%d %H:%M} UTC); status {po.status}",
+                        f"({deadline:%Y-%m-%d %H:%M} UTC); {state}",
                         subject_type=TIMELINE, subject_id=po.po_number, po_number=po.po_number, key=f"{hours:g}h")
                     acted["warned"].append(po.po_number)
+                    if hours == min(policy.warn_hours):
+                        _escalate_delivery(session, po, f"the 855 is due in {left.total_seconds() / 3600:.1f} h")
                     break
-            if left <= timedelta(hours=policy.margin_hours) and policy.on_deadline is DeadlinePolicy.ACKNOWLEDGE:
+            if (po.ack_sent_at is None and left <= timedelta(hours=policy.margin_hours)
+                    and policy.on_deadline is DeadlinePolicy.ACKNOWLEDGE):
                 due.append(po.id)
+        acted["resolved"] = _resolve_answered_warnings(session)
     for purchase_order_id in due:
         result = acknowledge_purchase_order(settings, purchase_order_id, at_deadline=True, now=now)
         if result == "sent":
             acted["acknowledged"].append(str(purchase_order_id))
     return acted
 
+
+def _not_delivered_yet(po: PurchaseOrder) -> str:
+    """Why Amazon does not have the PO's 855, in words for the warning."""
+    if po.ack_message is None:
+        return f"855 not sent, PO {po.status}"
+    delivery = delivery_of(po.ack_message)
+    error = f" ({po.ack_message.error})" if po.ack_message.error else ""
+    return f"855 sent {po.ack_sent_at:%Y-%m-%d %H:%M} UTC, not delivered: {delivery}{error}"
+
+
+def _escalate_delivery(session: Session, po: PurchaseOrder, why: str) -> None:
+    """The 855's delivery exception turns critical when the deadline is near or gone."""
+    if po.ack_message is None:
+        return
+    for row in open_exceptions(session, po_number=po.po_number):
+        if row.subject_type == "message" and row.subject_id == str(po.ack_message.id):
+            escalate(session, row, Severity.CRITICAL, reason=why)
+
+
+def _resolve_answered_warnings(session: Session) -> list[str]:
+    """Resolve "855 due soon" warnings whose PO has had an 855 delivered, or was cancelled."""
+    warned = {row.po_number for row in open_exceptions(session) if row.kind == "ack_deadline_approaching"}
+    answered = select(PurchaseOrder).where(PurchaseOrder.po_number.in_(warned),
+                                           PurchaseOrder.status.in_(NOT_ACKNOWLEDGED) | an_855_delivered())
+    resolved = []
+    for po in session.scalars(answered):
+        cause = (f"PO {po.status}: no 855 is due" if po.status in NOT_ACKNOWLEDGED
+                 else "the 855 was delivered (its MDN came back)")
+        resolve_cause_gone(session, ("ack_deadline_approaching",), po_number=po.po_number, cause=cause)
+        resolved.append(po.po_number)
+    return resolved
 
 
 def _outcomes(po: PurchaseOrder, line: PurchaseOrderLine, item: CatalogueItem | None, policy: AcknowledgementSettings,
@@ -166,7 +213,7 @@ def _send(session: Session, settings: Settings, po: PurchaseOrder, partner: Trad
     po_date = po.order_date or po.received_at.date()
     ack = Acknowledgement(po.po_number, acknowledgement_type(tuple(lines)), po_date, tuple(lines))
     queued = send_document(session, settings, partner, ack, when=now)
-    po.ack_sent_at = now
+    po.ack_sent_at, po.ack_message_id = now, queued.message_id
     return queued
 
 

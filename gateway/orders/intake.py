@@ -28,7 +28,7 @@ from gateway.orders.status import TIMELINE, LineStatus, PurchaseOrderStatus, mov
 from gateway.catalogue.items import find_item, money_text
 from gateway.platform.config import Settings
 from gateway.platform.db import existing, session_scope
-from gateway.operations.exception_queue import record_exception
+from gateway.operations.exception_queue import record_exception, resolve_cause_gone
 from gateway.ims.client import ImsClient, ImsError, ImsRejected
 from gateway.models import CatalogueItem, Message, PurchaseOrder, PurchaseOrderLine, TradingPartner
 from gateway.platform.queue import enqueue
@@ -215,6 +215,7 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
         purchase_order = existing(session, PurchaseOrder, purchase_order_id)
         audit.record(session, "purchase_order.sales_order_created", actor="worker", subject_type=TIMELINE,
                      subject_id=po_number, revision=allocation.revision)
+        ims_answered(session, po_number, "the IMS created the sales order")
         # An 860 may have changed the PO while the create was on its way: then the IMS needs it too.
         changed_meanwhile = sales_order_body(purchase_order) != body
         if changed_meanwhile:
@@ -230,6 +231,11 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
         enqueue(settings, "workers.tasks.acknowledge_purchase_order", purchase_order_id=purchase_order_id)
     log.info("sales order created", po=po_number, status=status)
     return status
+
+
+def ims_answered(session: Session, po_number: str, cause: str) -> None:
+    """The IMS has taken the PO's order: its failed calls (an outage, a refusal replayed) are over."""
+    resolve_cause_gone(session, ("ims_call_failed",), po_number=po_number, cause=cause)
 
 
 def record_ims_failure(settings: Settings, purchase_order_id: int, operation: str, error: ImsError, *, held: bool) -> None:

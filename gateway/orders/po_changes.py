@@ -37,6 +37,7 @@ from gateway.ims.client import ImsClient, ImsError, ImsRejected
 from gateway.orders.intake import (
     catalogue_item_of,
     check_cost,
+    ims_answered,
     record_ims_failure,
     set_eaches,
     ship_window,
@@ -236,6 +237,7 @@ def _send_change(settings: Settings, purchase_order_id: int, po_number: str,
         purchase_order = existing(session, PurchaseOrder, purchase_order_id)
         audit.record(session, f"purchase_order.sales_order_{action}", actor="worker", subject_type=TIMELINE,
                      subject_id=po_number, change=change if action == "updated" else None)
+        ims_answered(session, po_number, f"the IMS {action if action != 'unchanged' else 'confirmed'} the sales order")
         move(purchase_order, allocation.order_status)  # the change is in the IMS: the allocation speaks again
         store_allocation(session, purchase_order, allocation, source="change")
         status = purchase_order.status

@@ -19,11 +19,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from gateway.catalogue.items import money_text
-from gateway.operations.exception_queue import open_exceptions
+from gateway.exchange.outbound import Delivery, delivered_at, delivery_is, delivery_of
+from gateway.operations.exception_queue import open_exceptions, replay_outcome
 from gateway.models import (
     AuditEvent,
     Direction,
@@ -47,17 +48,20 @@ class Page:
 
 
 def list_purchase_orders(
-    session: Session, *, status: str | None = None, since: datetime | None = None, limit: int = 50,
-    cursor: str | None = None,
+    session: Session, *, status: str | None = None, delivery: Delivery | None = None, since: datetime | None = None,
+    limit: int = 50, cursor: str | None = None,
 ) -> Page:
-    """POs newest first (by receipt), ``limit`` at a time.
+    """POs newest first (by receipt), ``limit`` at a time; ``delivery`` filters by the latest 855's.
 
     Keyset pagination on (received_at, id) rather than an offset: POs arrive while ops page
     through the list, and an offset would then show one twice or skip one.
     """
-    query = select(PurchaseOrder).order_by(PurchaseOrder.received_at.desc(), PurchaseOrder.id.desc())
+    query = (select(PurchaseOrder).options(selectinload(PurchaseOrder.ack_message))
+             .order_by(PurchaseOrder.received_at.desc(), PurchaseOrder.id.desc()))
     if status is not None:
         query = query.where(PurchaseOrder.status == status)
+    if delivery is not None:
+        query = query.join(PurchaseOrder.ack_message).where(delivery_is(delivery))
     if since is not None:
         query = query.where(PurchaseOrder.received_at >= since)
     if cursor is not None:
@@ -69,6 +73,13 @@ def list_purchase_orders(
     rows = rows[:limit]
     next_cursor = _encode_cursor(rows[-1]) if more else None
     return Page([purchase_order_summary(row) for row in rows], next_cursor)
+
+
+def an_855_delivered() -> ColumnElement[bool]:
+    """A condition on ``PurchaseOrder``: some 855 of the PO (the first, or a re-send) reached
+    Amazon, i.e. its MDN came back. Until then Amazon does not have the PO acknowledged."""
+    return exists().where(Message.po_number == PurchaseOrder.po_number, Message.document_type == "855",
+                          Message.direction == Direction.OUTBOUND.value, delivery_is(Delivery.DELIVERED))
 
 
 def find_purchase_orders(session: Session, po_number: str, vendor_code: str | None = None) -> list[PurchaseOrder]:
@@ -91,7 +102,23 @@ def purchase_order_summary(po: PurchaseOrder) -> dict[str, Any]:
         "ship_to": po.ship_to,
         "backorder_allowed": po.backorder_allowed,
         "received_at": _instant(po.received_at),
-        "acknowledgement": {"due_at": _instant(po.ack_due_at), "sent_at": _instant(po.ack_sent_at)},
+        "acknowledgement": acknowledgement_state(po),
+    }
+
+
+def acknowledgement_state(po: PurchaseOrder) -> dict[str, Any]:
+    """The 855 as Amazon has it: due, sent, and delivered (a positive MDN with our MIC) or not.
+
+    ``delivery`` is null until an 855 is sent; ``error`` is the last failed attempt's.
+    """
+    message = po.ack_message
+    return {
+        "due_at": _instant(po.ack_due_at),
+        "sent_at": _instant(po.ack_sent_at),
+        "delivered_at": None if message is None else _instant(delivered_at(message)),
+        "delivery": None if message is None else delivery_of(message).value,
+        "attempts": 0 if message is None else message.attempts,
+        "error": None if message is None else message.error,
     }
 
 
@@ -124,6 +151,7 @@ def exception_json(row: OperationalException) -> dict[str, Any]:
         "first_seen": _instant(row.first_seen),
         "last_seen": _instant(row.last_seen),
         "resolved_at": _instant(row.resolved_at),
+        "replay": replay_outcome(row),
     }
 
 
@@ -166,12 +194,18 @@ def _acknowledgement_transport(session: Session, po_number: str) -> dict[str, st
 
 
 def _timeline(session: Session, po_number: str) -> list[dict[str, Any]]:
+    """The PO's own events, and how each document sent about it travelled (built, attempts, MDN)."""
+    documents = [str(message_id) for message_id in session.scalars(
+        select(Message.id).where(Message.po_number == po_number, Message.direction == Direction.OUTBOUND.value))]
     events = session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.subject_type == "purchase_order", AuditEvent.subject_id == po_number)
+        .where(or_(and_(AuditEvent.subject_type == "purchase_order", AuditEvent.subject_id == po_number),
+                   and_(AuditEvent.subject_type == "message", AuditEvent.subject_id.in_(documents))))
         .order_by(AuditEvent.at, AuditEvent.id)
     )
-    return [{"at": _instant(event.at), "action": event.action, "detail": event.detail} for event in events]
+    return [{"at": _instant(event.at), "action": event.action, "detail": event.detail,
+             **({"message_id": int(event.subject_id)} if event.subject_type == "message" and event.subject_id else {})}
+            for event in events]
 
 
 def quantity_text(quantity: Decimal) -> str:

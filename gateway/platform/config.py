@@ -45,6 +45,10 @@ class Settings:
     public_url: str
     # First retry delay of outbound sends and IMS tasks; doubles each attempt, with jitter.
     retry_base_seconds: float
+    # How often one outbound message is tried before it fails for a person to replay, and
+    # how long an asynchronous MDN may take before the send counts as failed and is retried.
+    send_attempts: int
+    mdn_wait_seconds: float
     # The IMS (docs/ims-api.yaml). Unset: `edi-gateway run` starts the sandbox IMS and
     # hands its URL and token to the children it starts.
     ims_url: str | None
@@ -144,6 +148,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         web_threads=_integer(get, "WEB_THREADS", "4", 1, 64),
         public_url=public_url,
         retry_base_seconds=_number(get, "RETRY_BASE_SECONDS", "30", 0.01, 3600),
+        send_attempts=_integer(get, "SEND_ATTEMPTS", "7", 1, 50),
+        mdn_wait_seconds=_number(get, "MDN_WAIT_SECONDS", "1800", 1, 7 * 86400),
         ims_url=ims_url,
         ims_token=ims_token,
         ims_timeout_seconds=_number(get, "IMS_TIMEOUT_SECONDS", "10", 0.1, 300),

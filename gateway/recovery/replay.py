@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from gateway.platform import audit
 from gateway.platform.config import Settings
 from gateway.platform.db import existing, session_scope
-from gateway.operations.exception_queue import add_note
+from gateway.operations.exception_queue import add_note, note_replay
 from gateway.orders.status import TIMELINE, PurchaseOrderStatus, move
 from gateway.models import Direction, Message, OperationalException, PurchaseOrder
 from gateway.platform.queue import enqueue
@@ -89,6 +89,8 @@ def replay_exception(settings: Settings, exception_id: int, *, actor: str) -> Re
             previous = message.status
             message.status = STEPS[(message.direction, previous)][0].value
             message.error, message.next_attempt_at = None, None
+            if message.direction == Direction.OUTBOUND.value:
+                message.attempts = 0  # a replay gets a fresh set of attempts; the audit keeps the old count
             subject_type, subject_id = "message", message.id
         else:
             purchase_order = existing(session, PurchaseOrder, replay.arguments["purchase_order_id"])
@@ -99,5 +101,6 @@ def replay_exception(settings: Settings, exception_id: int, *, actor: str) -> Re
                      subject_id=subject_id, previous_status=previous, task=replay.task, exception=exception_id)
         add_note(session, exception_id, actor=actor, note=f"replayed: {replay.subject} was {previous}, "
                                                           f"queued {replay.task.rsplit('.', 1)[1]} again")
+        note_replay(session, row, actor=actor, what=replay.subject)
     enqueue(settings, replay.task, **replay.arguments)
     return replay

@@ -1,9 +1,12 @@
-"""Finding stored work whose task never ran, and queueing it again.
+"""Finding stored work whose task never ran, and queueing it again; and MDNs that never came.
 
 The database, not the broker, is the record of what is owed: a message is stored before
 its task is queued, so a broker outage, a filesystem broker that hands a message to a
 worker that is then killed, or a lost task leaves a row in a waiting state. Beat runs
 this sweep every few minutes; the tasks are idempotent, so a duplicate is harmless.
+
+A message sent with an asynchronous MDN waits for it until its ``next_attempt_at``; past
+that the attempt counts as failed and the same bytes are sent again (``sender.mdn_overdue``).
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
 from gateway.models import Direction, Message
 from gateway.platform.queue import enqueue
+from gateway.transport.as2 import sender
 from gateway.transport.status import MessageStatus
 
 log = structlog.get_logger("gateway.recovery.sweep")
@@ -39,6 +43,13 @@ def requeue_stalled_work(settings: Settings, stalled_after: timedelta = STALLED_
                 or_(Message.next_attempt_at < cutoff,
                     and_(Message.next_attempt_at.is_(None), Message.updated_at < cutoff)))).all(),
         }
+        now = datetime.now(timezone.utc)
+        awaiting = session.scalars(select(Message.id).where(
+            Message.direction == Direction.OUTBOUND.value, Message.status == MessageStatus.AWAITING_MDN,
+            or_(Message.next_attempt_at < now, and_(Message.next_attempt_at.is_(None),
+                Message.updated_at < now - timedelta(seconds=settings.mdn_wait_seconds))))).all()
+    overdue = [message_id for message_id in awaiting if sender.mdn_overdue(settings, message_id, now)]
+    found["workers.tasks.send_as2_message"] = [*found["workers.tasks.send_as2_message"], *overdue]
     for task, ids in found.items():
         for message_id in ids:
             enqueue(settings, task, message_id=message_id)

@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from gateway.catalogue.items import QUALIFIERS, CatalogueRow, find_item, import_catalogue, money_text
 from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import KINDS, ExceptionStatus, find_exceptions
+from gateway.exchange.outbound import Delivery
 from gateway.models import CatalogueItem
 from gateway.orders.read_model import (
     BadCursor,
@@ -77,12 +78,14 @@ def http_error(error: HTTPException):
 @requires_token_role("ops", "finance")
 def purchase_orders():
     status = _po_status_parameter()
+    delivery = _delivery_parameter()
     since = _since_parameter()
     limit = _int_parameter("limit", default=50, low=1, high=200)
     cursor = request.args.get("cursor")
     with session_scope(settings_of(current_app)) as session:
         try:
-            page = list_purchase_orders(session, status=status, since=since, limit=limit, cursor=cursor)
+            page = list_purchase_orders(session, status=status, delivery=delivery, since=since, limit=limit,
+                                        cursor=cursor)
         except BadCursor as error:
             raise BadParameter("cursor", str(error)) from None
     return jsonify(items=page.items, next_cursor=page.next_cursor)
@@ -256,6 +259,16 @@ def _po_status_parameter() -> str | None:
     if value is not None and STATUS_WORD.fullmatch(value) is None:
         raise BadParameter("status", "a status is a lower-case word, e.g. received")
     return value
+
+
+def _delivery_parameter() -> Delivery | None:
+    """``delivery``: how the PO's latest 855 stands (pending, retrying, delivered, failed)."""
+    value = request.args.get("delivery")
+    if value is None:
+        return None
+    if value not in {delivery.value for delivery in Delivery}:
+        raise BadParameter("delivery", f"one of {', '.join(Delivery)}")
+    return Delivery(value)
 
 
 def _since_parameter() -> datetime | None:

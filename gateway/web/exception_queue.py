@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from gateway.operations import exception_queue as exceptions
-from gateway.operations.exception_queue import ExceptionStatus, Severity
+from gateway.operations.exception_queue import ExceptionStatus, Severity, replay_outcome
 from gateway.platform.db import session_scope
 from gateway.models import AuditEvent, OperationalException
 from gateway.recovery.replay import NotReplayable, failed_step, replay_exception
@@ -46,7 +46,8 @@ def detail(exception_id: int):
         history = list(db.scalars(
             select(AuditEvent).where(AuditEvent.subject_type == "exception", AuditEvent.subject_id == str(row.id))
             .order_by(AuditEvent.at, AuditEvent.id)))
-        return render_template("exception.html", row=row, history=history, step=failed_step(db, row))
+        return render_template("exception.html", row=row, history=history, step=failed_step(db, row),
+                               replay=replay_outcome(row))
 
 
 @blueprint.post("/exceptions/<int:exception_id>/acknowledge")

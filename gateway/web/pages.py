@@ -11,7 +11,11 @@ from flask import Blueprint, Flask, abort, current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from gateway.exchange.outbound import Delivery, delivered_at, delivery_of
+from gateway.orders.read_model import an_855_delivered
+from gateway.orders.status import NOT_ACKNOWLEDGED
 from gateway.platform.db import session_scope
+from gateway.transport.status import MessageStatus
 from gateway.operations.alerts import ALERT_SEVERITIES
 from gateway.operations.exception_queue import KINDS, UNRESOLVED, Severity
 from gateway.models import (
@@ -40,10 +44,27 @@ def init_app(app: Flask) -> None:
     from gateway.web import archive, exception_queue, people
 
     app.jinja_env.filters["when"] = when
+    app.jinja_env.globals["delivery"] = delivery_words
+    app.jinja_env.globals["delivery_state"] = lambda message: "none" if message is None else delivery_of(message).value
     app.jinja_env.globals["kind_title"] = lambda kind: KINDS[kind].title if kind in KINDS else kind
     for module in (archive, exception_queue, people):
         app.register_blueprint(module.blueprint)
     app.register_blueprint(blueprint)
+
+
+def delivery_words(message: Message | None) -> str:
+    """How a sent document's delivery stands, in words: "delivered 2026-11-20 11:06 UTC",
+    "retrying after attempt 2: HTTP 503", "failed: gave up after 7 attempts: ..."."""
+    if message is None:
+        return "not sent"
+    delivery = delivery_of(message)
+    if delivery is Delivery.DELIVERED:
+        return f"delivered {when(delivered_at(message))}"
+    if delivery is Delivery.RETRYING:
+        return f"retrying after attempt {message.attempts}: {message.error}"
+    if delivery is Delivery.FAILED:
+        return f"failed: {message.error}"
+    return "sent, waiting for the MDN" if message.status == MessageStatus.AWAITING_MDN else "queued"
 
 
 def when(value: datetime | None) -> str:
@@ -74,10 +95,11 @@ def home():
             .where(X12Group.direction == Direction.OUTBOUND.value, X12Group.ack_status.is_(None),
                    X12Group.ack_due_at < now)
             .order_by(X12Group.ack_due_at).limit(100)))
+        # Amazon has a PO acknowledged when an 855's MDN came back, not when we sent it.
         due_soon = list(db.scalars(
-            select(PurchaseOrder)
-            .where(PurchaseOrder.ack_sent_at.is_(None), PurchaseOrder.ack_due_at.is_not(None),
-                   PurchaseOrder.ack_due_at < now + ACK_DUE_SOON)
+            select(PurchaseOrder).options(selectinload(PurchaseOrder.ack_message))
+            .where(~an_855_delivered(), PurchaseOrder.status.not_in(NOT_ACKNOWLEDGED),
+                   PurchaseOrder.ack_due_at.is_not(None), PurchaseOrder.ack_due_at < now + ACK_DUE_SOON)
             .order_by(PurchaseOrder.ack_due_at).limit(100)))
         return render_template("home.html", urgent=urgent, overdue=overdue, due_soon=due_soon, now=now)
 
@@ -88,7 +110,9 @@ def tracker():
     with session_scope(settings_of(current_app)) as db:
         def groups(direction: str) -> list[X12Group]:
             return list(db.scalars(
-                select(X12Group).options(selectinload(X12Group.sets)).where(X12Group.direction == direction)
+                select(X12Group).options(selectinload(X12Group.sets), selectinload(X12Group.message),
+                                         selectinload(X12Group.ack_message))
+                .where(X12Group.direction == direction)
                 .order_by(X12Group.created_at.desc(), X12Group.id.desc()).limit(TRACKER_ROWS)))
 
         return render_template("tracker.html", outbound=groups(Direction.OUTBOUND.value),
@@ -100,7 +124,8 @@ def purchase_order(po_number: str):
     """One PO: its header and lines, the documents that carried it, its exceptions and timeline."""
     now = datetime.now(timezone.utc)
     with session_scope(settings_of(current_app)) as db:
-        orders = list(db.scalars(select(PurchaseOrder).options(selectinload(PurchaseOrder.lines))
+        orders = list(db.scalars(select(PurchaseOrder).options(selectinload(PurchaseOrder.lines),
+                                                               selectinload(PurchaseOrder.ack_message))
                                  .where(PurchaseOrder.po_number == po_number).order_by(PurchaseOrder.id)))
         documents = db.execute(
             select(X12Set, X12Group, Message).join(X12Group, X12Set.group_id == X12Group.id)

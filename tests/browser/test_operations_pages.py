@@ -69,7 +69,7 @@ def test_sign_in_find_a_po_and_resolve_its_exception(site, browser_page, request
 
     page.get_by_role("link", name=PO_NUMBER).first.click()
     expect(page.get_by_role("heading", name=f"Purchase order {PO_NUMBER}")).to_be_visible()
-    page.get_by_role("link", name="AS2 message could not be delivered").click()
+    page.get_by_role("link", name="AS2 message not delivered").click()
     expect(page.locator("#exception-status")).to_have_text("open")
     page.screenshot(path=shots / "05-exception.png", full_page=True)
     page.get_by_label("How it was resolved").fill("Amazon's AS2 endpoint was down; resent after their fix")

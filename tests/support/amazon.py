@@ -6,6 +6,7 @@ messages with their MIC checked, answering with a signed MDN (sync or async).
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass, field
 
@@ -36,6 +37,10 @@ class AmazonSimulator:
     mdn_mode: MdnMode = MdnMode.SYNC
     # The next N POSTs to Amazon's /as2 answer 503, as a partner outage would.
     fail_next: int = 0
+    # The next N messages are received but get no MDN (HTTP 200, empty body; no async MDN).
+    mdn_missing_next: int = 0
+    # SHA-256 of each body POSTed to /as2 that was not answered 503: a retry sends the same bytes.
+    received_bodies: list = field(default_factory=list)
     received: list = field(default_factory=list)
     received_message_ids: list = field(default_factory=list)
     mdns: list = field(default_factory=list)
@@ -80,8 +85,12 @@ class AmazonSimulator:
                              lambda _from: self.gateway_profile(), lambda _id, _from: False)
             with self.lock:
                 self.received_message_ids.append(result.message_id)
+                self.received_bodies.append(hashlib.sha256(request.get_data()).hexdigest())
                 if result.status is InboundStatus.PROCESSED:
                     self.received.append(result.payload)
+                if self.mdn_missing_next > 0:
+                    self.mdn_missing_next -= 1
+                    return Response(b"", 200)
             if result.mdn is not None and result.mdn.mode is MdnMode.SYNC:
                 return Response(result.mdn.body, 200, headers=result.mdn.headers)
             if result.mdn is not None and result.mdn.url:

@@ -33,7 +33,7 @@ from gateway.transport.as2.protocol import (
 )
 from gateway.transport.as2.receiver import HttpAnswer
 from gateway.platform.config import Settings
-from gateway.operations.exception_queue import record_exception
+from gateway.operations.exception_queue import Severity, record_exception, resolve_cause_gone
 from gateway.platform.db import existing, session_scope
 from gateway.models import Direction, Message, TradingPartner
 from gateway.platform.storage import attach_body, attach_payload, read_body, read_payload
@@ -52,16 +52,22 @@ BUILD_ERRORS = (ProfileError, PrivateKeyError, CertificateError, OSError)
 
 
 class TransientSendError(Exception):
-    """The partner could not be reached or answered 5xx: worth another attempt."""
+    """An attempt failed in a way another attempt may cure: no answer, a 5xx, no MDN or an
+    MDN that cannot be verified. ``attempts_left`` is 0 once the message has failed for good."""
+
+    def __init__(self, reason: str, attempts_left: int) -> None:
+        super().__init__(reason)
+        self.attempts_left = attempts_left
 
 
 def queue_outbound(
     session: Session, settings: Settings, partner: TradingPartner, payload: bytes, *,
-    document_type: str, filename: str,
+    document_type: str, filename: str, po_number: str | None = None,
 ) -> Message:
     """Store ``payload`` for ``partner``, to be signed and encrypted when first sent."""
     message = Message(direction=Direction.OUTBOUND.value, transport="as2", partner_id=partner.id,
-                      document_type=document_type, status=MessageStatus.QUEUED.value, filename=filename)
+                      document_type=document_type, po_number=po_number, status=MessageStatus.QUEUED.value,
+                      filename=filename)
     attach_payload(settings, message, payload)
     session.add(message)
     session.flush()
@@ -74,9 +80,11 @@ def send(settings: Settings, message_id: int) -> str:
     """POST the stored message once, building it first if this is its first attempt;
     returns its new status.
 
-    Raises :class:`TransientSendError` for a failure worth retrying. A profile that
-    cannot sign or encrypt, a 4xx answer, or an MDN that reports an error or cannot be
-    verified is final and recorded as such.
+    Delivered means a positive MDN with our MIC came back (or the profile asks for no
+    MDN). Raises :class:`TransientSendError` for a failure worth another attempt with
+    the same Message-ID and bytes: the partner unreachable, a 5xx, an HTTP 200 without a
+    valid MDN. A profile that cannot sign or encrypt, a 4xx answer, or an MDN that
+    reports an error is final and recorded as such.
     """
     with session_scope(settings) as session:
         message = session.get(Message, message_id)
@@ -100,25 +108,31 @@ def send(settings: Settings, message_id: int) -> str:
     try:
         response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT, verify=tls.context())
     except httpx.HTTPError as error:
-        _note_attempt(settings, message_id, f"{type(error).__name__}: {error}")
-        raise TransientSendError(f"POST {url}: {type(error).__name__}: {error}") from None
+        raise _failed_attempt(settings, message_id, f"{type(error).__name__}: {error}") from None
     if response.status_code >= 500:
-        _note_attempt(settings, message_id, f"HTTP {response.status_code}")
-        raise TransientSendError(f"POST {url}: HTTP {response.status_code}")
+        raise _failed_attempt(settings, message_id, f"HTTP {response.status_code}")
     with session_scope(settings) as session:
         message = existing(session, Message, message_id)
         if response.status_code >= 400:
             _finish(session, message, MessageStatus.FAILED, f"partner refused the message: HTTP {response.status_code}: "
                                                 f"{response.text[:300]}")
         elif message.mdn_mode == MdnMode.SYNC.value:
-            _apply_mdn(session, settings, message, list(response.headers.multi_items()), response.content)
+            retry_because = _apply_mdn(session, settings, message, list(response.headers.multi_items()),
+                                       response.content)
         elif message.mdn_mode == MdnMode.ASYNC.value:
             if message.status not in FINISHED:  # the async MDN may have beaten the HTTP answer
                 message.status = MessageStatus.AWAITING_MDN.value
+                # Past this, the sweep counts the attempt as failed (no MDN) and sends again.
+                message.next_attempt_at = datetime.now(timezone.utc) + timedelta(seconds=settings.mdn_wait_seconds)
             audit.record(session, "as2.sent", actor="as2", subject_type="message", subject_id=message.id)
+            retry_because = None
         else:
             _finish(session, message, MessageStatus.DELIVERED, None)
-        return message.status
+            retry_because = None
+        status = message.status
+    if retry_because is not None:
+        raise _failed_attempt(settings, message_id, f"HTTP {response.status_code}, {retry_because}")
+    return status
 
 
 def _build(session: Session, settings: Settings, message: Message, partner: TradingPartner) -> None:
@@ -141,14 +155,33 @@ def note_retry(settings: Settings, message_id: int, delay_seconds: float) -> Non
         message.next_attempt_at = datetime.now(timezone.utc) + timedelta(seconds=delay_seconds)
 
 
-def give_up(settings: Settings, message_id: int, reason: str) -> None:
-    """After the last attempt: the message failed; the exception monitor takes it from here."""
+def mdn_overdue(settings: Settings, message_id: int, now: datetime | None = None) -> bool:
+    """An asynchronous MDN that did not come in time: the attempt failed; True if another is due.
+
+    The message goes back to ``queued`` (its bytes and Message-ID kept) for the caller to
+    queue the send again, or fails for good when its attempts are spent.
+    """
+    now = now or datetime.now(timezone.utc)
     with session_scope(settings) as session:
-        _finish(session, existing(session, Message, message_id), MessageStatus.FAILED, f"gave up after retries: {reason}")
+        message = session.get(Message, message_id)
+        if message is None or message.status != MessageStatus.AWAITING_MDN:
+            return False
+        due = message.next_attempt_at or message.updated_at + timedelta(seconds=settings.mdn_wait_seconds)
+        if due > now:
+            return False
+        message.status = MessageStatus.QUEUED.value
+        message.next_attempt_at = None
+    waited = timedelta(seconds=round(settings.mdn_wait_seconds))
+    return _failed_attempt(settings, message_id, f"no MDN within {waited}").attempts_left > 0
 
 
 def receive_async_mdn(settings: Settings, headers: Sequence[tuple[str, str]], body: bytes) -> HttpAnswer:
-    """Handle an asynchronous MDN POSTed to ``/as2/mdn`` for a message we sent."""
+    """Handle an asynchronous MDN POSTed to ``/as2/mdn`` for a message we sent.
+
+    Only an MDN we can verify changes the message: one that cannot be (unsigned where
+    the profile wants it signed, a wrong MIC) is recorded and otherwise ignored, so a
+    forged MDN cannot fail a delivered message; the wait for a real one goes on.
+    """
     original = mdn_original_message_id(headers, body)
     if original is None:
         return HttpAnswer(400, {"Content-Type": "text/plain"}, b"not an MDN\n")
@@ -160,18 +193,37 @@ def receive_async_mdn(settings: Settings, headers: Sequence[tuple[str, str]], bo
         if message is None:
             log.warning("MDN for an unknown message", original_message_id=original)
             return HttpAnswer(404, {"Content-Type": "text/plain"}, b"unknown Original-Message-ID\n")
-        _apply_mdn(session, settings, message, headers, body)
+        if message.status in FINISHED:
+            audit.record(session, "as2.mdn_ignored", actor="as2", subject_type="message", subject_id=message.id,
+                         reason=f"the message is already {message.status}")
+            return HttpAnswer(200, {"Content-Type": "text/plain"}, b"MDN received\n")
+        distrusted = _apply_mdn(session, settings, message, headers, body)
+        if distrusted is not None:
+            message.error = distrusted
+            audit.record(session, "as2.mdn_ignored", actor="as2", subject_type="message", subject_id=message.id,
+                         reason=distrusted)
+            log.warning("async MDN not trusted", message=message.id, reason=distrusted)
     return HttpAnswer(200, {"Content-Type": "text/plain"}, b"MDN received\n")
 
 
 def _apply_mdn(session: Session, settings: Settings, message: Message, headers: Sequence[tuple[str, str]],
-               body: bytes) -> None:
+               body: bytes) -> str | None:
+    """Apply the partner's MDN to the message; returns why it cannot be trusted, or None.
+
+    A verified MDN ends the message: delivered when it says processed, ``mdn-failed``
+    when the partner reports an error. An MDN that is missing or cannot be verified
+    changes nothing here: the caller counts it as a failed attempt.
+    """
     organisation = the_organisation(session)
     partner = existing(session, TradingPartner, message.partner_id)
     # An MDN answers a message we POSTed, and building it gave it its Message-ID.
     assert message.transport_id is not None, f"message {message.id} was sent without being built"
+    if not body.strip():
+        return "no MDN came back"
     result = check_mdn(organisation_profile(session, settings, organisation), partner_profile(session, partner),
                        headers, body, message.transport_id, message.mic)
+    if result.status is MdnStatus.INVALID:
+        return f"the MDN could not be verified: {result.error}"
     message.mdn_headers = dict(headers)
     message.mdn_body = body
     message.mdn_status = result.status.value
@@ -181,27 +233,67 @@ def _apply_mdn(session: Session, settings: Settings, message: Message, headers: 
         _finish(session, message, MessageStatus.DELIVERED, None)
     else:
         _finish(session, message, MessageStatus.MDN_FAILED, result.error or result.disposition)
+    return None
 
 
-def _note_attempt(settings: Settings, message_id: int, error: str) -> None:
+def _failed_attempt(settings: Settings, message_id: int, reason: str) -> TransientSendError:
+    """Record a failed attempt and open (or update) the message's exception, naming its PO.
+
+    The exception is high while attempts remain; when they are spent the message fails
+    and it turns critical. Returns the error for the caller to raise.
+    """
     with session_scope(settings) as session:
         message = existing(session, Message, message_id)
-        message.error = error
+        message.error = reason
+        attempts_left = max(settings.send_attempts - message.attempts, 0)
         audit.record(session, "as2.attempt_failed", actor="as2", subject_type="message", subject_id=message_id,
-                     attempt=message.attempts, error=error)
-
-
+                     attempt=message.attempts, error=reason)
+        if attempts_left > 0:
+            _record_not_delivered(session, message, f"attempt {message.attempts} of {settings.send_attempts} failed: "
+                                                    f"{reason}; retrying", Severity.HIGH)
+        else:
+            _finish(session, message, MessageStatus.FAILED,
+                    f"gave up after {message.attempts} attempts: {reason}")
+    log.warning("as2 attempt failed", message=message_id, error=reason, attempts_left=attempts_left)
+    return TransientSendError(reason, attempts_left)
 
 
 def _finish(session: Session, message: Message, status: MessageStatus, error: str | None) -> None:
     message.status = status.value
     message.error = error
+    message.next_attempt_at = None
     message.processed_at = datetime.now(timezone.utc)
     audit.record(session, f"as2.{status}", actor="as2", subject_type="message", subject_id=message.id, error=error)
-    if status in (MessageStatus.FAILED, MessageStatus.MDN_FAILED):
-        kind = "as2_send_failed" if status is MessageStatus.FAILED else "mdn_failed"
-        name = message.transport_id or f"(message {message.id}, never built)"
-        record_exception(session, kind, f"{message.document_type or 'message'} {name}: {error}",
-                         subject_type="message", subject_id=message.id,
-                         detail={"document_type": message.document_type, "attempts": message.attempts})
+    if status is MessageStatus.DELIVERED:
+        receipt = f"the MDN says {message.mdn_disposition}" if message.mdn_disposition else "no MDN requested"
+        resolve_cause_gone(session, NOT_DELIVERED, subject_type="message", subject_id=message.id,
+                           cause=f"delivered on attempt {message.attempts}: {receipt}")
+    elif status is MessageStatus.FAILED:
+        _record_not_delivered(session, message, error or "failed", None)
+    elif status is MessageStatus.MDN_FAILED:
+        record_exception(session, "mdn_failed", f"{describe(message)}: the partner's MDN reports {error}",
+                         subject_type="message", subject_id=message.id, po_number=message.po_number,
+                         detail=_detail(message))
     log.info("as2 send finished", message=message.id, status=status, error=error)
+
+
+# The exceptions a delivery resolves: every way a message can fail to arrive.
+NOT_DELIVERED = ("as2_send_failed", "mdn_failed")
+
+
+def describe(message: Message) -> str:
+    """The message as ops know it: "855 for PO 2XK7QP9M (Message-ID <...>)"."""
+    document = message.document_type or "message"
+    about = f" for PO {message.po_number}" if message.po_number else ""
+    name = f"Message-ID {message.transport_id}" if message.transport_id else f"message {message.id}, never built"
+    return f"{document}{about} ({name})"
+
+
+def _record_not_delivered(session: Session, message: Message, what: str, severity: Severity | None) -> None:
+    record_exception(session, "as2_send_failed", f"{describe(message)} not delivered: {what}",
+                     subject_type="message", subject_id=message.id, po_number=message.po_number,
+                     detail=_detail(message), severity=severity)
+
+
+def _detail(message: Message) -> dict[str, object]:
+    return {"document_type": message.document_type, "attempts": message.attempts, "last_error": message.error}

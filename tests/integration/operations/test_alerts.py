@@ -76,7 +76,7 @@ def test_a_storm_is_one_digest_by_email_and_webhook(receivers):
     assert recipients == ["ops@acme.example"] and email["From"] == "gateway@acme.example"
     assert email["Subject"] == "[edi-gateway] 40 exceptions need action (30 critical)"
     body = email.get_payload()
-    assert body.startswith("CRITICAL: AS2 message could not be delivered")
+    assert body.startswith("CRITICAL: AS2 message not delivered")
     assert f"https://edi.acme.example/exceptions/{ids[0]}" in body and "and 0 more" not in body
     [document] = webhook.documents
     assert len(document["exceptions"]) == 40 and document["text"] == email["Subject"]

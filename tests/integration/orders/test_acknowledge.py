@@ -14,8 +14,9 @@ from gateway.platform.db import session_scope
 from gateway.sandbox.development import ensure_development_identity
 from gateway.operations.exception_queue import open_exceptions
 from gateway.partners.keystore import import_partner_certificate
-from gateway.models import CatalogueItem, Message, PurchaseOrder, PurchaseOrderLine
+from gateway.models import CatalogueItem, Message, OperationalException, PurchaseOrder, PurchaseOrderLine
 from gateway.platform.storage import read_payload
+from gateway.transport.as2.sender import TransientSendError, send
 from gateway.partners.registry import add_partner
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
@@ -121,7 +122,7 @@ def test_waits_for_the_ims_then_acknowledges_what_is_known_at_the_margin(gateway
     assert watch_deadlines(gateway, now=NOW)["acknowledged"] == []
     seventeen_hours_later = NOW + timedelta(hours=17, minutes=30)  # 5.5 h left: warned, not yet at the margin
     acted = watch_deadlines(gateway, now=seventeen_hours_later)
-    assert acted == {"warned": ["2XK7QP9M"], "acknowledged": [], "late": []}
+    assert acted == {"warned": ["2XK7QP9M"], "acknowledged": [], "late": [], "resolved": []}
     at_margin = NOW + timedelta(hours=19, minutes=30)  # 3.5 h left, inside the 4 h margin
     assert watch_deadlines(gateway, now=at_margin)["acknowledged"] == [str(po_id)]
     assert sent_855s(gateway) == [[
@@ -161,7 +162,44 @@ def test_a_holiday_extends_the_deadline(gateway):
     po_id = purchase_order(gateway, line(24, None, status="open"), received_at=received)
     next_day_after_deadline = received + timedelta(hours=25)  # past a plain 24 h window
     acted = watch_deadlines(gateway, now=next_day_after_deadline)
-    assert acted == {"warned": [], "acknowledged": [], "late": []}
+    assert acted == {"warned": [], "acknowledged": [], "late": [], "resolved": []}
     with session_scope(gateway) as session:
         due = session.get(PurchaseOrder, po_id).ack_due_at
         assert due.replace(tzinfo=timezone.utc) == datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)
+
+
+def test_an_855_sent_but_not_delivered_is_warned_about_escalated_and_resolved_once_delivered(gateway):
+    po_id = purchase_order(gateway, line(24, 24), received_at=NOW)
+    assert acknowledge_purchase_order(gateway, po_id, now=NOW) == "sent"
+    with session_scope(gateway) as session:
+        message_id = session.get(PurchaseOrder, po_id).ack_message_id
+    with pytest.raises(TransientSendError):  # Amazon's URL here is a closed port
+        send(gateway, message_id)
+
+    def open_by_kind():
+        with session_scope(gateway) as session:
+            return {row.kind: row for row in open_exceptions(session, po_number="2XK7QP9M")}
+
+    delivery = open_by_kind()["as2_send_failed"]
+    assert delivery.severity == "high" and delivery.message.startswith("855 for PO 2XK7QP9M")
+
+    five_hours_left = NOW + timedelta(hours=19)
+    assert watch_deadlines(gateway, now=five_hours_left)["warned"] == ["2XK7QP9M"]
+    warning = open_by_kind()["ack_deadline_approaching"]
+    assert "855 sent 2026-11-20 12:00 UTC, not delivered: retrying (ConnectError" in warning.message
+    assert open_by_kind()["as2_send_failed"].severity == "high", "not yet inside the last warning"
+
+    ninety_minutes_left = NOW + timedelta(hours=22, minutes=30)
+    watch_deadlines(gateway, now=ninety_minutes_left)
+    assert open_by_kind()["as2_send_failed"].severity == "critical"
+
+    with session_scope(gateway) as session:  # the partner came back and the next attempt got its MDN
+        message = session.get(Message, message_id)
+        message.status, message.processed_at = "delivered", ninety_minutes_left
+    acted = watch_deadlines(gateway, now=ninety_minutes_left + timedelta(minutes=5))
+    assert acted["resolved"] == ["2XK7QP9M"] and acted["warned"] == [] and acted["late"] == []
+    assert "ack_deadline_approaching" not in open_by_kind()
+    with session_scope(gateway) as session:
+        resolved = session.scalars(select(OperationalException).where(
+            OperationalException.kind == "ack_deadline_approaching")).all()
+    assert {row.notes[-1]["note"] for row in resolved} == {"the 855 was delivered (its MDN came back)"}

@@ -17,7 +17,7 @@ from gateway.orders.allocation import TIMELINE
 from gateway.catalogue.items import import_catalogue, read_catalogue_csv
 from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import open_exceptions
-from gateway.models import AuditEvent, Message, PurchaseOrder
+from gateway.models import AuditEvent, Message, OperationalException, PurchaseOrder
 from tests.fixtures import AMAZON_FIXTURES
 from tests.support.processes import wait_for
 
@@ -209,6 +209,11 @@ def test_orders_reach_an_ims_that_was_down_once_it_is_back(stack, ims):
     wait_for(lambda: status_of(stack, "2XK7QP9M") == "allocated", 60, f"the sales order\n{stack.worker_log()}")
     assert ims.order("2XK7QP9M")["revision"] == 1
     assert "purchase_order.ims_unavailable" in timeline(stack, "2XK7QP9M")
+    assert "ims_call_failed" not in exceptions(stack, "2XK7QP9M"), "its cause is gone"
+    with session_scope(stack.settings) as session:
+        [outage] = session.scalars(select(OperationalException).where(OperationalException.kind == "ims_call_failed"))
+        assert (outage.status, outage.notes[-1]["by"]) == ("resolved", "gateway")
+        assert outage.notes[-1]["note"] == "the IMS created the sales order"
 
 
 def test_an_ims_refusal_holds_the_po_with_the_ims_detail(stack, ims):

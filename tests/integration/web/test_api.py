@@ -97,10 +97,13 @@ def add_exception(session, kind: str, po_number: str | None, *, status: str = "o
     return row
 
 
-def add_855(session, partner_id: int, po_number: str, *, mdn_status: str, ack_status: str | None) -> None:
+def add_855(session, partner_id: int, po_number: str, *, mdn_status: str | None, ack_status: str | None,
+            status: str = "delivered", attempts: int = 1, error: str | None = None,
+            processed_at: datetime | None = None) -> Message:
     """An 855 we sent for the PO, with the partner's MDN and 997 results, as the tracker keeps them."""
-    message = Message(direction="outbound", partner_id=partner_id, document_type="855", status="sent",
-                      body_sha256="0" * 64, body_size=0, mdn_status=mdn_status)
+    message = Message(direction="outbound", partner_id=partner_id, document_type="855", po_number=po_number,
+                      status=status, attempts=attempts, error=error, body_sha256="0" * 64, body_size=0,
+                      mdn_status=mdn_status, processed_at=processed_at)
     session.add(message)
     session.flush()
     session.add(X12Group(message_id=message.id, partner_id=partner_id, direction="outbound",
@@ -108,6 +111,7 @@ def add_855(session, partner_id: int, po_number: str, *, mdn_status: str, ack_st
                          version="004010", ack_status=ack_status,
                          sets=[X12Set(set_id="855", control_number="0001", reference=po_number,
                                       ack_status=ack_status, errors=[])]))
+    return message
 
 
 def seed_full_po(api: Api) -> None:
@@ -124,13 +128,15 @@ def seed_full_po(api: Api) -> None:
                               outcomes=None),
         ])
         po.ims_order_id = "SO-77"
+        po.ack_message_id = add_855(session, api.partner_id, "5PLK33ZD", mdn_status="processed", ack_status="A",
+                                    processed_at=T0 + timedelta(hours=3, minutes=6)).id
         po.ack_due_at, po.ack_sent_at = T0 + timedelta(hours=24), T0 + timedelta(hours=3, minutes=5)
         po.updated_at = po.ack_sent_at
         add_exception(session, "sku_mismatch", "5PLK33ZD", line_number="2")
         add_exception(session, "ack_deadline_approaching", "5PLK33ZD", last_seen=T0 + timedelta(hours=1))
         add_exception(session, "cost_mismatch", "5PLK33ZD", status="resolved", line_number="1")
         add_exception(session, "sku_mismatch", "OTHERPO1", line_number="2")
-        add_855(session, api.partner_id, "5PLK33ZD", mdn_status="processed", ack_status="A")
+
         # Written out of order on purpose: the timeline is sorted by time, not by insertion.
         for minutes, action in ((3, "po.sales_order_created"), (0, "po.received"), (1, "po.997_sent")):
             session.add(AuditEvent(at=T0 + timedelta(minutes=minutes), actor="system", action=action,
@@ -144,7 +150,7 @@ def exception_of(kind: str, id_: int, *, last_seen: str = "2026-11-20T08:00:00+0
         "id": id_, "kind": kind, "severity": "high", "status": "open", "message": f"{kind} on 5PLK33ZD",
         "po_number": "5PLK33ZD", "subject_type": "purchase_order", "subject_id": "5PLK33ZD", "detail": detail,
         "count": 1, "owner": None, "first_seen": "2026-11-20T08:00:00+00:00", "last_seen": last_seen,
-        "resolved_at": None,
+        "resolved_at": None, "replay": None,
     }
 
 
@@ -174,7 +180,8 @@ def test_a_purchase_order_with_lines_outcomes_exceptions_and_timeline(api):
         "updated_at": "2026-11-20T11:05:00+00:00",
         "ims_order_id": "SO-77",
         "acknowledgement": {"due_at": "2026-11-21T08:00:00+00:00", "sent_at": "2026-11-20T11:05:00+00:00",
-                            "mdn_status": "processed", "functional_ack_status": "A"},
+                            "delivered_at": "2026-11-20T11:06:00+00:00", "delivery": "delivered", "attempts": 1,
+                            "error": None, "mdn_status": "processed", "functional_ack_status": "A"},
         "lines": [
             {"line_number": "1", "identifier": {"qualifier": "EN", "value": "5012345678900"}, "quantity": "10",
              "unit": "EA", "pack_size": None, "unit_cost": "12.50", "acknowledged_unit_cost": "12.50",
@@ -204,7 +211,8 @@ def test_a_purchase_order_not_yet_acknowledged_has_nulls_there(api):
 
     body = api.get("/api/v1/purchase-orders/NEW00001", role="finance").json()
 
-    assert body["acknowledgement"] == {"due_at": None, "sent_at": None, "mdn_status": None,
+    assert body["acknowledgement"] == {"due_at": None, "sent_at": None, "delivered_at": None, "delivery": None,
+                                       "attempts": 0, "error": None, "mdn_status": None,
                                        "functional_ack_status": None}
     assert (body["lines"], body["exceptions"], body["timeline"]) == ([], [], [])
 
@@ -270,9 +278,34 @@ def test_the_list_item_is_the_summary_of_a_po(api):
         "po_number": "PO000005", "vendor_code": "BRAND1", "order_type": "SA", "order_date": "2026-11-20",
         "status": "acknowledged", "ship_window": {"not_before": "2026-11-24", "not_after": "2026-11-28"},
         "ship_to": "RIC2", "backorder_allowed": False, "received_at": "2026-11-20T12:00:00+00:00",
-        "acknowledgement": {"due_at": None, "sent_at": None},
+        "acknowledgement": {"due_at": None, "sent_at": None, "delivered_at": None, "delivery": None,
+                            "attempts": 0, "error": None},
     }]
     assert isinstance(body["next_cursor"], str)
+
+
+def test_the_list_filters_by_how_the_855_delivery_stands(api):
+    seed_list(api)
+    with session_scope(api.settings) as session:
+        pos = {po.po_number: po for po in session.scalars(select(PurchaseOrder))}
+        for po_number, status, attempts, error in (
+                ("PO000001", "delivered", 1, None), ("PO000002", "queued", 0, None),
+                ("PO000003", "queued", 2, "HTTP 200, no MDN came back"), ("PO000004", "awaiting-mdn", 1, None),
+                ("PO000005", "failed", 7, "gave up after 7 attempts: HTTP 503"),
+                ("PO000006", "mdn-failed", 1, "processed/error: decryption-failed")):
+            pos[po_number].ack_message_id = add_855(session, api.partner_id, po_number, mdn_status=None,
+                                                    ack_status=None, status=status, attempts=attempts,
+                                                    error=error).id
+
+    assert walk(api, delivery="delivered") == [["PO000001"]]
+    assert walk(api, delivery="pending") == [["PO000004", "PO000002"]]
+    assert walk(api, delivery="retrying") == [["PO000003"]]
+    assert walk(api, delivery="failed") == [["PO000006", "PO000005"]]
+    retrying = api.get("/api/v1/purchase-orders", role="ops", delivery="retrying").json()["items"][0]
+    assert retrying["acknowledgement"]["delivery"] == "retrying"
+    assert retrying["acknowledgement"]["error"] == "HTTP 200, no MDN came back"
+    refused = api.get("/api/v1/purchase-orders", role="ops", delivery="sent")
+    assert refused.status_code == 400 and "delivery" in refused.json()["detail"]
 
 
 def test_the_list_filters_by_status_and_since(api):
@@ -464,13 +497,13 @@ def test_exceptions_are_listed_most_recent_first_and_filtered(api):
     assert listed(status="unresolved") == [("cost_mismatch", "PO000002"), ("sku_mismatch", "PO000001"),
                                            ("ims_call_failed", "PO000004")]
     assert listed(kind="sku_mismatch", status="resolved") == [("sku_mismatch", "PO000003")]
-    assert listed(kind="mdn_missing") == []
+    assert listed(kind="certificate_expiring") == []
     item = api.get("/api/v1/exceptions", role="ops", kind="cost_mismatch").json()["items"][0]
     assert {key: value for key, value in item.items() if key != "id"} == {
         "kind": "cost_mismatch", "severity": "high", "status": "open", "message": "cost_mismatch on PO000002",
         "po_number": "PO000002", "subject_type": "purchase_order", "subject_id": "PO000002", "detail": {},
         "count": 1, "owner": None, "first_seen": "2026-11-20T08:00:00+00:00",
-        "last_seen": "2026-11-20T10:00:00+00:00", "resolved_at": None,
+        "last_seen": "2026-11-20T10:00:00+00:00", "resolved_at": None, "replay": None,
     }
 
 

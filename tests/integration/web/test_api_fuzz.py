@@ -41,7 +41,7 @@ def seeded_api(settings):
         seed_full_po(running)
         seed_list(running)
         with session_scope(settings) as session:
-            add_exception(session, "mdn_missing", None)
+            add_exception(session, "as2_send_failed", None)
             session.add(CatalogueItem(qualifier="EN", identifier="5012345678900", sku="MUG-RED"))
         yield running
 

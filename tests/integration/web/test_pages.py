@@ -248,7 +248,7 @@ def test_home_shows_what_needs_action_now(site):
         home = client.get("/").text
         tracker = client.get("/tracker").text
     urgent, overdue = home.split('id="overdue"')[0], home.split('id="overdue"')[1].split('id="acks-due"')[0]
-    assert "AS2 message could not be delivered" in urgent and "5PQR7TUV" in urgent
+    assert "AS2 message not delivered" in urgent and "5PQR7TUV" in urgent
     assert "3MZQ81RT" in overdue and "9WAITING" not in overdue
     assert "overdue" in tracker and "waiting" in tracker and "9WAITING" in tracker
 
@@ -262,5 +262,5 @@ def test_purchase_order_page(site):
         page = client.get(f"/purchase-orders/{PO_NUMBER}")
         missing = client.get("/purchase-orders/NOSUCHPO")
     assert page.status_code == 200
-    assert "850 1011" in page.text and "AS2 message could not be delivered" in page.text
+    assert "850 1011" in page.text and "AS2 message not delivered" in page.text
     assert missing.status_code == 404

@@ -59,7 +59,7 @@ def test_after_the_last_attempt_the_message_is_failed(stack):
     wait_for(lambda: message(stack, message_id).status == "failed", 120, "giving up")
     failed = message(stack, message_id)
     assert failed.attempts == 7  # the first try and six retries
-    assert "gave up after retries" in failed.error and "503" in failed.error
+    assert failed.error == "gave up after 7 attempts: HTTP 503"
     with session_scope(stack.settings) as session:
         [problem] = open_exceptions(session)
     assert problem.kind == "as2_send_failed" and problem.severity == "critical"

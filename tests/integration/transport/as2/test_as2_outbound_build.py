@@ -94,7 +94,7 @@ def test_a_partner_we_cannot_encrypt_for_fails_the_message_visibly_and_a_replay_
     assert endpoint.posts == [], "nothing went out"
     with session_scope(settings) as session:
         [problem] = [row for row in open_exceptions(session) if row.kind == "as2_send_failed"]
-        assert problem.message.startswith(f"997 (message {message_id}, never built): could not sign and encrypt")
+        assert problem.message.startswith(f"997 (message {message_id}, never built) not delivered: could not sign and encrypt")
         import_partner_certificate(session, get_partner(session, "AMAZON"), AMAZON_KEY.certificate_pem)
     replay_exception(settings, problem.id, actor="user:ops")
     with pytest.raises(TransientSendError):  # what the queued task does: now built, and posted
