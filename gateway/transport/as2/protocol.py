@@ -18,7 +18,7 @@ What pyas2lib 1.4.4 does that shapes this module (read from its as2.py/cms.py):
   last item of the header as the digest). ``Mdn.build`` is also ~80% of a receive's
   CPU (eager debug serialisation, asn1crypto). So partner lookup, duplicates and header
   checks happen here, and the MDN is written here and signed with ``cryptography``
-  (:func:`_build_mdn`).
+  (pyas2lib's signer for SHA-1, which ``cryptography`` lacks; :func:`_build_mdn`).
 - The rest of ``Message.parse`` (decrypt, decompress, verify) is done by
   :func:`gateway.transport.as2.unwrap.unwrap` with pyas2lib's own CMS functions, in pyas2lib's
   order, without its costs and limits: see that module.
@@ -30,7 +30,11 @@ What pyas2lib 1.4.4 does that shapes this module (read from its as2.py/cms.py):
   receipt is asked for, encrypted-only and plain messages included, computed with the
   algorithm asked for in ``signed-receipt-micalg``; RFC 5751 names it ``sha-256``. So the
   MIC is computed here (:func:`_received_content`, :func:`_mic_algorithm`), over what
-  :func:`gateway.transport.as2.unwrap.unwrap` kept of each step.
+  :func:`gateway.transport.as2.unwrap.unwrap` kept of each step. Messages we build keep
+  pyas2lib's spelling (``micalg=sha256``, ``signed-receipt-micalg=optional, sha256``):
+  it is Amazon's own, no receiver we test with reads the micalg parameter (the digest is
+  in the signature), and the one place to change it is inside the encrypted envelope
+  that ``Message.build`` writes in one go.
 """
 
 from __future__ import annotations
