@@ -148,6 +148,20 @@ def test_plain_messages_when_the_profile_asks_for_no_security(amazon, us_at_amaz
     assert f"Received-content-MIC: {mic_of(sent.body)}, sha-256\r\n".encode() in result.mdn.body
 
 
+def test_the_mic_of_a_compressed_unsigned_message_covers_the_entity_decompressed(
+        amazon, us_at_amazon, us, amazon_partner):
+    """RFC 5402 section 4: over the uncompressed MIME entity, headers included."""
+    sender_view = dataclasses.replace(us_at_amazon, sign=False, encrypt=False, compress=True)
+    sent = build_message(amazon, sender_view, PURCHASE_ORDER, "po.edi")
+    entity = decompress_cms(sent.body, 1024 * 1024)
+    assert entity.startswith(b"Content-Type: application/edi-x12")
+
+    result = Directory([us], [dataclasses.replace(amazon_partner, sign=False, encrypt=False)]
+                       ).receive(sent.headers, sent.body)
+
+    assert (result.compressed, result.mic) == (True, mic_of(entity))
+
+
 # ------------------------------------------------------------ negative dispositions
 
 
