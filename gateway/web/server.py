@@ -21,6 +21,13 @@ class GatewayServer(BaseApplication):
         self.cfg.set("graceful_timeout", 10)
         # AS2 bodies are read whole; the endpoint enforces its own size cap.
         self.cfg.set("limit_request_field_size", 16384)
+        # Some AS2 products still fold long headers (a line continued by one starting with
+        # a space or tab: Disposition-Notification-Options, Content-Type). RFC 9112 lets a
+        # server reject that or join the lines, and gunicorn rejects it with 400 unless this
+        # is set (since 23.0); a partner's message must not be refused for its line breaks.
+        # gunicorn joins the lines with one space. Its fast C parser cannot fold, so gunicorn
+        # uses its Python parser: the only one it has without gunicorn_h1c installed.
+        self.cfg.set("permit_obsolete_folding", True)
 
     def load(self):
         return create_app(self.settings)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from werkzeug.serving import make_server
 
 from gateway.platform import db
 from gateway.platform.db import session_scope
+from gateway.platform.config import Settings
 from gateway.sandbox.development import ensure_development_identity
 from gateway.partners.keystore import import_partner_certificate, organisation_keys
 from gateway.partners.registry import add_partner, the_organisation
@@ -30,7 +33,7 @@ from tests.support.servers import serve_in_thread
 
 @dataclass
 class Stack:
-    settings: object
+    settings: Settings
     url: str
     amazon: AmazonSimulator
     amazon_url: str
@@ -50,16 +53,27 @@ class Stack:
 
 @pytest.fixture(params=["sqlite", POSTGRES_AND_REDIS])
 def stack(request, tmp_path, free_port):
+    backend = {}
+    if request.param == "postgresql":
+        backend = {"database_url": request.getfixturevalue("postgres_url"),
+                   "broker_url": request.getfixturevalue("redis_url")}
+    with running_stack(tmp_path, free_port, **backend) as running:
+        yield running
+
+
+@contextmanager
+def running_stack(data_dir: Path, port: int, **backend: str) -> Iterator[Stack]:
+    """The gateway's web app on ``port`` with its data in ``data_dir`` (SQLite unless
+    ``backend`` names a database and a broker), and Amazon as a partner. A context manager
+    so that a module can share one stack across many quick tests."""
     overrides = {
         "key_passphrase": "integration-test-passphrase",
-        "public_url": f"http://127.0.0.1:{free_port}",
+        "public_url": f"http://127.0.0.1:{port}",
         "retry_base_seconds": "0.2",
         "queue": f"test-{uuid.uuid4().hex[:12]}",  # unique across parallel test processes
+        **backend,
     }
-    if request.param == "postgresql":
-        overrides["database_url"] = request.getfixturevalue("postgres_url")
-        overrides["broker_url"] = request.getfixturevalue("redis_url")
-    settings = make_settings(tmp_path, **overrides)
+    settings = make_settings(data_dir, **overrides)
     db.upgrade(settings)
     ensure_development_identity(settings)
     with session_scope(settings) as session:
@@ -70,11 +84,13 @@ def stack(request, tmp_path, free_port):
             partner = add_partner(session, name="Amazon", as2_id="AMAZON", x12_id="AMAZON",
                                   as2={"url": f"{amazon_url}/as2", "canonicalize_as_binary": True})
             import_partner_certificate(session, partner, amazon.certificate)
-        with serve_in_thread(create_app(settings), free_port) as url:
-            running = Stack(settings, url, amazon, amazon_url, gateway_environment(tmp_path, **overrides), tmp_path)
-            yield running
-            for worker in running.workers:
-                kill(worker)  # the test is over: no need to wait for a warm shutdown
+        with serve_in_thread(create_app(settings), port) as url:
+            running = Stack(settings, url, amazon, amazon_url, gateway_environment(data_dir, **overrides), data_dir)
+            try:
+                yield running
+            finally:
+                for worker in running.workers:
+                    kill(worker)  # the test is over: no need to wait for a warm shutdown
     db.engine(settings).dispose()
 
 

@@ -28,26 +28,31 @@ class OpenSSL:
         path.write_bytes(data)
         return str(path)
 
-    def run(self, *arguments: str, stdin: bytes | None = None) -> bytes:
-        process = subprocess.run(["openssl", "cms", *arguments], input=stdin,
+    def run(self, *arguments: str, stdin: bytes | None = None, command: str = "cms") -> bytes:
+        process = subprocess.run(["openssl", command, *arguments], input=stdin,
                                  capture_output=True, timeout=60)
         assert process.returncode == 0, process.stderr.decode(errors="replace")
         return process.stdout
+
+    def mic(self, content: bytes, digest: str = "sha256") -> str:
+        """The MIC of ``content`` as the sender computes it: ``openssl dgst``, base64."""
+        return base64.b64encode(self.run(f"-{digest}", "-binary", stdin=content, command="dgst")).decode()
 
     def key_arguments(self, key: OrganizationKey, name: str) -> list[str]:
         return ["-inkey", self.write(f"{name}.key", key.private_key_pem),
                 "-passin", "pass:" + key.passphrase.decode()]
 
 
-def amazon_signature(openssl: OpenSSL, amazon_key: OrganizationKey, entity: bytes) -> bytes:
+def amazon_signature(openssl: OpenSSL, amazon_key: OrganizationKey, entity: bytes,
+                     digest: str = "sha256") -> bytes:
     """A detached CMS signature (DER) made by openssl in binary mode over ``entity``."""
     return openssl.run(
-        "-sign", "-binary", "-md", "sha256", "-outform", "DER",
+        "-sign", "-binary", "-md", digest, "-outform", "DER",
         "-signer", openssl.write("amazon.crt", amazon_key.certificate_pem),
         *openssl.key_arguments(amazon_key, "amazon"), stdin=entity)
 
 
-def multipart_signed(entity: bytes, signature: bytes) -> bytes:
+def multipart_signed(entity: bytes, signature: bytes, micalg: str = "sha-256") -> bytes:
     """``entity`` and its detached ``signature`` as a multipart/signed entity (RFC 5751).
 
     Separate from the signing so that a test can put a tampered signature in it.
@@ -55,7 +60,7 @@ def multipart_signed(entity: bytes, signature: bytes) -> bytes:
     encoded = base64.encodebytes(signature).replace(b"\n", b"\r\n")
     return (
         f'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; '
-        f'micalg=sha-256; boundary="{BOUNDARY}"\r\n\r\n'
+        f'micalg={micalg}; boundary="{BOUNDARY}"\r\n\r\n'
         f"--{BOUNDARY}\r\n".encode() + entity + f"\r\n--{BOUNDARY}\r\n".encode()
         + b"Content-Type: application/pkcs7-signature; name=smime.p7s\r\n"
           b"Content-Transfer-Encoding: base64\r\n"
@@ -69,6 +74,6 @@ def amazon_signs(openssl: OpenSSL, amazon_key: OrganizationKey, entity: bytes) -
     return multipart_signed(entity, amazon_signature(openssl, amazon_key, entity))
 
 
-def mic_of(content: bytes) -> str:
-    """The SHA-256 MIC (RFC 4130 section 7.3.1) of the signed content, base64."""
-    return base64.b64encode(hashlib.sha256(content).digest()).decode()
+def mic_of(content: bytes, digest: str = "sha256") -> str:
+    """The MIC (RFC 4130 section 7.3.1) of ``content``, base64, without running openssl."""
+    return base64.b64encode(hashlib.new(digest, content).digest()).decode()

@@ -20,13 +20,11 @@ The same test file parses many messages both ways and requires the same outcome.
 
 from __future__ import annotations
 
-import binascii
 import email
 import email.message
-import hashlib
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import message_from_bytes as parse_mime
 from typing import TYPE_CHECKING
 
@@ -50,7 +48,14 @@ SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signature
 class Unwrapped:
     """What was found inside a message. ``error`` is set when a step failed: a pyas2lib
     ``AS2Exception`` names its disposition in ``disposition_type``/``disposition_modifier``;
-    any other exception is an unexpected processing error. The flags say how far it got."""
+    any other exception is an unexpected processing error. The flags say how far it got.
+
+    The MIC is not computed here: its algorithm is the one the sender asks for in the MDN
+    request, which this module is not shown. What it is computed over (RFC 4130 section
+    7.3.1) is kept instead: ``signed_content``, the bytes the signature verified over, with
+    ``signature_digest`` the digest the signer used; and ``inner_entity``, the MIME entity
+    (headers and content) that decryption and decompression gave, None for a message that
+    was neither encrypted nor compressed."""
 
     signed: bool = False
     encrypted: bool = False
@@ -58,8 +63,9 @@ class Unwrapped:
     content: bytes | None = None
     filename: str | None = None
     content_type: str | None = None
-    mic: str | None = None
-    mic_algorithm: str | None = None
+    signed_content: bytes | None = field(default=None, repr=False)
+    signature_digest: str | None = None
+    inner_entity: bytes | None = field(default=None, repr=False)
     error: Exception | None = None
 
 
@@ -84,8 +90,8 @@ def unwrap(raw: bytes, security: Security) -> Unwrapped:
     """Open ``raw`` (header lines, a blank line, the body) as pyas2lib's ``Message.parse``
     would; never raises for bad input."""
     signed = encrypted = compressed = False
-    mic: str | None = None
-    mic_algorithm: str | None = None
+    signed_content: bytes | None = None
+    signature_digest: str | None = None
     try:
         payload = envelope = parse_mime(raw)
         entity = raw  # the bytes ``payload`` was parsed from
@@ -101,6 +107,7 @@ def unwrap(raw: bytes, security: Security) -> Unwrapped:
                 payload.set_payload(entity)
                 payload.set_type("application/edi-consent")
         compressed, payload, entity = _decompressed(payload, entity, security.max_decompressed_bytes)
+        inner_entity = entity if encrypted or compressed else None
         if security.require_signature and payload.get_content_type() != "multipart/signed":
             raise InsufficientSecurityError("the partner must sign its messages, and this one is not signed")
         if payload.get_content_type() == "multipart/signed":
@@ -112,11 +119,9 @@ def unwrap(raw: bytes, security: Security) -> Unwrapped:
                     signature = _body(part)
                 else:
                     payload = part
-            signed_content, digest_algorithm = _verify(
+            signed_content, signature_digest = _verify(
                 signature, security.verify_certificates, as_sent,
                 lambda: canonicalize(payload, canonicalize_as_binary=security.canonicalize_as_binary))
-            mic = binascii.b2a_base64(hashlib.new(digest_algorithm, signed_content).digest()).strip().decode()
-            mic_algorithm = digest_algorithm
         if not compressed:
             compressed, payload, _ = _decompressed(payload, entity, security.max_decompressed_bytes)
         # pyas2lib adds the envelope's headers to the payload after parsing, so what the
@@ -124,7 +129,8 @@ def unwrap(raw: bytes, security: Security) -> Unwrapped:
         source = payload if "content-type" in payload else envelope
         return Unwrapped(signed=signed, encrypted=encrypted, compressed=compressed, content=_content(payload),
                          filename=payload.get_filename() or envelope.get_filename(),
-                         content_type=source.get_content_type(), mic=mic, mic_algorithm=mic_algorithm)
+                         content_type=source.get_content_type(), signed_content=signed_content,
+                         signature_digest=signature_digest, inner_entity=inner_entity)
     except Exception as error:  # noqa: BLE001 - every failure becomes a disposition
         return Unwrapped(signed=signed, encrypted=encrypted, compressed=compressed, error=error)
 

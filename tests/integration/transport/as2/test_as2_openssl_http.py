@@ -102,7 +102,7 @@ def test_an_850_signed_and_encrypted_by_openssl_is_stored_and_our_mdn_verifies_w
     report = mdn_report_verified_by_openssl(openssl, stack, response)
     assert b"Original-Message-ID: <AMZN20261127PO1>\r\n" in report
     assert PROCESSED in report
-    assert f"Received-content-MIC: {mic_openssl_signed(signature)}, sha256\r\n".encode() in report
+    assert f"Received-content-MIC: {mic_openssl_signed(signature)}, sha-256\r\n".encode() in report
 
 
 def test_a_tampered_signature_gets_a_negative_mdn_that_verifies_with_openssl(stack, openssl: OpenSSL):

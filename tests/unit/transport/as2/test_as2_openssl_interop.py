@@ -26,7 +26,7 @@ def openssl(tmp_path: Path) -> OpenSSL:
     return OpenSSL(tmp_path)
 
 
-def amazon_headers(message_id: str) -> dict[str, str]:
+def amazon_headers(message_id: str, micalg: str = "sha256") -> dict[str, str]:
     """HTTP headers as Amazon sends them (AS2 1.1, Message-ID without a domain)."""
     return {
         "AS2-Version": "1.1",
@@ -38,7 +38,7 @@ def amazon_headers(message_id: str) -> dict[str, str]:
         "Content-Transfer-Encoding": "binary",
         "Disposition-Notification-To": "edi@amazon.example",
         "Disposition-Notification-Options": "signed-receipt-protocol=optional, pkcs7-signature; "
-                                            "signed-receipt-micalg=optional, sha256",
+                                            f"signed-receipt-micalg=optional, {micalg}",
     }
 
 
@@ -66,7 +66,28 @@ def test_a_message_from_openssl_is_received_and_our_mdn_verifies_with_openssl(
                          stdin=smime)
     assert b"Original-Message-ID: <AMZN20261127PO1>" in report
     assert b"Disposition: automatic-action/MDN-sent-automatically; processed\r\n" in report
-    assert f"Received-content-MIC: {mic_of(entity)}, sha256".encode() in report
+    assert f"Received-content-MIC: {mic_of(entity)}, sha-256\r\n".encode() in report
+
+
+def test_the_mic_and_the_mdn_signature_use_the_micalg_asked_for_not_the_signature_digest(
+        openssl: OpenSSL, amazon_key, our_key, gateway: Directory):
+    """RFC 4130 7.3.1: the sender says which algorithm its MIC is computed with, whatever
+    it signed with; the first one of its list that we support counts."""
+    entity = ENTITY_HEADERS + b"Content-Transfer-Encoding: binary\r\n\r\n" + PURCHASE_ORDER
+    enveloped = openssl.run(
+        "-encrypt", "-binary", "-aes-256-cbc", "-outform", "DER",
+        "-recip", openssl.write("gateway.crt", our_key.certificate_pem),
+        stdin=amazon_signs(openssl, amazon_key, entity))  # signed with sha256
+
+    result = gateway.receive(amazon_headers("AMZN20261127PO5", micalg="md5, sha-1, sha-256"), enveloped)
+
+    assert (result.mic, result.mic_algorithm) == (openssl.mic(entity, "sha1"), "sha1")
+    assert "micalg=sha-1;" in result.mdn.headers["Content-Type"]
+    smime = (f"Content-Type: {result.mdn.headers['Content-Type']}\r\n\r\n").encode() + result.mdn.body
+    report = openssl.run("-verify", "-inform", "SMIME",
+                         "-CAfile", openssl.write("gateway.crt", our_key.certificate_pem),
+                         stdin=smime)
+    assert f"Received-content-MIC: {openssl.mic(entity, 'sha1')}, sha-1\r\n".encode() in report
 
 
 def test_our_negative_mdn_verifies_with_openssl(openssl: OpenSSL, our_key, gateway: Directory):
@@ -136,7 +157,9 @@ def test_openssl_decrypts_and_verifies_what_we_send(openssl: OpenSSL, us, amazon
     assert sent.mic == mic_of(content)
 
 
-def test_an_mdn_signed_by_openssl_is_checked(openssl: OpenSSL, us, amazon_partner, amazon_key):
+@pytest.mark.parametrize("micalg", ["sha-256", "sha256", "SHA-256"])
+def test_an_mdn_signed_by_openssl_is_checked(micalg, openssl: OpenSSL, us, amazon_partner, amazon_key):
+    """Partners name the digest either way (RFC 5751 ``sha-256``, RFC 3851 style ``sha256``)."""
     sent = build_message(us, amazon_partner, PURCHASE_ORDER, "855.edi")
 
     def mdn_from_openssl(mic: str) -> tuple[dict[str, str], bytes]:
@@ -149,13 +172,15 @@ def test_an_mdn_signed_by_openssl_is_checked(openssl: OpenSSL, us, amazon_partne
             b"Final-Recipient: rfc822; AMAZON\r\n"
             + f"Original-Message-ID: <{sent.message_id}>\r\n".encode()
             + b"Disposition: automatic-action/MDN-sent-automatically; processed\r\n"
-            + f"Received-content-MIC: {mic}, sha256\r\n\r\n--report--\r\n".encode()
+            + f"Received-content-MIC: {mic}, {micalg}\r\n\r\n--report--\r\n".encode()
         )
         smime = openssl.run(
             "-sign", "-md", "sha256", "-outform", "SMIME", "-crlfeol",
             "-signer", openssl.write("amazon.crt", amazon_key.certificate_pem),
             *openssl.key_arguments(amazon_key, "amazon"), stdin=report)
         head, _, body = smime.partition(b"\r\n\r\n")
+        head = head.replace(b'micalg="sha-256"', f"micalg={micalg}".encode())
+        assert micalg.encode() in head
         message = email.message_from_bytes(head + b"\r\n\r\n")
         return {name: " ".join(value.split()) for name, value in message.items()}, body
 

@@ -24,11 +24,14 @@ from gateway.transport.as2.protocol import (
 from gateway.transport.as2.protocol import (
     _pyas2lib_organization,
     _pyas2lib_partner,
-    requested_mic_algorithm,
+    receipt_options,
+    supported_digest,
 )
 from gateway.transport.as2.unwrap import decompress_cms
 from pyas2lib.cms import compress_message
 from pyas2lib.exceptions import AS2Exception, DecompressionError
+
+from tests.support.openssl_cms import mic_of
 
 from .conftest import AMAZON_ID, OUR_ID, PURCHASE_ORDER, Directory
 
@@ -133,13 +136,30 @@ def test_plain_messages_when_the_profile_asks_for_no_security(amazon, us_at_amaz
                                                               amazon_partner):
     sender_view = dataclasses.replace(us_at_amazon, sign=False, encrypt=False)
     sent = build_message(amazon, sender_view, PURCHASE_ORDER, "po.edi")
-    assert sent.mic is None
+    assert sent.mic is None  # pyas2lib computes a MIC only for what it signs
 
     result = Directory([us], [dataclasses.replace(amazon_partner, sign=False, encrypt=False)]
                        ).receive(sent.headers, sent.body)
 
     assert result.status is InboundStatus.PROCESSED
-    assert (result.signed, result.encrypted, result.mic) == (False, False, None)
+    assert (result.signed, result.encrypted) == (False, False)
+    # RFC 4130 7.3.1: the MIC of a plain message is over its content, without headers.
+    assert (result.mic, result.mic_algorithm) == (mic_of(sent.body), "sha256")
+    assert f"Received-content-MIC: {mic_of(sent.body)}, sha-256\r\n".encode() in result.mdn.body
+
+
+def test_the_mic_of_a_compressed_unsigned_message_covers_the_entity_decompressed(
+        amazon, us_at_amazon, us, amazon_partner):
+    """RFC 5402 section 4: over the uncompressed MIME entity, headers included."""
+    sender_view = dataclasses.replace(us_at_amazon, sign=False, encrypt=False, compress=True)
+    sent = build_message(amazon, sender_view, PURCHASE_ORDER, "po.edi")
+    entity = decompress_cms(sent.body, 1024 * 1024)
+    assert entity.startswith(b"Content-Type: application/edi-x12")
+
+    result = Directory([us], [dataclasses.replace(amazon_partner, sign=False, encrypt=False)]
+                       ).receive(sent.headers, sent.body)
+
+    assert (result.compressed, result.mic) == (True, mic_of(entity))
 
 
 # ------------------------------------------------------------ negative dispositions
@@ -357,14 +377,17 @@ def test_a_mic_other_than_the_stored_one_is_invalid(us, amazon_partner, processe
 
 def test_a_processed_mdn_without_a_mic_is_invalid_when_we_stored_one(
         us, amazon, amazon_partner, us_at_amazon):
-    # An unsigned message gets an MDN without a MIC; claim we had stored one.
-    partner = dataclasses.replace(amazon_partner, sign=False)
+    # An unsigned MDN with its MIC line taken out; with and without a stored MIC.
+    partner = dataclasses.replace(amazon_partner, sign=False, signed_mdn=False)
     sent = build_message(us, partner, PURCHASE_ORDER, "855.edi")
     amazon_side = Directory([amazon], [dataclasses.replace(us_at_amazon, sign=False)])
     mdn = amazon_side.receive(sent.headers, sent.body).mdn
+    body = b"".join(line for line in mdn.body.splitlines(keepends=True)
+                    if not line.startswith(b"Received-content-MIC:"))
+    assert body != mdn.body
 
-    without_stored = check_mdn(us, partner, mdn.headers, mdn.body, sent.message_id, None)
-    with_stored = check_mdn(us, partner, mdn.headers, mdn.body, sent.message_id, "c3RvcmVk")
+    without_stored = check_mdn(us, partner, mdn.headers, body, sent.message_id, None)
+    with_stored = check_mdn(us, partner, mdn.headers, body, sent.message_id, "c3RvcmVk")
 
     assert without_stored.status is MdnStatus.PROCESSED and without_stored.mic is None
     assert with_stored.status is MdnStatus.INVALID
@@ -505,24 +528,38 @@ def test_bare_pyas2lib_raises_on_micalg_before_protocol(amazon, us_at_amazon, us
                                  find_partner_cb=lambda _: _pyas2lib_partner(amazon_partner, 0))
 
 
-@pytest.mark.parametrize("options, digest", [
+@pytest.mark.parametrize("options, signed, digest", [
     ("signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha256",
-     "sha256"),
+     True, "sha256"),
+    ("signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-256",
+     True, "sha256"),
     ("signed-receipt-micalg=required, SHA-384; signed-receipt-protocol=required, pkcs7-signature",
-     "sha384"),
+     True, "sha384"),
     ("signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha512, sha1",
-     "sha512"),
-    # cryptography cannot sign with SHA-1, and md2 is unknown: the default is used.
+     True, "sha512"),
+    # The first one we support, in the sender's order of preference.
     ("signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, md2, sha1",
-     "sha256"),
-    ("signed-receipt-protocol=optional, pkcs7-signature", "sha256"),
-    ("signed-receipt-micalg=optional, sha256", None),
-    ("signed-receipt-protocol=required, pgp-signature; signed-receipt-micalg=optional, sha1", None),
-    ("nonsense", None),
-    ("", None),
+     True, "sha1"),
+    ("signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, md5, sha-1",
+     True, "sha1"),
+    ("signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, md5",
+     True, None),
+    ("signed-receipt-protocol=optional, pkcs7-signature", True, None),
+    ("signed-receipt-micalg=optional, sha256", False, "sha256"),
+    ("signed-receipt-protocol=required, pgp-signature; signed-receipt-micalg=optional, sha1",
+     False, "sha1"),
+    ("nonsense", False, None),
+    ("", False, None),
 ])
-def test_the_mdn_digest_is_read_from_the_options_in_any_order(options, digest):
-    assert requested_mic_algorithm(options) == digest
+def test_the_receipt_options_are_read_in_any_order_and_either_spelling(options, signed, digest):
+    assert receipt_options(options) == (signed, digest)
+
+
+@pytest.mark.parametrize("micalg, digest", [
+    ("sha1", "sha1"), ("sha-1", "sha1"), ("SHA-256", "sha256"), ("sha256", "sha256"),
+    (" sha-224 ", "sha224"), ("sha-384", "sha384"), ("sha512", "sha512"), ("md5", None), ("", None)])
+def test_micalg_names_are_read_as_rfc_5751_and_rfc_3851_write_them(micalg, digest):
+    assert supported_digest(micalg) == digest
 
 
 # ---------------------------------------------------------- never raises on input
