@@ -57,6 +57,13 @@ class CostDifference:
         """By how much the two differ, per the PO's unit (never negative)."""
         return abs(self.po_cost - self.catalogue_cost)
 
+    def as_detail(self) -> dict[str, str | int]:
+        """The figures as an exception's detail keeps them (money as text, per the PO's unit)."""
+        return {"unit": self.unit.value, "po_cost": money_text(self.po_cost),
+                "catalogue_cost": money_text(self.catalogue_cost), "difference": money_text(self.amount),
+                "higher": "po" if self.po_is_higher else "catalogue",
+                "catalogue_unit_cost": money_text(self.catalogue_unit_cost), "eaches_per_unit": self.eaches_per_unit}
+
     def describe(self) -> str:
         """The difference in the words finance reads, e.g. "PO cost 39.00 per each is 1.00
         lower than the catalogue's 40.00 per each"; a case names the each cost it comes from."""

@@ -45,3 +45,10 @@ def test_cost_difference(po_cost, unit, pack_size, catalogue, expected):
 ])
 def test_the_difference_says_both_figures_which_is_higher_by_how_much_and_per_what(difference, words):
     assert difference.describe() == words
+
+
+def test_the_exception_detail_keeps_the_figures_per_the_pos_unit():
+    difference = cost_difference(D("39.00"), CA, 12, D("3.3333"))
+    assert difference is not None and difference.as_detail() == {
+        "unit": "CA", "po_cost": "39.00", "catalogue_cost": "40.00", "difference": "1.00", "higher": "catalogue",
+        "catalogue_unit_cost": "3.3333", "eaches_per_unit": 12}
