@@ -20,10 +20,11 @@ from gateway.platform.db import session_scope
 from gateway.sandbox.development import ensure_development_identity
 from gateway.operations.exception_queue import open_exceptions
 from gateway.partners.keystore import import_partner_certificate
-from gateway.models import AuditEvent, CatalogueItem, Message, PurchaseOrder, PurchaseOrderLine, TradingPartner
+from gateway.models import AuditEvent, CatalogueItem, PurchaseOrder, PurchaseOrderLine
 from gateway.orders.po_changes import apply_po_change
 from gateway.partners.registry import add_partner
 from tests.integration.orders.test_acknowledge import sent_855s
+from tests.support.inbound import inbound_message
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 AMAZON_KEY = generate_organization_key("AMAZON", b"test")
@@ -69,12 +70,7 @@ def gateway(settings):
 def apply(settings, change) -> PurchaseOrder | None:
     """Apply ``change`` as the worker does, from a stored inbound message."""
     with session_scope(settings) as session:
-        partner = session.scalars(select(TradingPartner)).one()
-        message = Message(direction="inbound", partner_id=partner.id, status="processing",
-                          body_sha256="0" * 64, body_size=0)
-        session.add(message)
-        session.flush()
-        changed = apply_po_change(session, partner, message, change)
+        changed = apply_po_change(session, *inbound_message(session), change)
         return changed.po_number if changed else None
 
 
