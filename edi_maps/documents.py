@@ -89,7 +89,7 @@ class PurchaseOrderLine:
     line_number: str  # PO101, echoed unchanged in the 855, 856 and 810
     quantity: Decimal
     unit: UnitOfMeasure
-    unit_cost: Decimal
+    unit_cost: Decimal  # PO104, per ``unit``: per case for a CA line
     identifier: ProductIdentifier  # the first qualifier/value pair of the PO1
     other_identifiers: tuple[ProductIdentifier, ...] = ()
     pack_size: int | None = None  # PO401: eaches per case, when the line is in cases
@@ -206,7 +206,7 @@ class AcknowledgementLine:
     identifier: ProductIdentifier
     ordered_quantity: Decimal
     unit: UnitOfMeasure
-    unit_cost: Decimal  # must equal what will be invoiced, or Amazon holds payment
+    unit_cost: Decimal  # PO104, per ``unit`` (a case for CA); must equal what will be invoiced, or payment is held
     outcomes: tuple[AcknowledgedQuantity, ...]
     # Eaches per case, stated (PO4) on a line ordered in cases.
     pack_size: int | None = None

@@ -244,8 +244,10 @@ class CatalogueItem(Base):
     qualifier: Mapped[str] = mapped_column(String(2))  # as in PO1: BP, EN, UP, IB, VN, VP
     identifier: Mapped[str] = mapped_column(String(48))
     sku: Mapped[str] = mapped_column(String(64), index=True)
+    # Per each, whatever unit Amazon orders in: a case is expected to cost unit_cost x its
+    # pack (gateway.orders.line_costs). None: no expected cost, so no cost check.
     unit_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
-    case_pack: Mapped[int | None]
+    case_pack: Mapped[int | None]  # eaches per case; None: not sold in cases
     critical: Mapped[bool] = mapped_column(default=False)
     discontinued: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -305,9 +307,9 @@ class PurchaseOrderLine(Base):
     quantity: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     unit: Mapped[str] = mapped_column(String(2))
     pack_size: Mapped[int | None]
-    unit_cost: Mapped[Decimal] = mapped_column(Numeric(12, 4))
-    # The cost the last 855 stated: a price change (860) makes the 855 due again, and the
-    # invoice must bill what was acknowledged.
+    unit_cost: Mapped[Decimal] = mapped_column(Numeric(12, 4))  # Amazon's, per ``unit`` (a case for CA)
+    # The cost the last 855 stated, per ``unit`` too: a price change (860) makes the 855 due
+    # again, and the invoice must bill what was acknowledged.
     acknowledged_unit_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
     sku: Mapped[str | None] = mapped_column(String(64))
     # Ordered, allocated and backordered in eaches, as the IMS counts them.

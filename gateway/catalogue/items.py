@@ -1,7 +1,8 @@
 """The catalogue: which IMS SKU an Amazon identifier (ASIN, EAN, UPC, ISBN, vendor item) is.
 
-Intake maps every PO line through it, checks the PO's cost against the expected cost and
-turns cases into eaches with its case pack. It is kept as CSV by the vendor's
+Intake maps every PO line through it, checks the PO's cost against the expected cost (kept
+per each; a case is expected to cost it x the pack) and turns cases into eaches with its
+case pack. It is kept as CSV by the vendor's
 merchandising team, so import reads that CSV strictly: a bad value stops the whole
 import with the file and line named, and nothing is half-imported.
 """
@@ -35,7 +36,7 @@ class CatalogueRow:
     qualifier: str
     identifier: str
     sku: str
-    unit_cost: Decimal | None  # None: no expected cost, so no cost check
+    unit_cost: Decimal | None  # per each, whatever unit Amazon orders in; None: no expected cost, so no cost check
     case_pack: int | None  # eaches per case; None: the SKU is not sold in cases
     critical: bool
     discontinued: bool

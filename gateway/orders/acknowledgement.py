@@ -3,7 +3,9 @@
 ``acknowledge_purchase_order`` is the one entry point (a worker task). It waits until
 the IMS has answered for every line it was sent, unless the deadline margin has come,
 then decides every line with ``gateway.orders.line_outcomes`` and sends the 855 over AS2 with
-the tracker expecting Amazon's 997. ``watch_deadlines`` (beat) warns before the deadline
+the tracker expecting Amazon's 997. Each line states Amazon's cost in the PO's unit (per
+case for a CA line), also where the catalogue expects another: ``gateway.orders.line_costs``
+says why. ``watch_deadlines`` (beat) warns before the deadline
 and, by the partner's policy, acknowledges what is known at the margin.
 """
 from __future__ import annotations

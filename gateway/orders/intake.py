@@ -24,6 +24,7 @@ from gateway.platform import audit
 from gateway.orders.deadlines import ack_deadline
 from gateway.partners.registry import profile_of
 from gateway.orders.allocation import SalesOrderAllocation, store_allocation
+from gateway.orders.line_costs import UNIT_WORDS, cost_difference
 from gateway.orders.status import TIMELINE, LineStatus, PurchaseOrderStatus, move, move_line
 from gateway.catalogue.items import find_item, money_text
 from gateway.platform.config import Settings
@@ -104,20 +105,25 @@ def _map_line(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrd
         line_exception(session, purchase_order, line, "sku_mismatch", f"{named} is not in the catalogue")
         return
     line.sku = item.sku
-    check_cost(session, purchase_order, line, item)
     set_eaches(session, purchase_order, line, item.case_pack)
+    check_cost(session, purchase_order, line, item)  # after set_eaches: a case is priced by its pack size
     move_line(line, LineStatus.OPEN if line.eaches else LineStatus.HELD)
 
 
 def check_cost(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine,
                item: CatalogueItem | None) -> None:
-    """A cost_mismatch exception when Amazon's cost for the line is not the catalogue's:
-    the 855 states Amazon's cost and the invoice must match it, so finance must know."""
-    if item is not None and item.unit_cost is not None and line.unit_cost != item.unit_cost:
-        line_exception(session, purchase_order, line, "cost_mismatch",
-                       f"PO cost {money_text(line.unit_cost)} differs from the catalogue cost "
-                       f"{money_text(item.unit_cost)} for {item.sku}",
-                       po_cost=money_text(line.unit_cost), catalogue_cost=money_text(item.unit_cost))
+    """A cost_mismatch exception when Amazon's cost for the line is not the catalogue's, both
+    per the PO's unit (``line_costs``): the 855 states Amazon's cost and the invoice must bill
+    it, so finance must know before then. Reads ``line.pack_size``: call after ``set_eaches``."""
+    if item is None:
+        return
+    difference = cost_difference(line.unit_cost, documents.UnitOfMeasure(line.unit), line.pack_size, item.unit_cost)
+    if difference is None:
+        return
+    line_exception(session, purchase_order, line, "cost_mismatch",
+                   f"{difference.describe()} for {item.sku}; the 855 states Amazon's "
+                   f"{money_text(line.unit_cost)} per {UNIT_WORDS[difference.unit]}",
+                   po_number=purchase_order.po_number, **difference.as_detail())
 
 
 def set_eaches(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine,

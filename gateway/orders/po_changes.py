@@ -134,10 +134,14 @@ def _change_line(session: Session, purchase_order: PurchaseOrder, line: Purchase
                  requested: documents.PoChangeLine) -> list[dict[str, Any]]:
     """The new quantity and unit price of one line, as far as its change type carries them."""
     applied: list[dict[str, Any]] = []
+    priced_as = (line.unit, line.pack_size, line.unit_cost)
     if requested.change_type in QUANTITY_CHANGES and requested.quantity is not None:
         applied += _change_quantity(session, purchase_order, line, requested, requested.quantity)
     if requested.change_type in PRICE_CHANGES and requested.unit_price is not None:
-        applied += _change_price(session, purchase_order, line, requested.unit_price)
+        applied += _change_price(line, requested.unit_price)
+    if line.sku is not None and (line.unit, line.pack_size, line.unit_cost) != priced_as:
+        # Once, after both: the cost is compared in the PO's unit, which the change may have moved too.
+        check_cost(session, purchase_order, line, catalogue_item_of(session, line))
     return applied
 
 
@@ -175,14 +179,11 @@ def _change_quantity(session: Session, purchase_order: PurchaseOrder, line: Purc
              "eaches": line.eaches}]
 
 
-def _change_price(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine,
-                  unit_price: Decimal) -> list[dict[str, Any]]:
+def _change_price(line: PurchaseOrderLine, unit_price: Decimal) -> list[dict[str, Any]]:
     """Amazon's new cost for the line: the 855 must state it and the invoice bill it."""
     if unit_price == line.unit_cost:
         return []
     line.unit_cost = unit_price
-    if line.sku is not None:
-        check_cost(session, purchase_order, line, catalogue_item_of(session, line))
     return [{"line_number": line.line_number, "unit_cost": money_text(unit_price)}]
 
 

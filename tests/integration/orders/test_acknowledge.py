@@ -33,6 +33,9 @@ def gateway(settings):
                               as2={"url": "http://127.0.0.1:9/as2"})
         import_partner_certificate(session, partner, AMAZON_KEY.certificate_pem)
         session.add(CatalogueItem(qualifier="BP", identifier="B0OBSOLETE", sku="ACME-OLD", discontinued=True))
+        # 40.00 each, 480.00 a case: the vase's PO lines below cost something else.
+        session.add(CatalogueItem(qualifier="UP", identifier="012345678912", sku="ACME-VASE-12",
+                                  unit_cost=Decimal("40.00"), case_pack=12))
     return settings
 
 
@@ -43,10 +46,10 @@ def purchase_order(settings, *lines, backorder_allowed=False, received_at=NOW - 
                            ship_not_before=date(2026, 11, 24), ship_not_after=date(2026, 12, 1), ship_to="RNO1",
                            backorder_allowed=backorder_allowed, status="allocated", content_sha256="0" * 64,
                            received_at=received_at)
-        for number, (qualifier, identifier, quantity, unit, sku, allocated, restock, status) in enumerate(lines, 1):
+        for number, (qualifier, identifier, quantity, unit, sku, allocated, restock, status, cost) in enumerate(lines, 1):
             po.lines.append(PurchaseOrderLine(
                 line_number=str(number), qualifier=qualifier, identifier=identifier, quantity=Decimal(quantity),
-                unit=unit, pack_size=12 if unit == "CA" else None, unit_cost=Decimal("12.50"), sku=sku,
+                unit=unit, pack_size=12 if unit == "CA" else None, unit_cost=Decimal(cost), sku=sku,
                 eaches=quantity * (12 if unit == "CA" else 1), allocated=allocated, backorder_ship_date=restock,
                 status=status))
         session.add(po)
@@ -55,8 +58,8 @@ def purchase_order(settings, *lines, backorder_allowed=False, received_at=NOW - 
 
 
 def line(quantity, allocated, *, restock=None, qualifier="EN", identifier="5012345678900", unit="EA",
-         sku="ACME-MUG-01", status="allocated"):
-    return (qualifier, identifier, quantity, unit, sku, allocated, restock, status)
+         sku="ACME-MUG-01", status="allocated", cost="12.50"):
+    return (qualifier, identifier, quantity, unit, sku, allocated, restock, status, cost)
 
 
 def sent_855s(settings):
@@ -99,6 +102,16 @@ SCENARIOS = {
                                       sku="ACME-CANDLE-12", status="partially_allocated")], False, [
         "BAK*00*AC*2XK7QP9M*20261119", "PO1*1*6*CA*12.5**UP*012345678905", "PO4*12",
         "ACK*IA*2*CA*068*20261122", "DTM*067*20261124", "ACK*IR*4*CA", "CTT*1*6"]),
+    # A cost that differs from the catalogue's (40.00 each) changes nothing in the 855: it states
+    # Amazon's cost in the PO's unit, which the invoice will bill (gateway/orders/line_costs.py).
+    "cost differs, EA: Amazon's cost per each": ([line(2, 2, qualifier="UP", identifier="012345678912",
+                                                       sku="ACME-VASE-12", cost="39.00")], False, [
+        "BAK*00*AD*2XK7QP9M*20261119", "PO1*1*2*EA*39**UP*012345678912",
+        "ACK*IA*2*EA*068*20261122", "DTM*067*20261124", "CTT*1*2"]),
+    "cost differs, CA: Amazon's cost per case": ([line(2, 24, unit="CA", qualifier="UP", identifier="012345678912",
+                                                       sku="ACME-VASE-12", cost="470.00")], False, [
+        "BAK*00*AD*2XK7QP9M*20261119", "PO1*1*2*CA*470**UP*012345678912", "PO4*12",
+        "ACK*IA*2*CA*068*20261122", "DTM*067*20261124", "CTT*1*2"]),
 }
 
 

@@ -97,7 +97,7 @@ def test_an_850_over_as2_becomes_a_sales_order_and_the_same_interchange_again_cr
 def test_each_line_problem_is_an_exception_and_a_different_resend_is_a_duplicate_po(stack, ims):
     with session_scope(stack.settings) as session:  # the candle loses its case pack
         import_catalogue(session, read_catalogue_csv(_write(stack, "qualifier,identifier,sku,unit_cost,case_pack,"
-                                                                   "critical\nUP,012345678905,ACME-CANDLE-12,40.00,,false\n")))
+                                                                   "critical\nUP,012345678905,ACME-CANDLE-12,3.3333,,false\n")))
     problems = SINGLE_PO.replace(b"PO1*1*24*EA*12.50", b"PO1*1*24*EA*12.40").replace(b"B07XJ8C8F5", b"B000000000")
     stack.start_worker()
     stack.amazon.send(stack.url, problems)
@@ -105,7 +105,8 @@ def test_each_line_problem_is_an_exception_and_a_different_resend_is_a_duplicate
 
     found = exceptions(stack, "2XK7QP9M")
     assert set(found) == {"cost_mismatch", "unit_mismatch", "sku_mismatch"}
-    assert "line 1: PO cost 12.40 differs from the catalogue cost 12.50" in found["cost_mismatch"]
+    assert found["cost_mismatch"] == ("PO 2XK7QP9M line 1: PO cost 12.40 per each is 0.10 lower than the catalogue's "
+                                      "12.50 per each for ACME-MUG-01; the 855 states Amazon's 12.40 per each")
     assert "line 2: 6 cases of ACME-CANDLE-12, which has no case pack" in found["unit_mismatch"]
     assert "line 3: BP B000000000 is not in the catalogue" in found["sku_mismatch"]
     assert [(line["line_number"], line["ordered"], line["unit_cost"]) for line in ims.order("2XK7QP9M")["lines"]] == [

@@ -20,10 +20,11 @@ from gateway.platform.db import session_scope
 from gateway.sandbox.development import ensure_development_identity
 from gateway.operations.exception_queue import open_exceptions
 from gateway.partners.keystore import import_partner_certificate
-from gateway.models import AuditEvent, CatalogueItem, Message, PurchaseOrder, PurchaseOrderLine, TradingPartner
+from gateway.models import AuditEvent, CatalogueItem, PurchaseOrder, PurchaseOrderLine
 from gateway.orders.po_changes import apply_po_change
 from gateway.partners.registry import add_partner
 from tests.integration.orders.test_acknowledge import sent_855s
+from tests.support.inbound import inbound_message
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 AMAZON_KEY = generate_organization_key("AMAZON", b"test")
@@ -69,12 +70,7 @@ def gateway(settings):
 def apply(settings, change) -> PurchaseOrder | None:
     """Apply ``change`` as the worker does, from a stored inbound message."""
     with session_scope(settings) as session:
-        partner = session.scalars(select(TradingPartner)).one()
-        message = Message(direction="inbound", partner_id=partner.id, status="processing",
-                          body_sha256="0" * 64, body_size=0)
-        session.add(message)
-        session.flush()
-        changed = apply_po_change(session, partner, message, change)
+        changed = apply_po_change(session, *inbound_message(session), change)
         return changed.po_number if changed else None
 
 
@@ -108,6 +104,23 @@ def test_a_price_and_quantity_change_applies_both(gateway):
     line = stored_lines(gateway)["2"]
     assert (line.quantity, line.eaches, line.unit_cost) == (6, 6, Decimal("6.99"))
     assert "cost_mismatch" not in open_problems(gateway), "the catalogue has no expected cost for the lamp"
+
+
+def test_a_change_to_cases_compares_the_cost_per_case(gateway):
+    """The mug costs 12.50 each: 2 cases of 12 are 150.00 a case, and Amazon's unchanged 12.50 is now per case."""
+    assert apply(gateway, change_860("POC*1*CA*2*2*CA*12.50**EN*5012345678900", "PO4*12")) == "2XK7QP9M"
+    line = stored_lines(gateway)["1"]
+    assert (line.quantity, line.unit, line.pack_size, line.eaches) == (2, "CA", 12, 24)
+    [mismatch] = open_problems(gateway)["cost_mismatch"]
+    assert mismatch.message == ("PO 2XK7QP9M line 1: PO cost 12.50 per case is 137.50 lower than the catalogue's "
+                                "150.00 per case (12 x 12.50 each) for ACME-MUG-01; the 855 states Amazon's 12.50 "
+                                "per case")
+    assert (mismatch.po_number, mismatch.detail["line_number"], mismatch.detail["unit"]) == ("2XK7QP9M", "1", "CA")
+
+    apply(gateway, change_860("POC*1*PC*2*2*CA*150.00**EN*5012345678900", "PO4*12"))  # Amazon corrects its price
+    assert stored_lines(gateway)["1"].unit_cost == Decimal("150.00")
+    [again] = open_problems(gateway)["cost_mismatch"]
+    assert again.id == mismatch.id and again.count == 1, "a matching cost raises nothing more"
 
 
 def test_the_same_price_again_changes_nothing(gateway):

@@ -10,7 +10,8 @@ from tests.fixtures import AMAZON_FIXTURES
 
 def test_the_demo_catalogue_reads():
     rows = read_catalogue_csv(AMAZON_FIXTURES / "catalogue.csv")
-    assert rows[1] == CatalogueRow("UP", "012345678905", "ACME-CANDLE-12", Decimal("40.00"), 12, False, False)
+    # Costs are per each: the candle's case of 12 costs 40.00 in the sample POs.
+    assert rows[1] == CatalogueRow("UP", "012345678905", "ACME-CANDLE-12", Decimal("3.3333"), 12, False, False)
     assert [row.sku for row in rows if row.critical] == ["ACME-LAMP-02"]
 
 

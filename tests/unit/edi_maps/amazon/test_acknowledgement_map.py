@@ -2,6 +2,8 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
+
 from edi_maps.amazon.acknowledgement import acknowledgement_segments
 from edi_maps.documents import (
     AcknowledgedQuantity,
@@ -53,6 +55,16 @@ def test_each_line_is_echoed_with_one_ack_per_outcome():
         ["ACK", "R2", "10", "EA"],
         ["CTT", "3", "40"],
     ]
+
+
+@pytest.mark.parametrize(("unit", "cost", "po104"), [
+    (EA, "39.00", "39"), (CA, "470.0000", "470"), (CA, "39.9996", "39.9996"), (EA, "0.1250", "0.125")])
+def test_po104_is_the_cost_per_the_lines_unit_as_given(unit, cost, po104):
+    """PO104 states the line's cost exactly as given, per the line's unit (per case for CA): no rounding."""
+    ack = Acknowledgement("X", AcknowledgementType.WITH_DETAIL_NO_CHANGE, date(2026, 11, 20),
+                          (line("1", "UP", "012345678912", 2, unit, cost, accepted(2, unit),
+                                pack_size=12 if unit is CA else None),))
+    assert acknowledgement_segments(ack)[1][:5] == ["PO1", "1", "2", unit.value, po104]
 
 
 def test_ack_codes_come_from_the_profile():
