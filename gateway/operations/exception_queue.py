@@ -60,6 +60,8 @@ KINDS = {kind.name: kind for kind in (
     Kind("mdn_missing", Severity.HIGH, "No MDN for a message we sent"),
     Kind("as2_send_failed", Severity.CRITICAL, "AS2 message could not be delivered"),
     Kind("inbound_rejected", Severity.HIGH, "Inbound message rejected (AS2 or X12)"),
+    # Critical: the partner believes it sent the orders in it, and no 855 will answer them.
+    Kind("interchange_refused", Severity.CRITICAL, "Interchange refused with a TA1: nothing in it was taken in"),
     Kind("ims_call_failed", Severity.HIGH, "IMS call failed"),
     Kind("certificate_expiring", Severity.HIGH, "Certificate expires soon"),
     Kind("shipped_without_asn", Severity.CRITICAL, "Shipped but no ASN sent"),
