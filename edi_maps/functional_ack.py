@@ -153,7 +153,8 @@ def build_ta1(interchange: InterchangeResult, *, when: datetime) -> Ta1 | None:
     TA103 are ISA09 and ISA10 when they are a real date (YYMMDD) and time (HHMM); one
     that is not (it may be the very fault the TA1 reports) is replaced by the date or
     time of ``when``, today's date and the time now as the caller's clock gives them,
-    never copied. TA104 is R, TA105 the note code of the first fault found.
+    never copied. TA104 is R, TA105 the note code (I18, 3 digits) of the first fault the
+    validation found.
 
     Raises ``X12WriteError`` when ISA13 is not a number of 1-9 digits: no TA1 could
     name the interchange it refuses.
@@ -166,13 +167,12 @@ def build_ta1(interchange: InterchangeResult, *, when: datetime) -> Ta1 | None:
             f"TA101: ISA13 {control_number!r} is not a 1-9 digit interchange control number, "
             f"so no TA1 can name interchange {control_number!r}"
         )
-    note_code = interchange.ta1_note_code
     return Ta1(
         control_number=control_number.zfill(9),
         date=_copied_or_now(interchange.date, "%y%m%d", when),
         time=_copied_or_now(interchange.time, "%H%M", when),
         ack_code="R",
-        note_code=note_code if re.fullmatch(r"[0-9]{3}", note_code) else "024",  # I18 is ID 3/3
+        note_code=interchange.ta1_note_code,
     )
 
 

@@ -83,7 +83,7 @@ def process_inbound_message(settings: Settings, message_id: int, receivers: Mapp
     with session_scope(settings) as session:
         message = existing(session, Message, message_id)
         partner = existing(session, TradingPartner, message.partner_id)
-        refused = [interchange for interchange in report.interchanges if interchange.ta1_note_code is not None]
+        refused = any(interchange.ta1_note_code is not None for interchange in report.interchanges)
         if report.errors and not refused:
             message.status, message.error = MessageStatus.FAILED.value, "; ".join(report.errors)
             record_exception(session, "inbound_rejected", f"message {message_id} is not X12: {message.error}",
@@ -136,7 +136,7 @@ def _refuse(session: Session, settings: Settings, message: Message, partner: Tra
     can be written (ISA13 is not a number), the exception says so instead.
     """
     note = interchange.issues[0].code  # the TA1's note: the first fault found
-    po_numbers = [po for c in found for po in c.po_numbers]
+    po_numbers = list(dict.fromkeys(po for c in found for po in c.po_numbers))
     refusal: Message | None = None
     try:
         ta1 = build_ta1_interchange(session, partner.as2_id, interchange, partner_delimiters(partner),
@@ -156,7 +156,7 @@ def _refuse(session: Session, settings: Settings, message: Message, partner: Tra
     record_exception(
         session, "interchange_refused",
         f"Interchange {interchange.control_number} from {interchange.sender_id or '(blank ISA06)'} (ISA06) refused "
-        f"with TA1 note {note} ({TA1_NOTES.get(note, 'invalid interchange content')}); {answer}. {carries}; "
+        f"with TA1 note {note} ({TA1_NOTES.get(note, '')}); {answer}. {carries}; "
         f"nothing in it was taken in. " + "; ".join(findings)[:1500],
         subject_type="message", subject_id=message.id, key=interchange.control_number,
         po_number=po_numbers[0] if len(po_numbers) == 1 else None,

@@ -148,3 +148,16 @@ def test_an_unpadded_isa_is_refused_with_a_ta1_and_ops_see_which_po(stack):
     with Site(stack.settings, stack.url).sign_in("ops") as ops:
         page = ops.get("/messages").text
         assert f'href="/messages/{inbound_id}"' in page and ">refused</td>" in page
+
+
+def test_a_refused_interchange_no_ta1_can_name_is_still_refused_in_words(stack):
+    """ISA13 is not a number: no TA1 can name the interchange, and the exception says so."""
+    stack.start_worker()
+    stack.amazon.send(stack.url, fixture("850-single-po.edi").replace(b"*000000101*", b"*00000A101*"))
+    wait_for(lambda: _status(stack.settings, 1) == "refused", 90, "the message to be refused")
+    with session_scope(stack.settings) as session:
+        [problem] = open_exceptions(session)
+        assert (problem.kind, problem.po_number) == ("interchange_refused", "2XK7QP9M")
+        assert "refused with TA1 note 018" in problem.message and "no TA1 could be written: TA101" in problem.message
+        assert problem.detail["ta1_message_id"] is None
+        assert session.scalars(select(Message).where(Message.direction == "outbound")).all() == []
