@@ -7,16 +7,19 @@ partner's delimiters with control numbers the caller allocated (never the inboun
 
 X12 rules followed: one 997 per inbound functional group (AK1 names it), an AK2..AK5 for
 every set in it, AK9 with the group's counts; the 997 group carries the GS08 of the groups
-it answers. An interchange whose envelope is bad is answered with a TA1 instead.
+it answers. An interchange whose envelope is bad is answered with a TA1 instead, and that
+TA1 is valid X12 whatever the refused ISA held (see ``build_ta1`` and ``reply_envelope``).
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from edi_maps.validation import GroupResult, InterchangeResult, SegmentFinding, SetResult
 from edi_maps.x12.delimiters import Delimiters
+from edi_maps.x12.errors import X12WriteError
 from edi_maps.x12.writer import Element, Envelope, FunctionalGroup, TransactionSet
 
 _VERSION_OF_ISA12 = {"00401": "004010", "00501": "005010"}
@@ -85,16 +88,41 @@ def build_ack_groups(
     return out
 
 
-def reply_envelope(interchange: InterchangeResult) -> Envelope:
-    """The envelope of our answer: the inbound one with sender and receiver swapped."""
+def reply_envelope(interchange: InterchangeResult, fallback: Envelope | None = None) -> Envelope:
+    """The envelope of our answer: the inbound one with sender and receiver swapped.
+
+    A refused interchange may hold values an ISA cannot carry (that may be why it was
+    refused), and its TA1 must still be valid X12: a qualifier, version or usage indicator
+    the validation found wrong, or an id that is not 1-15 valid characters, is taken from
+    ``fallback``, the envelope we use towards this partner, when the caller knows it.
+    Without one, a qualifier becomes ZZ (mutually defined), the version 00401 and the
+    usage indicator P; an unreadable id stays as it is, and the writer refuses it with
+    ``X12WriteError`` naming the field. An id that is only unpadded is readable: kept.
+    """
+    faults = {issue.code for issue in interchange.issues}
+    default = fallback or Envelope("ZZ", interchange.receiver_id, "ZZ", interchange.sender_id)
+
+    def qualifier(value: str, note: str, instead: str) -> str:
+        return value if re.fullmatch(r"[0-9A-Z]{2}", value) and note not in faults else instead
+
+    def interchange_id(value: str, instead: str) -> str:
+        return value if _is_interchange_id(value) else instead
+
     return Envelope(
-        sender_qualifier=interchange.receiver_qualifier,
-        sender_id=interchange.receiver_id,
-        receiver_qualifier=interchange.sender_qualifier,
-        receiver_id=interchange.sender_id,
-        version=interchange.version,
-        usage_indicator=interchange.usage_indicator,
+        sender_qualifier=qualifier(interchange.receiver_qualifier, "007", default.sender_qualifier),
+        sender_id=interchange_id(interchange.receiver_id, default.sender_id),
+        receiver_qualifier=qualifier(interchange.sender_qualifier, "005", default.receiver_qualifier),
+        receiver_id=interchange_id(interchange.sender_id, default.receiver_id),
+        version=interchange.version if interchange.version in _VERSION_OF_ISA12 and "017" not in faults
+        else default.version,
+        usage_indicator=interchange.usage_indicator if interchange.usage_indicator in ("P", "T", "I")
+        and "020" not in faults else default.usage_indicator,
     )
+
+
+def _is_interchange_id(value: str) -> bool:
+    """ISA06/ISA08 without their padding: AN 1-15, no leading or trailing space."""
+    return 1 <= len(value) <= 15 and value == value.strip() and _AN_CHARACTERS.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)
@@ -116,12 +144,48 @@ class Ta1:
         return delimiters.element.join(self.elements) + delimiters.segment
 
 
-def build_ta1(interchange: InterchangeResult) -> Ta1 | None:
+def build_ta1(interchange: InterchangeResult, *, when: datetime) -> Ta1 | None:
     """The TA1 rejecting an interchange whose envelope is bad, or None when it is sound
-    (its groups are then answered with 997s)."""
+    (its groups are then answered with 997s).
+
+    Every element fits its X12 type, whatever the refused ISA held. TA101 is ISA13 (N0
+    9/9: a shorter number is padded with zeros, which is the same number). TA102 and
+    TA103 are ISA09 and ISA10 when they are a real date (YYMMDD) and time (HHMM); one
+    that is not (it may be the very fault the TA1 reports) is replaced by the date or
+    time of ``when``, today's date and the time now as the caller's clock gives them,
+    never copied. TA104 is R, TA105 the note code (I18, 3 digits) of the first fault the
+    validation found.
+
+    Raises ``X12WriteError`` when ISA13 is not a number of 1-9 digits: no TA1 could
+    name the interchange it refuses.
+    """
     if interchange.ta1_note_code is None:
         return None
-    return Ta1(interchange.control_number, interchange.date, interchange.time, "R", interchange.ta1_note_code)
+    control_number = interchange.control_number
+    if not re.fullmatch(r"[0-9]{1,9}", control_number):
+        raise X12WriteError(
+            f"TA101: ISA13 {control_number!r} is not a 1-9 digit interchange control number, "
+            f"so no TA1 can name interchange {control_number!r}"
+        )
+    return Ta1(
+        control_number=control_number.zfill(9),
+        date=_copied_or_now(interchange.date, "%y%m%d", when),
+        time=_copied_or_now(interchange.time, "%H%M", when),
+        ack_code="R",
+        note_code=interchange.ta1_note_code,
+    )
+
+
+def _copied_or_now(value: str, pattern: str, when: datetime) -> str:
+    """``value`` when it is a real date or time written as ``pattern`` (YYMMDD, HHMM), else ``when``'s."""
+    ours = when.strftime(pattern)
+    if len(value) == len(ours) and value.isdigit():
+        try:
+            datetime.strptime(value, pattern)
+        except ValueError:
+            return ours
+        return value
+    return ours
 
 
 def _can_echo(tset: SetResult, delimiters: Delimiters) -> bool:

@@ -37,6 +37,8 @@ from edi_maps.x12.codes import (
     SEGMENT_SYNTAX_ERRORS,
     SET_SYNTAX_ERRORS,
 )
+from edi_maps.x12.errors import X12SyntaxError
+from edi_maps.x12.reader import ISA_LENGTH, isa_width_faults, split_isa
 
 MAP_PATH = Path(__file__).resolve().parent / "pyx12_maps"
 
@@ -271,13 +273,71 @@ def validate_interchange(data: str | bytes) -> ValidationReport:
 def validate_stream(stream: TextIO) -> ValidationReport:
     """Validate X12 read from a text stream, segment by segment, in bounded memory."""
     report = ValidationReport()
+    head = stream.read(_ISA_HEAD)
     try:
-        reader = pyx12.x12file.X12Reader(stream)
+        reader = pyx12.x12file.X12Reader(_Replayed(head, stream))
     except pyx12.errors.X12Error as exc:
-        report.errors.append(f"Not an X12 interchange: {exc}")
+        refused = _refused_at_the_isa(head)
+        if refused is None:
+            report.errors.append(f"Not an X12 interchange: {exc}")
+        else:
+            interchange, reason = refused
+            report.interchanges.append(interchange)
+            report.errors.append(f"Interchange {interchange.control_number} not validated past its ISA: {reason}")
         return report
     _Validation(reader, report).run()
     return report
+
+
+# Enough of the data for any ISA whose 16 elements can be split, with ISA16 and the terminator.
+_ISA_HEAD = 2 * ISA_LENGTH + 2
+
+
+class _Replayed(io.TextIOBase):
+    """``stream`` with ``head``, already read from it to look at the ISA, put back in front."""
+
+    def __init__(self, head: str, stream: TextIO) -> None:
+        self._head = head
+        self._stream = stream
+
+    def read(self, size: int | None = -1) -> str:
+        if size is None or size < 0:
+            text, self._head = self._head + self._stream.read(), ""
+            return text
+        text, self._head = self._head[:size], self._head[size:]
+        if len(text) < size:
+            text += self._stream.read(size - len(text))
+        return text
+
+
+def _refused_at_the_isa(head: str) -> tuple[InterchangeResult, str] | None:
+    """The interchange behind an ISA that pyx12 cannot read, with what is wrong; None when
+    no ISA can be split at all.
+
+    pyx12 reads the ISA at fixed positions: an ISA whose fields are not padded to their
+    widths (or that names a version pyx12 has no map for) stops it before the first
+    segment. Split at its element separator (character 4), the ISA still says who sent
+    which interchange, which is all a TA1 needs, and the field that is wrong gives the
+    TA1 note. Nothing after the ISA is validated.
+    """
+    try:
+        fields, _ = split_isa(head)
+    except X12SyntaxError:
+        return None
+    value = [field.strip() for field in fields]
+    interchange = InterchangeResult(
+        control_number=value[12], sender_qualifier=value[4], sender_id=value[5], receiver_qualifier=value[6],
+        receiver_id=value[7], date=value[8], time=value[9], version=value[11], usage_indicator=value[14],
+    )
+    faults = isa_width_faults(fields)
+    if faults:
+        interchange.issues += [_ta1_issue(_ISA_ELEMENT_NOTES[number], fault) for number, fault in faults]
+        return interchange, f"the ISA is not fixed-width ({', '.join(f'ISA{number:02d}' for number, _ in faults)})"
+    if _control_map(interchange.version) is None:
+        reason = f"ISA12 version {interchange.version} is not supported"
+        interchange.issues.append(_ta1_issue("017", reason))
+        return interchange, reason
+    return None  # a fixed-width ISA pyx12 still cannot read: cut short before its terminator
 
 
 def _text(value: str | None) -> str:
@@ -398,6 +458,11 @@ class _Validation:
         self.node = self.control_map.getnodebypath("/ISA_LOOP/ISA")
         self.walker.forceWalkCounterToLoopStart("/ISA_LOOP", "/ISA_LOOP/ISA")
         self._check_elements(self.node, seg)
+        # pyx12 takes 15 spaces for a present ISA06/ISA08; an interchange from or to no one
+        # cannot be answered with a 997.
+        for element, value in ((6, self.interchange.sender_id), (8, self.interchange.receiver_id)):
+            if not value:
+                self._interchange_issue(_ISA_ELEMENT_NOTES[element], f"ISA{element:02d} is blank")
 
     def _open_group(self, seg: pyx12.segment.Segment) -> None:
         self.group = GroupResult(
@@ -556,11 +621,11 @@ class _Validation:
             self._interchange_issue("024", f"{error.message} (outside a transaction set)")
 
     def _interchange_issue(self, code: str, message: str) -> None:
-        text = f"{message} [TA1 note {code}: {TA1_NOTES.get(code, '')}]"
+        issue = _ta1_issue(code, message)
         if self.interchange is None:
-            self.report.errors.append(text)
+            self.report.errors.append(issue.message)
         else:
-            self.interchange.issues.append(Issue(code, text))
+            self.interchange.issues.append(issue)
 
     def _group_issue(self, code: str, message: str) -> None:
         if self.group is None:
@@ -573,6 +638,10 @@ class _Validation:
             self._group_issue("1", message)
         else:
             self.tset.issues.append(Issue(code, f"{message} [AK5 code {code}: {SET_SYNTAX_ERRORS.get(code, '')}]"))
+
+
+def _ta1_issue(code: str, message: str) -> Issue:
+    return Issue(code, f"{message} [TA1 note {code}: {TA1_NOTES.get(code, '')}]")
 
 
 _TRAILING_DIGITS = re.compile(r"(\d+)$")

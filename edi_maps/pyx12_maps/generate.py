@@ -1203,12 +1203,14 @@ def render_control_map(version: str) -> str:
     xml.leaf(1, "name", f"X12 Control {version}")
     _loop_open(xml, 1, "ISA_LOOP", "Interchange Control Header", "R", 1, ">1")
     _envelope_segment(xml, 2, _isa(version), 10, version)
-    _loop_open(xml, 2, "GS_LOOP", "Functional Group Header", "R", 20, ">1")
+    # X12.5: an interchange holds zero or more TA1s, then zero or more groups; an
+    # interchange of one TA1 (how we refuse one) is valid.
+    _envelope_segment(xml, 2, Seg("TA1", "S", ">1", inline={4: ["A", "E", "R"], 5: TA1_NOTE_CODES}), 15, version)
+    _loop_open(xml, 2, "GS_LOOP", "Functional Group Header", "S", 20, ">1")
     gs = Seg("GS", "R", "1", inline={1: functional_ids, 7: ["X"], 8: versions})
     _envelope_segment(xml, 3, gs, 10, version)
     _envelope_segment(xml, 3, Seg("GE", "R", "1"), 30, version)
     xml.line(2, "</loop>")
-    _envelope_segment(xml, 2, Seg("TA1", "S", "1", inline={4: ["A", "E", "R"], 5: TA1_NOTE_CODES}), 20, version)
     _envelope_segment(xml, 2, Seg("IEA", "R", "1"), 30, version)
     xml.line(1, "</loop>")
     xml.line(0, "</transaction>")

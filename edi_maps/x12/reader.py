@@ -31,6 +31,8 @@ __all__ = [
     "X12Error",
     "X12Reader",
     "X12SyntaxError",
+    "isa_width_faults",
+    "split_isa",
 ]
 
 ISA_LENGTH = 106
@@ -248,12 +250,16 @@ def _skip_whitespace(text: str, chunks: Iterator[str]) -> str:
         text += chunk
 
 
-def _parse_isa(text: str) -> tuple[tuple[str, ...], InterchangeHeader]:
-    """Split the fixed-width ISA at the start of ``text`` and read the delimiters from it.
+def split_isa(text: str) -> tuple[list[str], str]:
+    """ISA01..ISA16 of the ISA at the start of ``text``, split at its element separator
+    (character 4), and the character after ISA16 (the segment terminator, "" when the data
+    ends there). Field widths are not checked: this is how an ISA whose fields are not
+    padded to their fixed widths can still be read, to answer it with a TA1.
 
-    Raises ``X12SyntaxError`` when the ISA is not exactly 106 characters or its delimiters
-    are unusable: without a sound ISA nothing after it can be split reliably.
+    Raises ``X12SyntaxError`` when there is no ISA with 16 elements to split.
     """
+    if not text.startswith("ISA"):
+        raise X12SyntaxError(f"not X12: the data begins with {text[:20]!r}, not with an ISA segment")
     if len(text) < 4:
         raise X12SyntaxError(f"truncated: the data ends inside the ISA segment ({text!r})")
     element = text[3]
@@ -269,18 +275,36 @@ def _parse_isa(text: str) -> tuple[tuple[str, ...], InterchangeHeader]:
         separators.append(position)
     fields = [text[start + 1 : end] for start, end in zip(separators, separators[1:])]
     fields.append(text[separators[-1] + 1 : separators[-1] + 2])
-    for number, (value, width) in enumerate(zip(fields, ISA_WIDTHS), start=1):
-        if len(value) != width:
-            raise X12SyntaxError(
-                f"the ISA segment must be exactly {ISA_LENGTH} characters with fixed-width fields: "
-                f"ISA{number:02d} {value!r} has {len(value)} characters, the standard fixes {width}"
-            )
+    return fields, text[separators[-1] + 2 : separators[-1] + 3]
+
+
+def isa_width_faults(fields: list[str]) -> list[tuple[int, str]]:
+    """``(element number, what is wrong)`` for each ISA field that is not its fixed width."""
+    return [
+        (number, f"ISA{number:02d} {value!r} has {len(value)} characters, the standard fixes {width}")
+        for number, (value, width) in enumerate(zip(fields, ISA_WIDTHS), start=1)
+        if len(value) != width
+    ]
+
+
+def _parse_isa(text: str) -> tuple[tuple[str, ...], InterchangeHeader]:
+    """Split the fixed-width ISA at the start of ``text`` and read the delimiters from it.
+
+    Raises ``X12SyntaxError`` when the ISA is not exactly 106 characters or its delimiters
+    are unusable: without a sound ISA nothing after it can be split reliably.
+    """
+    fields, _ = split_isa(text)
+    faults = isa_width_faults(fields)
+    if faults:
+        raise X12SyntaxError(
+            f"the ISA segment must be exactly {ISA_LENGTH} characters with fixed-width fields: {faults[0][1]}"
+        )
     if len(text) < ISA_LENGTH:
         raise X12SyntaxError("truncated: the data ends right after the ISA, before its segment terminator")
     version = fields[11]
     after = text[ISA_LENGTH:]
     delimiters = Delimiters(
-        element=element,
+        element=text[3],
         component=fields[15],
         segment=text[ISA_LENGTH - 1],
         repetition=fields[10] if version >= "00402" else NO_REPETITION,

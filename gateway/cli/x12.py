@@ -1,7 +1,8 @@
 """``edi-gateway x12 validate`` and ``x12 to-json``: the X12 engine from the command line.
 
 ``validate`` exits 0 when the file is valid and 1 when it is not, printing each finding
-with the code it becomes in the 997 (or TA1), so a person can fix the document.
+with the code it becomes in the 997 (or TA1), so a person can fix the document; with
+``--ack`` it writes the 997s or TA1s answering it, or says why there are none (no file).
 ``to-json`` prints the canonical JSON of every transaction set, streaming: a file of
 any size is read in bounded memory.
 """
@@ -17,7 +18,7 @@ import click
 from edi_maps.amazon import TranslationError, translate_transaction_set
 from edi_maps.canonical_json import JsonValue, to_json_dict
 from edi_maps.validation import ValidationReport, validate_stream
-from edi_maps.x12.errors import X12Error
+from edi_maps.x12.errors import X12Error, X12WriteError
 from edi_maps.x12.delimiters import Delimiters
 from edi_maps.x12.reader import X12Reader, transaction_sets
 
@@ -38,20 +39,36 @@ def validate(file: Path, ack_file: Path | None) -> None:
     for line in report.messages():  # each names the place, the fault and its 997/TA1 code
         click.echo(line)
     if ack_file is not None:
-        answer = acknowledgement(report, file)
-        if answer:
-            ack_file.write_text(answer)
-            click.echo(f"acknowledgement written to {ack_file}", err=True)
-        elif report.interchanges:
-            click.echo(f"no acknowledgement written to {ack_file}: 997s are never acknowledged", err=True)
-        else:
-            click.echo(f"no acknowledgement written to {ack_file}: no interchange envelope could be read", err=True)
+        write_acknowledgement(report, file, ack_file)
     click.echo("valid" if report.is_valid else "invalid", err=True)
     sys.exit(0 if report.is_valid else 1)
 
 
+def write_acknowledgement(report: ValidationReport, file: Path, ack_file: Path) -> None:
+    """Write what answers FILE to ACK_FILE, or say on stderr why nothing does: never an empty file.
+
+    An interchange whose ISA is not fixed-width is still answered with a TA1 when its ISA
+    names the sender and ISA13; nothing is written when no interchange can be read at all,
+    or when a TA1 cannot be addressed (the line names the field).
+    """
+    if not report.interchanges:
+        click.echo(f"no acknowledgement written to {ack_file}: no interchange envelope could be read", err=True)
+        return
+    try:
+        answer = acknowledgement(report, file)
+    except X12WriteError as error:
+        click.echo(f"no acknowledgement written to {ack_file}: {error}", err=True)
+        return
+    if not answer:
+        click.echo(f"no acknowledgement written to {ack_file}: 997s are never acknowledged", err=True)
+        return
+    ack_file.write_text(answer)
+    click.echo(f"acknowledgement written to {ack_file}", err=True)
+
+
 def acknowledgement(report: ValidationReport, file: Path) -> str:
-    """The 997s/TA1s for every interchange in the file, numbered from the database sequences."""
+    """The 997s/TA1s for every interchange in the file, numbered from the database sequences;
+    ``X12WriteError`` when one cannot be written (nothing is then allocated)."""
     from gateway.platform import db
     from gateway.cli.main import settings
     from gateway.exchange.envelopes import build_functional_acks, build_ta1_interchange

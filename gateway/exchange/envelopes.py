@@ -51,6 +51,18 @@ def partner_delimiters(partner: TradingPartner) -> Delimiters:
                       segment=x12.segment_terminator, suffix=x12.segment_suffix)
 
 
+def partner_envelope(organisation: Organisation, partner: TradingPartner, version: str = "004010") -> Envelope:
+    """The ISA addressing of an interchange from us to ``partner``."""
+    return Envelope(
+        sender_qualifier=organisation.x12_qualifier,
+        sender_id=organisation.x12_id,
+        receiver_qualifier=partner.x12_qualifier,
+        receiver_id=partner.x12_id,
+        version=X12_VERSIONS[version],
+        usage_indicator=profile_of(partner).x12.usage_indicator,
+    )
+
+
 def build_interchange(
     session: Session,
     organisation: Organisation,
@@ -70,14 +82,7 @@ def build_interchange(
                        segments=body.segments)
         for body in sets
     ]
-    envelope = Envelope(
-        sender_qualifier=organisation.x12_qualifier,
-        sender_id=organisation.x12_id,
-        receiver_qualifier=partner.x12_qualifier,
-        receiver_id=partner.x12_id,
-        version=X12_VERSIONS[version],
-        usage_indicator=profile_of(partner).x12.usage_indicator,
-    )
+    envelope = partner_envelope(organisation, partner, version)
     group = FunctionalGroup(
         functional_id=functional_id,
         application_sender=organisation.x12_id,
@@ -119,12 +124,19 @@ def build_functional_acks(
 
 def build_ta1_interchange(
     session: Session, partner_key: str, interchange: InterchangeResult, delimiters: Delimiters,
-    *, when: datetime | None = None,
+    *, fallback: Envelope | None = None, when: datetime | None = None,
 ) -> str | None:
-    """The TA1 rejecting an interchange whose envelope is bad, or None when it is sound."""
-    ta1 = build_ta1(interchange)
+    """The TA1 rejecting an interchange whose envelope is bad, or None when it is sound.
+
+    ``fallback`` addresses the TA1 where the refused ISA cannot (see
+    ``edi_maps.functional_ack.reply_envelope``); ``when`` (now by default) dates our ISA and
+    stands in for an ISA09/ISA10 that is not a valid date or time. Raises ``X12WriteError``
+    naming the field when no valid TA1 can be written (ISA13 or the sender's id unreadable).
+    """
+    when = when or datetime.now(timezone.utc)
+    ta1 = build_ta1(interchange, when=when)
     if ta1 is None:
         return None
     isa = next_control_number(session, partner_key, "isa")
-    return write_ta1_interchange(reply_envelope(interchange), isa, ta1.elements, delimiters=delimiters,
-                                 when=when or datetime.now(timezone.utc))
+    return write_ta1_interchange(reply_envelope(interchange, fallback), isa, ta1.elements, delimiters=delimiters,
+                                 when=when)

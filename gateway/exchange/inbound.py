@@ -1,13 +1,14 @@
 """What happens to an inbound AS2 payload once it is safely stored: validate, 997, translate.
 
 Runs in a worker (``workers.tasks.process_inbound_message``, through ``gateway.routing``).
-Every group gets its 997 (or the interchange its TA1), every group and set is recorded for
-the tracker with its errors in words, and each accepted set is translated to its canonical
-document by the partner's retailer maps. In the same transaction each accepted document
-goes to the business service ``receivers`` names for its type (an 850 becomes a purchase
-order, an 860 a change to one); the tasks they ask for are queued after the commit.
-Amazon's own 997s close our tracker rows here. A payload that is not X12 at all fails
-visibly; nothing is dropped.
+Every group gets its 997, every group and set is recorded for the tracker with its errors
+in words, and each accepted set is translated to its canonical document by the partner's
+retailer maps. In the same transaction each accepted document goes to the business
+service ``receivers`` names for its type (an 850 becomes a purchase order, an 860 a change
+to one); the tasks they ask for are queued after the commit. Amazon's own 997s close our
+tracker rows here. An interchange whose envelope is bad is refused whole with a TA1: the
+message ends ``refused`` with a critical exception naming what Amazon believes it sent.
+A payload that is not X12 at all fails visibly; nothing is dropped.
 """
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ from sqlalchemy.orm import Session
 from edi_maps.amazon import TranslationError
 from edi_maps.canonical_json import to_json_dict
 from edi_maps.documents import FunctionalAck
-from edi_maps.validation import InterchangeResult, ValidationReport, validate_interchange
-from edi_maps.x12.errors import X12Error
+from edi_maps.salvage import Carried, carried
+from edi_maps.validation import TA1_NOTES, InterchangeResult, ValidationReport, validate_interchange
+from edi_maps.x12.errors import X12Error, X12WriteError
 from edi_maps.x12.reader import X12Reader, transaction_sets
 from gateway.platform import audit
 from gateway.exchange import retailers, transports
@@ -32,7 +34,12 @@ from gateway.partners.registry import profile_of
 from gateway.platform.config import Settings
 from gateway.platform.db import existing, session_scope
 from gateway.operations.exception_queue import record_exception
-from gateway.exchange.envelopes import build_functional_acks, build_ta1_interchange, partner_delimiters
+from gateway.exchange.envelopes import (
+    build_functional_acks,
+    build_ta1_interchange,
+    partner_delimiters,
+    partner_envelope,
+)
 from gateway.models import Direction, Message, TradingPartner, X12Group, X12Set
 from gateway.platform.queue import enqueue
 from gateway.platform.storage import read_payload
@@ -76,17 +83,24 @@ def process_inbound_message(settings: Settings, message_id: int, receivers: Mapp
     with session_scope(settings) as session:
         message = existing(session, Message, message_id)
         partner = existing(session, TradingPartner, message.partner_id)
-        if report.errors:
+        refused = any(interchange.ta1_note_code is not None for interchange in report.interchanges)
+        if report.errors and not refused:
             message.status, message.error = MessageStatus.FAILED.value, "; ".join(report.errors)
             record_exception(session, "inbound_rejected", f"message {message_id} is not X12: {message.error}",
                              subject_type="message", subject_id=message_id)
         else:
+            # Read only when needed: what a refused interchange carries is not in the report.
+            found = carried(payload) if refused else []
             for interchange in report.interchanges:
-                outbound += _acknowledge(session, settings, message, partner, interchange, documents)
-                follow_ups += _take_in(session, message, partner, interchange, documents, receivers)
-            message.status = MessageStatus.PROCESSED.value
+                if interchange.ta1_note_code is not None:
+                    outbound += _refuse(session, settings, message, partner, interchange,
+                                        [c for c in found if c.control_number == interchange.control_number])
+                else:
+                    outbound += _acknowledge(session, settings, message, partner, interchange, documents)
+                    follow_ups += _take_in(session, message, partner, interchange, documents, receivers)
+            message.status = (MessageStatus.REFUSED if refused else MessageStatus.PROCESSED).value
             message.error = None if report.is_valid else "; ".join(report.messages())[:4000]
-            message.document_type = document_type(report)
+            message.document_type = document_type(report, found)
         message.processed_at = datetime.now(timezone.utc)
         audit.record(session, "inbound.processed", actor="worker", subject_type="message", subject_id=message_id,
                      status=message.status, valid=report.is_valid, acknowledgements=outbound)
@@ -100,29 +114,70 @@ def process_inbound_message(settings: Settings, message_id: int, receivers: Mapp
 
 
 
-def document_type(report: ValidationReport) -> str | None:
+def document_type(report: ValidationReport, found: Sequence[Carried] = ()) -> str | None:
     """What the message carried, for /messages and /metrics: its sets' ST01s ("850",
-    "850+860", "mixed" past two kinds); None when no set could be read."""
+    "850+860", "mixed" past two kinds); None when no set could be read. ``found`` adds the
+    ST01s read from the raw text of refused interchanges, which pyx12 may not have read."""
     set_ids = sorted({result.set_id for interchange in report.interchanges for group in interchange.groups
-                      for result in group.sets if result.set_id})
+                      for result in group.sets if result.set_id} | {set_id for c in found for set_id in c.set_ids})
     if not set_ids:
         return None
     return "+".join(set_ids) if len(set_ids) <= 2 else "mixed"
 
 
+def _refuse(session: Session, settings: Settings, message: Message, partner: TradingPartner,
+            interchange: InterchangeResult, found: Sequence[Carried]) -> list[int]:
+    """Queue the TA1 refusing an interchange whose envelope is bad, and open the exception
+    that says what was refused: its control number, its sender (ISA06) and every PO it
+    carries, read from its raw text (``found``) since its envelope cannot be trusted.
+
+    Nothing in it is taken in or recorded for the tracker: its groups, if pyx12 read any,
+    sit in an envelope that was refused. The TA1 goes back the way a 997 does. When none
+    can be written (ISA13 is not a number), the exception says so instead.
+    """
+    note = interchange.issues[0].code  # the TA1's note: the first fault found
+    po_numbers = list(dict.fromkeys(po for c in found for po in c.po_numbers))
+    refusal: Message | None = None
+    try:
+        ta1 = build_ta1_interchange(session, partner.as2_id, interchange, partner_delimiters(partner),
+                                    fallback=partner_envelope(partner.organisation, partner))
+    except X12WriteError as error:
+        answer = f"no TA1 could be written: {error}"
+    else:
+        assert ta1 is not None  # refused, so there is a TA1 to build
+        refusal = transports.queue_payload(session, settings, partner, profile_of(partner).transport, ta1.encode(),
+                                           document_type="TA1", filename=f"TA1-{interchange.control_number}.edi")
+        answer = f"TA1 queued as message {refusal.id}"
+    if po_numbers:
+        carries = f"It carries PO{'s' if len(po_numbers) > 1 else ''} {', '.join(po_numbers)}"
+    else:
+        carries = "No PO number could be read in it"
+    findings = [issue.message for issue in interchange.issues]
+    record_exception(
+        session, "interchange_refused",
+        f"Interchange {interchange.control_number} from {interchange.sender_id or '(blank ISA06)'} (ISA06) refused "
+        f"with TA1 note {note} ({TA1_NOTES.get(note, '')}); {answer}. {carries}; "
+        f"nothing in it was taken in. " + "; ".join(findings)[:1500],
+        subject_type="message", subject_id=message.id, key=interchange.control_number,
+        po_number=po_numbers[0] if len(po_numbers) == 1 else None,
+        detail={"interchange_control_number": interchange.control_number, "sender_id": interchange.sender_id,
+                "ta1_note_code": note, "po_numbers": po_numbers, "findings": findings,
+                "ta1_message_id": refusal.id if refusal is not None else None})
+    for po_number in po_numbers:
+        audit.record(session, "purchase_order.interchange_refused", actor="worker", subject_type="purchase_order",
+                     subject_id=po_number, interchange=interchange.control_number, ta1_note_code=note,
+                     message_id=refusal.id if refusal is not None else None)
+    return [] if refusal is None else [refusal.id]
+
+
 def _acknowledge(session: Session, settings: Settings, message: Message, partner: TradingPartner,
                  interchange: InterchangeResult, documents: dict[tuple[str, str, str], object]) -> list[int]:
-    """Record the interchange's groups and sets, and queue its 997s (or TA1); a group of 997s
+    """Record the sound interchange's groups and sets, and queue its 997s; a group of 997s
     is recorded and answered with nothing."""
-    if not interchange.groups and interchange.ta1_note_code is None:
+    if not interchange.groups:
         return []
     delimiters = partner_delimiters(partner)
     transport = profile_of(partner).transport
-    ta1 = build_ta1_interchange(session, partner.as2_id, interchange, delimiters)
-    if ta1 is not None:
-        refusal = transports.queue_payload(session, settings, partner, transport, ta1.encode(), document_type="TA1",
-                                           filename=f"TA1-{interchange.control_number}.edi")
-        return [refusal.id]
     acks = build_functional_acks(session, partner.as2_id, interchange, delimiters)
     ack = None if acks is None else transports.queue_payload(
         session, settings, partner, transport, acks.text.encode(), document_type="997",
@@ -166,15 +221,13 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
 
 def _take_in(session: Session, message: Message, partner: TradingPartner, interchange: InterchangeResult,
              documents: dict[tuple[str, str, str], object], receivers: Mapping[type, Receiver]) -> list[FollowUp]:
-    """Each accepted document to its receiving service; returns the tasks they ask for.
+    """Each accepted document of a sound interchange to its receiving service; returns the
+    tasks they ask for.
 
-    An interchange answered with a TA1, a rejected group or a rejected set brings in
-    nothing: Amazon was told so in the 997. A document no service receives (a 997, which
-    the tracker took) is only recorded.
+    A rejected group or a rejected set brings in nothing: Amazon was told so in the 997.
+    A document no service receives (a 997, which the tracker took) is only recorded.
     """
     follow_ups: list[FollowUp] = []
-    if interchange.ta1_note_code is not None:
-        return follow_ups
     for group in interchange.groups:
         for result in group.sets:
             if group.status == "R" or result.status not in ("A", "E"):

@@ -66,6 +66,8 @@ KINDS = {kind.name: kind for kind in (
     # the attempts are spent or the document's deadline is near.
     Kind("as2_send_failed", Severity.CRITICAL, "AS2 message not delivered"),
     Kind("inbound_rejected", Severity.HIGH, "Inbound message rejected (AS2 or X12)"),
+    # Critical: the partner believes it sent the orders in it, and no 855 will answer them.
+    Kind("interchange_refused", Severity.CRITICAL, "Interchange refused with a TA1: nothing in it was taken in"),
     Kind("ims_call_failed", Severity.HIGH, "IMS call failed"),
     Kind("certificate_expiring", Severity.HIGH, "Certificate expires soon"),
     Kind("shipped_without_asn", Severity.CRITICAL, "Shipped but no ASN sent"),

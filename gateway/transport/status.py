@@ -16,6 +16,9 @@ class MessageStatus(StrEnum):
     REJECTED = "rejected"  # refused with a negative MDN
     PROCESSING = "processing"
     PROCESSED = "processed"
+    # The interchange was refused at envelope level with a TA1 (or could not even be answered
+    # with one): nothing in it was taken in, and an ``interchange_refused`` exception says why.
+    REFUSED = "refused"
     # outbound
     QUEUED = "queued"  # stored; built (signed, encrypted) by its first send attempt
     AWAITING_MDN = "awaiting-mdn"  # POSTed, the partner's asynchronous MDN not back yet

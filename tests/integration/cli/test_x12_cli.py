@@ -2,9 +2,11 @@
 import json
 import subprocess
 import sys
+from datetime import datetime, timezone
 
 import pytest
 
+from edi_maps.validation import validate_interchange
 from tests.fixtures import AMAZON_FIXTURES
 from tests.support.processes import EDI_GATEWAY, gateway_environment
 
@@ -35,6 +37,7 @@ def x12(args, tmp_path):
     ("two-groups-850-860.edi", 0, ["AK1*PO*115~", "AK2*850*1151~", "AK1*PC*116~", "AK2*860*1161~"]),
     ("850-bad-ge-count.edi", 1, ["AK1*PO*119~", "AK5*A~", "AK9*R*2*1*1*5~"]),
     ("850-iea-missing.edi", 1, ["TA1*000000118*261120*0930*R*023~"]),
+    ("850-bad-isa-width.edi", 1, ["TA1*000000117*261120*0930*R*006~"]),  # unpadded ISA06 and ISA08
 ])
 def test_validate_exits_as_the_samples_readme_says_and_writes_the_997(tmp_path, name, exit_code, expected):
     ack = tmp_path / "ack.edi"
@@ -54,6 +57,34 @@ def test_a_997_is_valid_and_never_acknowledged(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert not ack.exists()
     assert "997s are never acknowledged" in result.stderr
+
+
+def test_a_ta1_never_copies_an_invalid_interchange_date_and_is_valid_x12(tmp_path):
+    broken = tmp_path / "broken-isa09.edi"
+    broken.write_text((AMAZON_FIXTURES / "850-single-po.edi").read_text().replace("*261120*0930*", "*261340*0930*"))
+    ack = tmp_path / "ack.edi"
+    before = datetime.now(timezone.utc).strftime("%y%m%d")
+    result = x12(["validate", str(broken), "--ack", str(ack)], tmp_path)
+    after = datetime.now(timezone.utc).strftime("%y%m%d")
+    assert result.returncode == 1 and "TA1 note 014" in result.stdout, result.stdout + result.stderr
+    ta1 = next(segment.split("*") for segment in ack.read_text().split("~") if segment.strip().startswith("TA1"))
+    assert ta1[1] == "000000101" and ta1[2] in (before, after) and ta1[3:] == ["0930", "R", "014"]
+    assert validate_interchange(ack.read_bytes()).is_valid, "our own validator accepts the TA1"
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    ((AMAZON_FIXTURES / "850-single-po.edi").read_text().replace("*000000101*", "*00000A101*"),
+     "TA101: ISA13 '00000A101' is not a 1-9 digit interchange control number"),
+    ("hello world\n", "no interchange envelope could be read"),
+])
+def test_no_acknowledgement_file_when_none_can_be_written(tmp_path, content, reason):
+    bad = tmp_path / "bad.edi"
+    bad.write_text(content)
+    ack = tmp_path / "ack.edi"
+    result = x12(["validate", str(bad), "--ack", str(ack)], tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"no acknowledgement written to {ack}: {reason}" in result.stderr
+    assert not ack.exists()
 
 
 def test_validate_names_segment_element_and_code(tmp_path):

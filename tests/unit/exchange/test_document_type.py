@@ -1,6 +1,7 @@
 """The document type an inbound message is listed and counted under (/messages, /metrics)."""
 import pytest
 
+from edi_maps.salvage import carried
 from edi_maps.validation import validate_interchange
 from gateway.exchange.inbound import document_type
 from tests.fixtures import AMAZON_FIXTURES
@@ -23,3 +24,11 @@ def test_three_kinds_are_mixed_and_nothing_readable_is_untyped():
                      for name in ("850-single-po.edi", "860-change.edi", "820-remittance.edi"))
     assert document_type(validate_interchange(three)) == "mixed"
     assert document_type(validate_interchange(b"hello world")) is None
+
+
+def test_a_refused_interchange_pyx12_could_not_read_is_typed_by_its_raw_text():
+    """An unpadded ISA stops pyx12 before any set; the ST01s read from the raw text type it."""
+    payload = (AMAZON_FIXTURES / "850-bad-isa-width.edi").read_bytes()
+    report = validate_interchange(payload)
+    assert document_type(report) is None
+    assert document_type(report, carried(payload)) == "850"

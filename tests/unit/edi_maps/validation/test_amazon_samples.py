@@ -41,8 +41,9 @@ EXPECTED = {
     # Envelope faults: the set is sound, the group or interchange around it is not.
     "850-bad-ge-count.edi": (False, [["AK1*PO*119", "AK2*850*1191", "AK5*A", "AK9*R*2*1*1*5"]]),
     "850-iea-missing.edi": (False, [["TA1*000000118*261120*0930*R*023"]]),
-    # Not readable as an interchange at all: nothing to acknowledge (no ISA13 to quote).
-    "850-bad-isa-width.edi": (False, []),
+    # ISA06 and ISA08 unpadded: pyx12 cannot read it, but split at its separators the ISA
+    # still names the sender and ISA13, so it is refused with a TA1 naming the first fault.
+    "850-bad-isa-width.edi": (False, [["TA1*000000117*261120*0930*R*006"]]),
 }
 
 
@@ -90,17 +91,16 @@ def test_missing_iea_message() -> None:
     ]
 
 
-def test_an_unpadded_isa_is_reported_as_not_x12() -> None:
-    report = validate_file(AMAZON_FIXTURES / "850-bad-isa-width.edi")
-    assert report.interchanges == []
-    (error,) = report.errors
-    assert error.startswith("Not an X12 interchange: ISA ")
+def test_an_unpadded_isa_is_refused_at_each_field_that_is_wrong() -> None:
+    (interchange,) = validate_file(AMAZON_FIXTURES / "850-bad-isa-width.edi").interchanges
+    assert (interchange.control_number, interchange.sender_id, interchange.receiver_id) == (
+        "000000117", "AMAZON", "ACMEBRANDS")
+    assert [issue.code for issue in interchange.issues] == ["006", "008"]
+    assert interchange.issues[0].message == (
+        "ISA06 'AMAZON' has 6 characters, the standard fixes 15 [TA1 note 006: invalid sender ID (ISA06)]")
+    assert interchange.groups == [], "nothing after a broken ISA is read"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "edi_maps.validation passes on pyx12's reading of the ISA at fixed offsets: an ISA06 "
-    "without its padding is reported as 'ISA Interchange Control Version Number is unknown: "
-    "7*0*P', a field that is not wrong, while edi_maps.x12's reader names ISA06"))
 def test_an_unpadded_isa_is_reported_at_the_field_that_is_wrong() -> None:
     (error,) = validate_file(AMAZON_FIXTURES / "850-bad-isa-width.edi").errors
     assert "ISA06" in error and "Version Number" not in error, error

@@ -8,6 +8,8 @@ from edi_maps.validation import validate_interchange
 
 from tests.fixtures import AMAZON_FIXTURES
 
+from .conftest import NOW
+
 
 @pytest.mark.parametrize(
     ("payload", "reason"),
@@ -16,8 +18,9 @@ from tests.fixtures import AMAZON_FIXTURES
         (b"hello, this is not EDI", "First line does not begin with 'ISA'"),
         (b"\x00\xff\xfe binary", "First line does not begin with 'ISA'"),
         (b"ISA*00*   *00*", "ISA line is only"),
-        ("ISA*00*          *00*          *ZZ*AMAZON         *ZZ*ACMEBRANDS     *261120*0930*U*00300*"
-         "000000101*0*P*>~", "Version Number is unknown"),
+        # A whole, fixed-width ISA cut short before its segment terminator.
+        ("ISA*00*          *00*          *ZZ*AMAZON         *ZZ*ACMEBRANDS     *261120*0930*U*00401*"
+         "000000101*0*P*>", "ISA line is only 105 characters"),
     ],
 )
 def test_not_x12(payload: bytes | str, reason: str) -> None:
@@ -27,11 +30,20 @@ def test_not_x12(payload: bytes | str, reason: str) -> None:
     assert len(report.errors) == 1 and reason in report.errors[0]
 
 
+def test_an_unsupported_version_is_refused_with_a_ta1() -> None:
+    """pyx12 stops at an ISA12 it has no map for; the ISA still says whom to tell (note 017)."""
+    report = validate_interchange("ISA*00*          *00*          *ZZ*AMAZON         *ZZ*ACMEBRANDS     *261120*"
+                                  "0930*U*00300*000000101*0*P*>~GS*PO~")
+    assert report.errors == ["Interchange 000000101 not validated past its ISA: ISA12 version 00300 is not supported"]
+    ta1 = build_ta1(report.interchanges[0], when=NOW)
+    assert ta1 is not None and ta1.elements == ["TA1", "000000101", "261120", "0930", "R", "017"]
+
+
 def test_truncated_interchange_is_rejected_with_a_ta1() -> None:
     text = (AMAZON_FIXTURES / "850-single-po.edi").read_text()
     report = validate_interchange(text[: text.index("PO1*2")])
     assert not report.is_valid
-    ta1 = build_ta1(report.interchanges[0])
+    ta1 = build_ta1(report.interchanges[0], when=NOW)
     assert ta1 is not None and ta1.note_code == "023"
 
 
@@ -40,7 +52,7 @@ def test_garbled_st_that_loses_pyx12s_loop_stack_is_rejected_with_a_ta1() -> Non
     text = (AMAZON_FIXTURES / "850-single-po.edi").read_text().replace("ST*850", "0ST*850")
     report = validate_interchange(text)
     assert not report.is_valid
-    assert build_ta1(report.interchanges[0]).note_code == "024"
+    assert build_ta1(report.interchanges[0], when=NOW).note_code == "024"
     assert any("closes a loop that was never opened" in m for m in report.messages())
 
 

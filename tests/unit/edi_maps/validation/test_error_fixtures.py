@@ -77,7 +77,8 @@ REJECTED = {
     ],
     # Envelope failures: a TA1 instead of 997s
     "ta1-001-iea-control-mismatch.edi": [["TA1*000000406*261120*0930*R*001"]],
-    "ta1-014-bad-interchange-date.edi": [["TA1*000000410*261340*0930*R*014"]],
+    # ISA09 261340 is no date, so TA102 is today's (conftest.NOW), never a copy of it.
+    "ta1-014-bad-interchange-date.edi": [["TA1*000000410*261130*0930*R*014"]],
     "ta1-020-bad-usage-indicator.edi": [["TA1*000000408*261120*0930*R*020"]],
     "ta1-021-iea-count-wrong.edi": [["TA1*000000407*261120*0930*R*021"]],
     "ta1-023-iea-missing.edi": [["TA1*000000409*261120*0930*R*023"]],

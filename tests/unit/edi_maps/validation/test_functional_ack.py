@@ -14,7 +14,7 @@ from edi_maps.x12.writer import write_interchange
 
 from tests.fixtures import AMAZON_FIXTURES, VALIDATION_FIXTURES
 
-from .conftest import segment_text, validate_file
+from .conftest import NOW, segment_text, validate_file
 
 WHEN = datetime(2026, 11, 21, 10, 0)
 
@@ -91,7 +91,7 @@ def test_composite_position_is_written_as_a_composite() -> None:
 
 def test_envelope_failure_gets_a_ta1_and_no_997() -> None:
     interchange = validate_file(VALIDATION_FIXTURES / "ta1-001-iea-control-mismatch.edi").interchanges[0]
-    ta1 = build_ta1(interchange)
+    ta1 = build_ta1(interchange, when=NOW)
     assert ta1 is not None
     assert ta1.render() == "TA1*000000406*261120*0930*R*001~"
     assert ta1.render(Delimiters(element="|", segment="\n")) == "TA1|000000406|261120|0930|R|001\n"
@@ -99,7 +99,7 @@ def test_envelope_failure_gets_a_ta1_and_no_997() -> None:
 
 def test_sound_envelope_gets_no_ta1() -> None:
     interchange = validate_file(AMAZON_FIXTURES / "850-bad-se-count.edi").interchanges[0]
-    assert build_ta1(interchange) is None
+    assert build_ta1(interchange, when=NOW) is None
 
 
 def test_partial_acceptance_counts() -> None:
@@ -124,7 +124,7 @@ def test_set_whose_st01_cannot_be_echoed_gets_no_ak2_but_is_counted(st01: str) -
 def test_group_that_cannot_be_named_in_an_ak1_gets_the_interchange_rejected() -> None:
     text = (AMAZON_FIXTURES / "850-single-po.edi").read_text().replace("GS*PO*", "GS*P>O*")
     interchange = validate_interchange(text).interchanges[0]
-    ta1 = build_ta1(interchange)
+    ta1 = build_ta1(interchange, when=NOW)
     assert ta1 is not None and ta1.note_code == "024"
     assert "cannot be acknowledged" in interchange.issues[0].message
 
