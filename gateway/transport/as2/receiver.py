@@ -44,7 +44,8 @@ log = structlog.get_logger("gateway.transport.as2")
 
 LIMITS = ReceiveLimits()
 # Statuses of an inbound message whose Message-ID makes a later copy a duplicate.
-TAKEN = (MessageStatus.ACCEPTED, MessageStatus.PROCESSING, MessageStatus.PROCESSED, MessageStatus.FAILED)
+TAKEN = (MessageStatus.ACCEPTED, MessageStatus.PROCESSING, MessageStatus.PROCESSED, MessageStatus.REFUSED,
+         MessageStatus.FAILED)
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ def received_ta1(amazon):
 def test_an_interchange_with_a_broken_envelope_is_answered_with_a_ta1(stack):
     broken = fixture("850-single-po.edi").replace(b"IEA*1*000000101~", b"IEA*1*000000999~")
     stack.start_worker()
-    stack.amazon.send(stack.url, broken)
+    built, _ = stack.amazon.send(stack.url, broken)
     segments = received_ta1(stack.amazon)
     assert [s.tag for s in segments] == ["ISA", "TA1", "IEA"]
     assert segments[1].elements == ("TA1", "000000101", "261120", "0930", "R", "001")
@@ -115,6 +115,12 @@ def test_an_interchange_with_a_broken_envelope_is_answered_with_a_ta1(stack):
         assert session.scalars(select(Message).where(Message.direction == "inbound")).one().status == "refused"
         [problem] = open_exceptions(session)
         assert (problem.kind, problem.po_number) == ("interchange_refused", "2XK7QP9M")
+
+    # Amazon sends it again with the same Message-ID: a duplicate, not refused (and TA1'd) twice.
+    stack.amazon.send(stack.url, broken, message_id=built.message_id)
+    with session_scope(stack.settings) as session:
+        statuses = sorted(session.scalars(select(Message.status).where(Message.direction == "inbound")))
+        assert statuses == ["duplicate", "refused"]
 
 
 def test_an_unpadded_isa_is_refused_with_a_ta1_and_ops_see_which_po(stack):
@@ -158,6 +164,12 @@ def test_a_refused_interchange_no_ta1_can_name_is_still_refused_in_words(stack):
     with session_scope(stack.settings) as session:
         [problem] = open_exceptions(session)
         assert (problem.kind, problem.po_number) == ("interchange_refused", "2XK7QP9M")
+
+    # Amazon sends it again with the same Message-ID: a duplicate, not refused (and TA1'd) twice.
+    stack.amazon.send(stack.url, broken, message_id=built.message_id)
+    with session_scope(stack.settings) as session:
+        statuses = sorted(session.scalars(select(Message.status).where(Message.direction == "inbound")))
+        assert statuses == ["duplicate", "refused"]
         assert "refused with TA1 note 018" in problem.message and "no TA1 could be written: TA101" in problem.message
         assert problem.detail["ta1_message_id"] is None
         assert session.scalars(select(Message).where(Message.direction == "outbound")).all() == []
