@@ -21,6 +21,13 @@ class GatewayServer(BaseApplication):
         self.cfg.set("graceful_timeout", 10)
         # AS2 bodies are read whole; the endpoint enforces its own size cap.
         self.cfg.set("limit_request_field_size", 16384)
+        # No control socket. gunicorn's default is one path per user ($XDG_RUNTIME_DIR or
+        # ~/.gunicorn/gunicorn.ctl), so every gateway on a host took it from the one before
+        # and `gunicornc` steered whichever started last; the first to stop deleted it for
+        # all. A path in the data folder would still be shared by web replicas on one
+        # volume (docker-compose) and breaks past the 108-byte socket path limit. Nothing
+        # here uses it: `run`, compose and systemd stop and reload gunicorn with signals.
+        self.cfg.set("control_socket_disable", True)
 
     def load(self):
         return create_app(self.settings)
