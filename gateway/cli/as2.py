@@ -175,6 +175,7 @@ def org_create(as2_id: str, name: str | None, x12_id: str | None, x12_qualifier:
     signed with, the sandbox's key.
     """
     from gateway.platform import db
+    from gateway.sandbox import demo_catalogue_items
     from gateway.sandbox.development import is_development
 
     current = _settings()
@@ -206,6 +207,10 @@ def org_create(as2_id: str, name: str | None, x12_id: str | None, x12_qualifier:
         for old in development_certificates:
             retire_certificate(session, old, actor="cli", reason=f"development identity replaced by {as2_id}")
             click.echo(f"retired the development certificate {old.fingerprint_sha256[:16]} ({old.subject})")
+        demo = len(demo_catalogue_items(session))
+        if demo:
+            click.echo(f"the demo catalogue is still in place ({demo} entries): replace it with your own "
+                       "(`edi-gateway catalogue import --replace FILE.csv`) or drop it (`edi-gateway catalogue drop-demo`)")
 
 
 @org.command("show")
