@@ -251,6 +251,10 @@ class CatalogueItem(Base):
     critical: Mapped[bool] = mapped_column(default=False)
     discontinued: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set when a replacing import (or drop-demo) left the entry out. Kept rather than
+    # deleted: no new PO line maps to it, but POs that already name its SKU still find
+    # their case pack and flags. ``gateway.catalogue.items`` reads only the others.
+    removed_at: Mapped[datetime | None]
 
 
 class PurchaseOrder(Base):

@@ -5,12 +5,19 @@ per each; a case is expected to cost it x the pack) and turns cases into eaches 
 case pack. It is kept as CSV by the vendor's
 merchandising team, so import reads that CSV strictly: a bad value stops the whole
 import with the file and line named, and nothing is half-imported.
+
+An import adds and updates entries; a replacing import (``--replace``) also removes every
+entry the file leaves out. A removed entry is marked (``removed_at``), not deleted: no new
+PO line maps to it and the export leaves it out, but the POs that already name its SKU
+still find their case pack and flags when an 860 changes them or their 855 is sent again.
+Importing it again brings it back.
 """
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TextIO
@@ -44,8 +51,9 @@ class CatalogueRow:
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    created: int
+    created: int  # new to the catalogue, or back in it after a removal
     updated: int
+    removed: int = 0  # left out by a replacing import
 
 
 def read_catalogue_csv(path: Path) -> list[CatalogueRow]:
@@ -123,30 +131,60 @@ def _flag(text: str, column: str, where: str) -> bool:
     raise CatalogueError(f"{where}: {column}={text!r} is not true or false")
 
 
-def import_catalogue(session: Session, rows: Iterable[CatalogueRow], *, actor: str = "cli") -> ImportResult:
-    """Insert new identifiers and update known ones (upsert on qualifier + identifier)."""
+def import_catalogue(session: Session, rows: Iterable[CatalogueRow], *, actor: str = "cli",
+                     replace: bool = False) -> ImportResult:
+    """Insert new identifiers and update known ones (upsert on qualifier + identifier); with
+    ``replace`` the rows are the whole catalogue and every other entry is removed.
+
+    A replacing import of no rows is refused: an empty or cut-off file would otherwise
+    empty the catalogue, and every PO line after it would be a sku_mismatch.
+    """
     rows = list(rows)
+    if replace and not rows:
+        raise CatalogueError("no entries to replace the catalogue with: that would remove every entry")
     known = {(item.qualifier, item.identifier): item for item in session.scalars(select(CatalogueItem))}
     created = updated = 0
     for row in rows:
-        item = known.get((row.qualifier, row.identifier))
+        item = known.pop((row.qualifier, row.identifier), None)
         if item is None:
             item = CatalogueItem(qualifier=row.qualifier, identifier=row.identifier)
             session.add(item)
+            created += 1
+        elif item.removed_at is not None:
+            item.removed_at = None
             created += 1
         else:
             updated += 1
         item.sku, item.unit_cost, item.case_pack = row.sku, row.unit_cost, row.case_pack
         item.critical, item.discontinued = row.critical, row.discontinued
-    audit.record(session, "catalogue.imported", actor=actor, subject_type="catalogue", created=created, updated=updated)
-    return ImportResult(created, updated)
+    removed = remove_items(known.values()) if replace else 0
+    audit.record(session, "catalogue.imported", actor=actor, subject_type="catalogue", created=created, updated=updated,
+                 removed=removed, replace=replace)
+    return ImportResult(created, updated, removed)
+
+
+def remove_items(items: Iterable[CatalogueItem]) -> int:
+    """Mark entries removed (see the module's docstring); returns how many were still in the catalogue."""
+    now = datetime.now(timezone.utc)
+    removed = 0
+    for item in items:
+        if item.removed_at is None:
+            item.removed_at = now
+            removed += 1
+    return removed
+
+
+def current_items(session: Session) -> list[CatalogueItem]:
+    """The catalogue as it stands: every entry not removed, in export order."""
+    return list(session.scalars(select(CatalogueItem).where(CatalogueItem.removed_at.is_(None))
+                                .order_by(CatalogueItem.qualifier, CatalogueItem.identifier)))
 
 
 def export_catalogue(session: Session, output: TextIO) -> int:
     """Write the catalogue as CSV in the import format; returns the number of rows."""
     writer = csv.writer(output, lineterminator="\n")
     writer.writerow(COLUMNS)
-    items = session.scalars(select(CatalogueItem).order_by(CatalogueItem.qualifier, CatalogueItem.identifier)).all()
+    items = current_items(session)
     for item in items:
         writer.writerow([
             item.qualifier, item.identifier, item.sku,
@@ -171,6 +209,8 @@ def _decimal_places(amount: Decimal) -> int:
 
 
 def find_item(session: Session, qualifier: str, identifier: str) -> CatalogueItem | None:
-    """The catalogue entry for one PO1 identifier, or None when the catalogue does not know it."""
+    """The catalogue entry for one PO1 identifier, or None when the catalogue does not know it
+    (or no longer: a removed entry maps no new line)."""
     return session.scalars(select(CatalogueItem).where(
-        CatalogueItem.qualifier == qualifier, CatalogueItem.identifier == identifier.strip())).first()
+        CatalogueItem.qualifier == qualifier, CatalogueItem.identifier == identifier.strip(),
+        CatalogueItem.removed_at.is_(None))).first()

@@ -8,14 +8,21 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from gateway.platform.db import existing, session_scope
+from gateway.platform import audit
+from gateway.platform.db import session_scope
 from gateway.partners.keystore import (
+    KeystoreError,
     all_certificates,
+    certificate_owner,
+    certificate_state,
     create_organisation_certificate,
+    find_certificate,
     import_partner_certificate,
+    is_last_usable,
     organisation_keys,
+    retire_certificate,
 )
-from gateway.models import Organisation, TradingPartner
+from gateway.models import Certificate, Organisation, TradingPartner
 from gateway.partners.profile import (
     DIGEST_ALGORITHMS,
     ENCRYPTION_ALGORITHMS,
@@ -163,28 +170,47 @@ def org_set(name: str, as2_id: str, x12_id: str, x12_qualifier: str) -> None:
 def org_create(as2_id: str, name: str | None, x12_id: str | None, x12_qualifier: str) -> None:
     """Make our organisation and its key pair, if missing (running it again changes nothing).
 
-    The development organisation that ``init`` makes on a new installation is taken over.
+    The development organisation that ``init`` makes on a new installation is taken over,
+    and its certificate retired: partners must never be offered, or receive anything
+    signed with, the sandbox's key.
     """
     from gateway.platform import db
+    from gateway.sandbox import demo_catalogue_items
+    from gateway.sandbox.development import is_development
 
     current = _settings()
     current.data_dir.mkdir(parents=True, exist_ok=True)
     db.upgrade(current)
     with session_scope(current) as session:
         existing = session.scalars(select(Organisation).order_by(Organisation.id)).first()
-        replaces_development = existing is not None and existing.profile.get("development")
+        replaces_development = existing is not None and is_development(existing)
         if existing is not None and existing.as2_id != as2_id and not replaces_development:
             raise PartnerError(f"the organisation is {existing.as2_id} already; change it with `edi-gateway org set`")
+        development_certificates: list[Certificate] = []
+        if existing is not None and replaces_development:
+            development_certificates = list(session.scalars(select(Certificate).where(
+                Certificate.organisation_id == existing.id, Certificate.active.is_(True))))
         if existing is None or replaces_development:
             organisation = set_organisation(session, name=name or as2_id, as2_id=as2_id, x12_id=x12_id or as2_id,
                                             x12_qualifier=x12_qualifier)
             organisation.profile = {}
+            audit.record(session, "organisation.created", actor="cli", subject_type="organisation",
+                         subject_id=organisation.id, as2_id=as2_id, replaced_development=replaces_development)
         else:
             organisation = existing
-        keys = organisation_keys(session, current, organisation)
-        if not keys or replaces_development:
-            create_organisation_certificate(session, current, organisation)
         click.echo(f"organisation {organisation.as2_id}")
+        if not organisation_keys(session, current, organisation) or replaces_development:
+            certificate = create_organisation_certificate(session, current, organisation)
+            click.echo(f"certificate {certificate.fingerprint_sha256[:16]} ({certificate.subject}) "
+                       f"valid until {certificate.not_after:%Y-%m-%d}: give it to partners with "
+                       "`edi-gateway certs export-org`")
+        for old in development_certificates:
+            retire_certificate(session, old, actor="cli", reason=f"development identity replaced by {as2_id}")
+            click.echo(f"retired the development certificate {old.fingerprint_sha256[:16]} ({old.subject})")
+        demo = len(demo_catalogue_items(session))
+        if demo:
+            click.echo(f"the demo catalogue is still in place ({demo} entries): replace it with your own "
+                       "(`edi-gateway catalogue import --replace FILE.csv`) or drop it (`edi-gateway catalogue drop-demo`)")
 
 
 @org.command("show")
@@ -302,19 +328,32 @@ def certs_import_partner(file: str, as2_id: str) -> None:
 
 @certs.command("list")
 def certs_list() -> None:
-    """Every certificate with its owner and expiry date."""
+    """Every certificate: id, fingerprint, owner, subject, expiry and state (active, expired, retired)."""
     now = datetime.now(timezone.utc)
     with session_scope(_settings()) as session:
         for row in all_certificates(session):
-            if row.organisation_id:
-                owner = "us"
-            else:
-                partner = existing(session, TradingPartner, row.partner_id)
-                owner = f"partner {partner.as2_id}"
             not_after = row.not_after
-            state = "active" if row.active else "inactive"
-            click.echo(f"{row.fingerprint_sha256[:16]}\t{owner}\t{row.subject}\texpires {not_after:%Y-%m-%d} "
-                       f"({(not_after - now).days} days)\t{state}")
+            click.echo(f"{row.id}\t{row.fingerprint_sha256[:16]}\t{certificate_owner(session, row)}\t{row.subject}\t"
+                       f"expires {not_after:%Y-%m-%d} ({(not_after - now).days} days)\t{certificate_state(row, now)}")
 
 
-ERRORS = (PartnerError,)
+@certs.command("retire")
+@click.argument("reference", metavar="ID-OR-FINGERPRINT")
+@click.option("--force", is_flag=True, help="Retire it even if its owner is left with no active certificate.")
+def certs_retire(reference: str, force: bool) -> None:
+    """Stop using a certificate for good: ours is no longer offered, nor used to sign or decrypt;
+    a partner's no longer used to encrypt or verify. It stays listed, as retired."""
+    with session_scope(_settings()) as session:
+        certificate = find_certificate(session, reference)
+        owner = certificate_owner(session, certificate)
+        last = is_last_usable(session, certificate)
+        retired = retire_certificate(session, certificate, actor="cli", reason="certs retire", force=force)
+        what = f"certificate {certificate.fingerprint_sha256[:16]} ({owner}, {certificate.subject})"
+        click.echo(f"retired {what}" if retired else f"{what} was retired already")
+        if retired and last:
+            click.echo(f"warning: {owner} now has no active certificate: AS2 exchange with "
+                       f"{'every partner' if owner == 'us' else owner.removeprefix('partner ')} stops until one is added",
+                       err=True)
+
+
+ERRORS = (PartnerError, KeystoreError)

@@ -1,19 +1,24 @@
-"""Our AS2 keys and our partners' certificates: made, imported, listed, loaded.
+"""Our AS2 keys and our partners' certificates: made, imported, listed, loaded, retired.
 
 Private keys are files under ``<data dir>/keys`` (mode 0600, encrypted with the key
 passphrase); the database holds only certificates and the key file's name. The
 passphrase comes from ``EDI_GATEWAY_KEY_PASSPHRASE``; a development install without it
 gets a random one in ``<data dir>/secrets/key-passphrase`` (0600), made on first use.
+
+A retired certificate stays in the database for the record (``certs list`` shows it as
+retired) but is never used again: not offered to partners, not used to sign, encrypt,
+decrypt or verify. Its key file stays too; nothing reads it.
 """
 from __future__ import annotations
 
 import os
 import secrets
+import string
 from datetime import datetime, timezone
 from pathlib import Path
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from gateway.partners.certificates import (
@@ -24,10 +29,19 @@ from gateway.partners.certificates import (
     generate_organization_key,
     write_private_key,
 )
+from gateway.platform import audit
 from gateway.platform.config import Settings
+from gateway.platform.db import existing
 from gateway.models import Certificate, Organisation, TradingPartner
 
 log = structlog.get_logger("gateway.partners.keystore")
+
+# A fingerprint prefix shorter than this names too many certificates to be a safe reference.
+SHORTEST_FINGERPRINT_PREFIX = 8
+
+
+class KeystoreError(Exception):
+    """A certificate cannot be found, or retiring it would leave its owner without one."""
 
 
 def key_passphrase(settings: Settings) -> bytes:
@@ -95,6 +109,84 @@ def partner_certificates(session: Session, partner: TradingPartner) -> tuple[byt
 
 def all_certificates(session: Session) -> list[Certificate]:
     return list(session.scalars(select(Certificate).order_by(Certificate.not_after)))
+
+
+def certificate_state(certificate: Certificate, now: datetime | None = None) -> str:
+    """``active`` (in use), ``expired`` (past its date, so no longer used) or ``retired``."""
+    if not certificate.active:
+        return "retired"
+    return "active" if certificate.not_after > (now or datetime.now(timezone.utc)) else "expired"
+
+
+def certificate_owner(session: Session, certificate: Certificate) -> str:
+    """``us`` or ``partner AS2ID``, as ``certs list`` names the owner."""
+    if certificate.organisation_id:
+        return "us"
+    return f"partner {existing(session, TradingPartner, certificate.partner_id).as2_id}"
+
+
+def find_certificate(session: Session, reference: str) -> Certificate:
+    """The certificate ``reference`` names: its id, or its SHA-256 fingerprint or the start of
+    it (at least 8 hex digits, with or without colons), as ``certs list`` shows them."""
+    text = reference.strip().replace(":", "").lower()
+    clauses = []
+    if text.isdigit() and len(text) <= 18:
+        clauses.append(Certificate.id == int(text))
+    if len(text) >= SHORTEST_FINGERPRINT_PREFIX and all(digit in string.hexdigits for digit in text):
+        clauses.append(Certificate.fingerprint_sha256.startswith(text))
+    if not clauses:
+        raise KeystoreError(f"{reference!r} is neither a certificate id nor a fingerprint "
+                            f"(at least {SHORTEST_FINGERPRINT_PREFIX} hex digits); `edi-gateway certs list` shows both")
+    found = session.scalars(select(Certificate).where(or_(*clauses)).order_by(Certificate.id)).all()
+    if not found:
+        raise KeystoreError(f"no certificate {reference!r}; `edi-gateway certs list` shows them")
+    if len(found) > 1:
+        ids = ", ".join(str(row.id) for row in found)
+        raise KeystoreError(f"{reference!r} names certificates {ids}; give the id of the one you mean")
+    return found[0]
+
+
+def retire_certificate(session: Session, certificate: Certificate, *, actor: str, reason: str,
+                       force: bool = False) -> bool:
+    """Stop using ``certificate`` for good; False when it was retired already.
+
+    Refused, unless ``force``, when it is the last usable certificate of its owner: for us
+    that is the only key that signs what we send and decrypts what partners send; for a
+    partner, the only certificate we encrypt to and verify it with. Either way every
+    exchange would stop, so the message says what to put in place first.
+    """
+    if not certificate.active:
+        return False
+    owner = certificate_owner(session, certificate)
+    last = is_last_usable(session, certificate)
+    if last and not force:
+        short = certificate.fingerprint_sha256[:16]
+        if certificate.organisation_id:
+            raise KeystoreError(
+                f"certificate {short} is our only active key: without it the gateway can neither sign what it "
+                "sends nor decrypt what partners send; make its successor first (`edi-gateway certs create`) and "
+                "give it to your partners, or retire this one anyway with --force")
+        as2_id = owner.removeprefix("partner ")
+        raise KeystoreError(
+            f"certificate {short} is {as2_id}'s only active certificate: without it the gateway can neither "
+            f"encrypt to {as2_id} nor verify what it signs; import its new one first (`edi-gateway certs "
+            f"import-partner FILE --partner {as2_id}`), or retire this one anyway with --force")
+    certificate.active = False
+    audit.record(session, "certificate.retired", actor=actor, subject_type="certificate", subject_id=certificate.id,
+                 fingerprint=certificate.fingerprint_sha256, owner=owner, subject=certificate.subject, reason=reason,
+                 left_without_certificate=last)
+    return True
+
+
+def is_last_usable(session: Session, certificate: Certificate) -> bool:
+    """Whether ``certificate`` is the only one its owner can use now (active, unexpired, and
+    for us with its private key)."""
+    if certificate.organisation_id:
+        usable = [row for row in _active(session, Certificate.organisation_id == certificate.organisation_id)
+                  if row.private_key_file]
+    else:
+        usable = _active(session, Certificate.partner_id == certificate.partner_id)
+    return [row.id for row in usable] == [certificate.id]
 
 
 def _active(session: Session, owner_clause) -> list[Certificate]:

@@ -22,7 +22,7 @@ class PartnerError(Exception):
 def the_organisation(session: Session) -> Organisation:
     organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()
     if organisation is None:
-        raise PartnerError("no organisation is set up: run `edi-gateway org set`")
+        raise PartnerError("no organisation is set up: run `edi-gateway org create --as2-id YOUR_AS2_ID`")
     return organisation
 
 

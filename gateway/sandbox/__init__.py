@@ -5,7 +5,9 @@ With no ``EDI_GATEWAY_IMS_URL``, `edi-gateway run` starts the reference IMS
 ``EDI_GATEWAY_SANDBOX_STOCK`` (the demo ``stock.csv`` here by default), and hands both sides
 their bearer tokens through the environment: a new pair at every start, the previous
 callback token revoked. A new development installation gets the demo ``catalogue.csv``,
-so the sample 850s in tests/fixtures/amazon map to the sandbox's SKUs at once.
+so the sample 850s in tests/fixtures/amazon map to the sandbox's SKUs at once; the
+brand's own catalogue replaces it (``catalogue import --replace``), or ``catalogue
+drop-demo`` removes it.
 ``development`` gives a new installation an organisation and a key pair.
 May import ``gateway.partners``, ``gateway.catalogue``, ``gateway.access`` and below.
 """
@@ -19,10 +21,13 @@ from pathlib import Path
 import structlog
 from sqlalchemy import select
 
-from gateway.catalogue.items import import_catalogue, read_catalogue_csv
+from sqlalchemy.orm import Session
+
+from gateway.catalogue.items import current_items, import_catalogue, read_catalogue_csv, remove_items
+from gateway.platform import audit
 from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
-from gateway.models import ApiToken, Organisation
+from gateway.models import ApiToken, CatalogueItem, Organisation
 from gateway.platform.preflight import StartupError
 from gateway.access.tokens import create_token
 
@@ -75,5 +80,22 @@ def is_new_installation(settings: Settings) -> bool:
 def import_demo_catalogue(settings: Settings) -> None:
     with session_scope(settings) as session:
         result = import_catalogue(session, read_catalogue_csv(DEMO_CATALOGUE), actor="init")
-    log.warning("new development installation: imported the demo catalogue; "
-                "replace it with `edi-gateway catalogue import`", entries=result.created)
+    log.warning("new development installation: imported the demo catalogue; replace it with "
+                "`edi-gateway catalogue import --replace FILE.csv` or `edi-gateway catalogue drop-demo`",
+                entries=result.created)
+
+
+def demo_catalogue_items(session: Session) -> list[CatalogueItem]:
+    """The demo catalogue's entries still in the catalogue as ``init`` imported them (same
+    identifier and SKU): an identifier the brand has since mapped to its own SKU is not one."""
+    demo = {(row.qualifier, row.identifier): row.sku for row in read_catalogue_csv(DEMO_CATALOGUE)}
+    return [item for item in current_items(session) if demo.get((item.qualifier, item.identifier)) == item.sku]
+
+
+def drop_demo_catalogue(session: Session, *, actor: str) -> int:
+    """Remove the demo entries from the catalogue (kept for POs that name them, as any
+    removed entry is); returns how many there were."""
+    removed = remove_items(demo_catalogue_items(session))
+    if removed:
+        audit.record(session, "catalogue.demo_dropped", actor=actor, subject_type="catalogue", removed=removed)
+    return removed

@@ -13,11 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from gateway.catalogue.items import QUALIFIERS, CatalogueRow, find_item, import_catalogue, money_text
+from gateway.catalogue.items import QUALIFIERS, CatalogueRow, current_items, find_item, import_catalogue, money_text
 from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import KINDS, ExceptionStatus, find_exceptions
 from gateway.exchange.outbound import Delivery
@@ -112,7 +111,7 @@ def purchase_order(po_number: str):
 @requires_token_role("ops")
 def catalogue():
     with session_scope(settings_of(current_app)) as session:
-        items = session.scalars(select(CatalogueItem).order_by(CatalogueItem.qualifier, CatalogueItem.identifier))
+        items = current_items(session)  # entries a replacing import removed are no longer the catalogue
         return jsonify(items=[_catalogue_json(item) for item in items])
 
 

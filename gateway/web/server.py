@@ -28,6 +28,13 @@ class GatewayServer(BaseApplication):
         # gunicorn joins the lines with one space. Its fast C parser cannot fold, so gunicorn
         # uses its Python parser: the only one it has without gunicorn_h1c installed.
         self.cfg.set("permit_obsolete_folding", True)
+        # No control socket. gunicorn's default is one path per user ($XDG_RUNTIME_DIR or
+        # ~/.gunicorn/gunicorn.ctl), so every gateway on a host took it from the one before
+        # and `gunicornc` steered whichever started last; the first to stop deleted it for
+        # all. A path in the data folder would still be shared by web replicas on one
+        # volume (docker-compose) and breaks past the 108-byte socket path limit. Nothing
+        # here uses it: `run`, compose and systemd stop and reload gunicorn with signals.
+        self.cfg.set("control_socket_disable", True)
 
     def load(self):
         return create_app(self.settings)

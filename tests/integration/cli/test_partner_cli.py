@@ -4,8 +4,14 @@ import stat
 import subprocess
 
 import pytest
+from sqlalchemy import select
 
-from gateway.partners.certificates import generate_organization_key
+from gateway.models import AuditEvent
+from gateway.partners.certificates import describe_certificate, generate_organization_key
+from gateway.partners.keystore import organisation_keys
+from gateway.partners.registry import the_organisation
+from gateway.platform.db import session_scope
+from tests.conftest import make_settings
 from tests.support.processes import EDI_GATEWAY, gateway_environment
 
 pytestmark = pytest.mark.slow  # every test runs edi-gateway as a program
@@ -54,7 +60,7 @@ def test_partners_and_certificates_are_managed_from_the_command_line(tmp_path):
     listed = edi_gateway(tmp_path, "certs", "list").stdout.splitlines()
     assert len(listed) == 3
     assert any("partner AMAZON" in row and "CN=AMAZON" in row for row in listed)
-    assert any("us" in row.split("\t")[1] and "(19 days)" in row for row in listed), listed
+    assert any(row.split("\t")[2] == "us" and "(19 days)" in row for row in listed), listed
 
 
 def test_mistakes_get_one_clear_line(tmp_path):
@@ -139,3 +145,84 @@ def test_the_whole_profile_is_set_from_the_command_line_and_a_bad_value_changes_
         result = edi_gateway(tmp_path, "partners", "update", "AMAZON", *bad)
         assert result.returncode == 2 and words in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert json.loads(edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout) == shown
+
+
+def certificates(tmp_path) -> list[list[str]]:
+    """`certs list`: [id, fingerprint, owner, subject, expiry, state] of each row."""
+    listed = edi_gateway(tmp_path, "certs", "list")
+    assert listed.returncode == 0, listed.stderr
+    return [line.split("\t") for line in listed.stdout.splitlines()]
+
+
+def certificate(tmp_path, subject: str) -> list[str]:
+    """The one row of `certs list` with this subject."""
+    [row] = [row for row in certificates(tmp_path) if row[3] == subject]
+    return row
+
+
+def retirements(tmp_path) -> list[dict]:
+    with session_scope(make_settings(tmp_path)) as session:
+        return [{"actor": event.actor, **event.detail} for event in session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "certificate.retired").order_by(AuditEvent.id))]
+
+
+def test_org_create_retires_the_development_certificate(tmp_path):
+    assert edi_gateway(tmp_path, "init").returncode == 0
+    development = edi_gateway(tmp_path, "certs", "export-org").stdout
+    assert "CN=ACMEBRANDS" in describe_certificate(development.encode()).subject
+
+    created = edi_gateway(tmp_path, "org", "create", "--as2-id", "VENDORX", "--name", "Vendor X")
+    assert created.returncode == 0, created.stderr
+    assert "retired the development certificate" in created.stdout and "CN=ACMEBRANDS" in created.stdout
+
+    development_row = certificate(tmp_path, "O=Acme Brands (development),CN=ACMEBRANDS")
+    assert development_row[5] == "retired"
+    assert certificate(tmp_path, "O=Vendor X,CN=VENDORX")[5] == "active"
+    offered = edi_gateway(tmp_path, "certs", "export-org").stdout
+    assert offered != development and describe_certificate(offered.encode()).subject == "O=Vendor X,CN=VENDORX"
+    settings = make_settings(tmp_path, key_passphrase="cli-test-passphrase")
+    with session_scope(settings) as session:
+        signing = organisation_keys(session, settings, the_organisation(session))
+    assert [key.certificate_pem.decode() for key in signing] == [offered], "only the new key signs and decrypts"
+    [retired] = retirements(tmp_path)
+    assert retired["actor"] == "cli" and retired["reason"] == "development identity replaced by VENDORX"
+    assert retired["fingerprint"].startswith(development_row[1])
+
+    again = edi_gateway(tmp_path, "org", "create", "--as2-id", "VENDORX")
+    assert again.returncode == 0 and "retired" not in again.stdout and len(retirements(tmp_path)) == 1
+    assert edi_gateway(tmp_path, "init").returncode == 0
+    assert len(certificates(tmp_path)) == 2, "init makes no development key for a real organisation"
+
+
+def test_certs_retire_refuses_the_only_key_unless_forced_and_says_why(tmp_path):
+    from tests.integration.cli.test_cli import assert_one_clear_line
+
+    edi_gateway(tmp_path, "init")
+    edi_gateway(tmp_path, "org", "create", "--as2-id", "VENDORX")
+    ours = certificate(tmp_path, "O=VENDORX,CN=VENDORX")
+    assert_one_clear_line(edi_gateway(tmp_path, "certs", "retire", ours[1]),
+                          f"certificate {ours[1]} is our only active key", "certs create", "--force")
+    assert certificate(tmp_path, "O=VENDORX,CN=VENDORX")[5] == "active", "refused: nothing changed"
+
+    assert edi_gateway(tmp_path, "certs", "create").returncode == 0, "its successor"
+    retired = edi_gateway(tmp_path, "certs", "retire", ours[1])
+    assert retired.returncode == 0 and retired.stdout.startswith(f"retired certificate {ours[1]} (us, ")
+    assert retired.stderr == ""
+    assert sorted(row[5] for row in certificates(tmp_path)) == ["active", "retired", "retired"]
+    again = edi_gateway(tmp_path, "certs", "retire", ours[0])
+    assert again.returncode == 0 and "was retired already" in again.stdout, "by id, and a second time changes nothing"
+
+    partner_certificate = tmp_path / "partner.pem"
+    partner_certificate.write_bytes(generate_organization_key("PARTNERY", b"x").certificate_pem)
+    assert edi_gateway(tmp_path, "partners", "add", "--as2-id", "PARTNERY", "--cert", str(partner_certificate)).returncode == 0
+    theirs = certificate(tmp_path, "CN=PARTNERY")
+    assert_one_clear_line(edi_gateway(tmp_path, "certs", "retire", theirs[1]),
+                          "PARTNERY's only active certificate", "certs import-partner FILE --partner PARTNERY")
+    forced = edi_gateway(tmp_path, "certs", "retire", "--force", theirs[1])
+    assert forced.returncode == 0 and "partner PARTNERY now has no active certificate" in forced.stderr
+    assert certificate(tmp_path, "CN=PARTNERY")[5] == "retired"
+
+    assert [(event["reason"], event["owner"], event["left_without_certificate"]) for event in retirements(tmp_path)] == [
+        ("development identity replaced by VENDORX", "us", False), ("certs retire", "us", False),
+        ("certs retire", "partner PARTNERY", True)]
+    assert_one_clear_line(edi_gateway(tmp_path, "certs", "retire", "abc"), "neither a certificate id nor a fingerprint")

@@ -421,6 +421,15 @@ def test_the_catalogue_is_upserted_and_read_back(api):
     assert actors == ["api:admin", "api:admin"]
 
 
+def test_an_entry_a_replacing_import_removed_is_not_listed(api):
+    api.put("/api/v1/catalogue", [MUG, BOOK])
+    with session_scope(api.settings) as session:  # what `catalogue import --replace` does to an entry left out
+        session.scalars(select(CatalogueItem).where(CatalogueItem.sku == BOOK["sku"])).one().removed_at = T0
+
+    assert api.get("/api/v1/catalogue", role="ops").json() == {"items": [MUG]}
+    assert api.get(f"/api/v1/catalogue/{BOOK['qualifier']}/{BOOK['identifier']}", role="ops").status_code == 404
+
+
 def test_an_identifier_with_a_slash_can_be_read_back(api):
     item = {**MUG, "qualifier": "VN", "identifier": "MUG/RED/12"}
     api.put("/api/v1/catalogue", [item])
