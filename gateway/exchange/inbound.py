@@ -146,7 +146,8 @@ def _refuse(session: Session, settings: Settings, message: Message, partner: Tra
     else:
         assert ta1 is not None  # refused, so there is a TA1 to build
         refusal = transports.queue_payload(session, settings, partner, profile_of(partner).transport, ta1.encode(),
-                                           document_type="TA1", filename=f"TA1-{interchange.control_number}.edi")
+                                           document_type="TA1", filename=f"TA1-{interchange.control_number}.edi",
+                                           po_number=po_numbers[0] if len(po_numbers) == 1 else None)
         answer = f"TA1 queued as message {refusal.id}"
     if po_numbers:
         carries = f"It carries PO{'s' if len(po_numbers) > 1 else ''} {', '.join(po_numbers)}"
@@ -179,9 +180,12 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
     delimiters = partner_delimiters(partner)
     transport = profile_of(partner).transport
     acks = build_functional_acks(session, partner.as2_id, interchange, delimiters)
+    # A 997 answering one PO carries its number, so a failed delivery names that PO.
+    po_numbers = {getattr(document, "po_number", None) for document in documents.values()} - {None}
     ack = None if acks is None else transports.queue_payload(
         session, settings, partner, transport, acks.text.encode(), document_type="997",
-        filename=f"997-{acks.interchange_control_number}.edi")
+        filename=f"997-{acks.interchange_control_number}.edi",
+        po_number=po_numbers.pop() if len(po_numbers) == 1 else None)
     answered_at = datetime.now(timezone.utc)
     for group in interchange.groups:
         row = X12Group(

@@ -52,6 +52,7 @@ def test_a_valid_850_gets_an_accepting_997_back_over_as2(stack):
         assert [(s.set_id, s.reference, s.ack_status) for s in group.sets] == [("850", "2XK7QP9M", "A")]
         assert group.sets[0].document["lines"][1]["pack_size"] == 12
         outbound = session.get(Message, group.ack_message_id)
+        assert outbound.po_number == "2XK7QP9M", "a 997 answering one PO names it, as its delivery problems will"
         wait_for(lambda: _status(stack.settings, outbound.id) == "delivered", 30, "the 997's MDN")
 
 
