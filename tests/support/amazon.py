@@ -37,6 +37,8 @@ class AmazonSimulator:
     mdn_mode: MdnMode = MdnMode.SYNC
     # The next N POSTs to Amazon's /as2 answer 503, as a partner outage would.
     fail_next: int = 0
+    # The next N POSTs are refused with 403, as a partner that will not take the message.
+    refuse_next: int = 0
     # The next N messages are received but get no MDN (HTTP 200, empty body; no async MDN).
     mdn_missing_next: int = 0
     # SHA-256 of each body POSTed to /as2 that was not answered 503: a retry sends the same bytes.
@@ -80,6 +82,9 @@ class AmazonSimulator:
                 if self.fail_next > 0:
                     self.fail_next -= 1
                     return Response("busy", 503)
+                if self.refuse_next > 0:
+                    self.refuse_next -= 1
+                    return Response("unknown sender", 403)
             headers = list(request.headers.items())
             result = receive(headers, request.get_data(), lambda _to: self.own_profile(),
                              lambda _from: self.gateway_profile(), lambda _id, _from: False)
