@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -23,6 +25,10 @@ from gateway.transport.as2.protocol import (
     receive,
 )
 from gateway.partners.certificates import OrganizationKey, generate_organization_key
+from gateway.partners.keystore import import_partner_certificate, organisation_keys
+from gateway.partners.registry import add_partner, the_organisation
+from gateway.platform.db import session_scope
+from tests.support.servers import serve_in_thread
 
 AMAZON_ID = "AMAZON"
 
@@ -112,3 +118,19 @@ class AmazonSimulator:
             return Response("ok", 200)
 
         return app
+
+
+@contextmanager
+def amazon_as_partner(settings) -> Iterator[tuple[AmazonSimulator, str]]:
+    """The fake Amazon served in a thread and added as the gateway's partner "AMAZON" (its
+    certificate, its /as2 URL) for the block; yields it and its base URL. Our organisation
+    must have a key already."""
+    with session_scope(settings) as session:
+        our_certificate = organisation_keys(session, settings, the_organisation(session))[0].certificate_pem
+    amazon = AmazonSimulator(gateway_certificate=our_certificate)
+    with serve_in_thread(amazon.app()) as amazon_url:
+        with session_scope(settings) as session:
+            partner = add_partner(session, name="Amazon", as2_id=AMAZON_ID, x12_id=AMAZON_ID,
+                                  as2={"url": f"{amazon_url}/as2", "canonicalize_as_binary": True})
+            import_partner_certificate(session, partner, amazon.certificate)
+        yield amazon, amazon_url
