@@ -34,12 +34,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(ims_callbacks.blueprint)
     app.register_blueprint(api.blueprint)
 
-    from gateway.web import errors, login, metrics, pages
+    from gateway.web import errors, login, metrics, pages, security_headers
 
     app.register_blueprint(metrics.blueprint)
     login.init_app(app)
     pages.init_app(app)
     errors.init_app(app)
+    security_headers.init_app(app)
     _log_requests(app)
     return app
 
