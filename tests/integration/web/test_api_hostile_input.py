@@ -86,3 +86,11 @@ def test_a_nul_in_a_form_field_is_a_400_on_the_pages_too(site):
         answer = client.post("/login", data={"username": "admin\x00", "password": "x", "csrf_token": "x"})
         assert answer.status_code == 400
         assert client.get("/exceptions?kind=%00").status_code == 400
+
+
+@pytest.mark.parametrize("change", [{"po_number": "PO\x00X"}, {"vendor_code": "\x00"}, {"revision": 2**63}],
+                         ids=["nul-po", "nul-vendor", "huge-revision"])
+def test_an_ims_callback_the_database_cannot_take_is_a_422(api, change):
+    body = {"po_number": "PO1", "status": "open", "revision": 1, "lines": [], **change}
+    answer = httpx.post(api.url + "/api/v1/ims/allocations", json=body, headers=api.auth("ims"), timeout=10)
+    assert answer.status_code == 422, answer.text[:300]
