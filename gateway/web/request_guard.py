@@ -1,10 +1,12 @@
 """Hostile input refused at the door with 400, before a view or the database sees it.
 
-Two kinds of input reached the database driver or the JSON parser and came back as a
+Three kinds of input reached the database driver or the JSON parser and came back as a
 500: a NUL character (PostgreSQL text cannot hold one, so psycopg raises on the query)
-in a path, a query parameter or a form field, and a JSON body nested so deeply that
-Python's parser hits its recursion limit (``RecursionError`` is not the ``ValueError``
-Flask turns into 400). Both are refused for every view here, so no view has to remember.
+in a path, a query parameter or a form field; a record id in the path past what an
+INTEGER column holds (``/exceptions/99999999999999999999``); and a JSON body nested so
+deeply that Python's parser hits its recursion limit (``RecursionError`` is not the
+``ValueError`` Flask turns into 400). All are refused for every view here, so no view
+has to remember.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from flask import Flask, abort, request
 from flask.json.provider import DefaultJSONProvider
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+MAX_ROW_ID = 2**31 - 1  # the largest INTEGER on PostgreSQL, the type of every id column
 
 
 class NestingBoundedJSON(DefaultJSONProvider):
@@ -33,6 +36,7 @@ class NestingBoundedJSON(DefaultJSONProvider):
 def init_app(app: Flask) -> None:
     app.json = NestingBoundedJSON(app)
     app.before_request(refuse_nul_characters)
+    app.before_request(no_record_past_the_largest_id)
 
 
 def refuse_nul_characters() -> None:
@@ -43,3 +47,9 @@ def refuse_nul_characters() -> None:
         values += [*request.form.keys(), *request.form.values()]
     if any("\x00" in value for value in values):
         abort(400, description="a NUL character is not allowed in the address or a form field")
+
+
+def no_record_past_the_largest_id() -> None:
+    """404 for an ``<int:...>`` in the path that no row can have: there is nothing there."""
+    if any(isinstance(value, int) and value > MAX_ROW_ID for value in (request.view_args or {}).values()):
+        abort(404)

@@ -1,4 +1,4 @@
-"""Hostile input to the API over real HTTP is a 400 problem, never a 500; on SQLite and PostgreSQL.
+"""Hostile input over real HTTP is a 400 (or a 404 or 422), never a 500; on SQLite and PostgreSQL.
 
 Each case here was a 500 before: a cursor whose id or time the database driver could not
 take, a limit of thousands of digits, a NUL that PostgreSQL refuses in a query, JSON
@@ -94,3 +94,10 @@ def test_an_ims_callback_the_database_cannot_take_is_a_422(api, change):
     body = {"po_number": "PO1", "status": "open", "revision": 1, "lines": [], **change}
     answer = httpx.post(api.url + "/api/v1/ims/allocations", json=body, headers=api.auth("ims"), timeout=10)
     assert answer.status_code == 422, answer.text[:300]
+
+
+def test_a_record_id_past_any_row_is_a_404_page_not_a_database_error(site):
+    with site.sign_in("admin") as client:
+        for path in ("/exceptions/99999999999999999999", "/messages/99999999999999999999"):
+            assert client.get(path).status_code == 404
+        assert client.get("/exceptions/2147483647").status_code == 404  # the largest id: looked up, not there
