@@ -2,7 +2,8 @@
 
 Each case here was a 500 before: a cursor whose id or time the database driver could not
 take, a limit of thousands of digits, a NUL that PostgreSQL refuses in a query, JSON
-nested 100 000 levels deep. Each answer must also be the API's problem document.
+nested 100 000 levels deep, an IMS callback or a page id past INTEGER. An API answer
+must also be the API's problem document.
 """
 from __future__ import annotations
 
