@@ -1,9 +1,8 @@
 """The operations pages in a real browser: Debian's headless Chromium driven by Playwright.
 
 Sign in, find a PO by number in the message archive, resolve an exception; and no page
-breaks the Content-Security-Policy. Screenshots
-of each step go to ``test-artifacts/browser/<backend>/`` for a person to look at. The
-browser is the system's ``/usr/bin/chromium`` (Playwright's own download cannot be used
+breaks the Content-Security-Policy. Screenshots of each step go to
+``test-artifacts/browser/<backend>/`` for a person to look at. The browser is the system's ``/usr/bin/chromium`` (Playwright's own download cannot be used
 here); without it the test fails, never skips.
 """
 from datetime import timedelta
