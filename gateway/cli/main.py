@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from gateway.platform.config import ConfigError, Settings, load_settings
 from gateway.platform.logging import configure_logging
 from gateway.platform.preflight import StartupError, check_database, check_port_free, check_queue
+from gateway.platform.private_files import make_new_files_private
 
 
 def location_options(command: Callable) -> Callable:
@@ -190,6 +191,9 @@ def user_errors() -> tuple[type[Exception], ...]:
 
 
 def main() -> None:
+    # Before anything is written: the data folder, the database, the broker's messages,
+    # and every process `run` starts (they inherit it) keep their files to this account.
+    make_new_files_private()
     try:
         cli.main(standalone_mode=False)
     except SQLAlchemyError as error:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -49,6 +49,10 @@ from gateway.models import (
     X12Group,
     X12Set,
 )
+
+# A cursor is base64 of an ISO time with offset, "|" and a row id: about 70 characters.
+MAX_CURSOR_LENGTH = 128
+MAX_ROW_ID = 2**31 - 1  # the largest INTEGER on PostgreSQL: the type of purchase_order.id
 
 
 class BadCursor(ValueError):
@@ -390,9 +394,22 @@ def _encode_cursor(po: PurchaseOrder) -> str:
 
 
 def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The receipt time and id a cursor names; BadCursor for anything ``_encode_cursor`` cannot have made.
+
+    The values go into a query, so they are bounded here: an id past the database's
+    integer and a time that leaves the calendar once converted to UTC were errors of the
+    database driver (a 500), not a BadCursor.
+    """
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise BadCursor("not a cursor from a previous page")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         received_at, _, last_id = raw.partition("|")
-        return datetime.fromisoformat(received_at), int(last_id)
+        instant, row_id = datetime.fromisoformat(received_at), int(last_id)
+        if instant.tzinfo is not None:
+            instant = instant.astimezone(timezone.utc)
     except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError) as error:
         raise BadCursor("not a cursor from a previous page") from error
+    if not 0 < row_id <= MAX_ROW_ID:
+        raise BadCursor("not a cursor from a previous page")
+    return instant, row_id

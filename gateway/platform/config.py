@@ -78,6 +78,9 @@ class Settings:
     alert_email_to: tuple[str, ...] = ()
     alert_webhook_url: str | None = None
     alert_interval_seconds: float = 300.0
+    # When set, GET /metrics answers only `Authorization: Bearer <this>` (Prometheus's
+    # bearer_token); unset, it is open, as counts without identifiers always were. Never printed.
+    metrics_token: str | None = field(default=None, repr=False)
 
     @property
     def cookie_secure(self) -> bool:
@@ -163,7 +166,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
 
 def _alert_settings(get, env: Mapping[str, str]) -> dict:
-    """The session secret and the alert channels (SMTP, webhook) with their rate limit."""
+    """The session secret, the alert channels (SMTP, webhook) with their rate limit, the metrics token."""
     recipients = tuple(address.strip() for address in get("ALERT_EMAIL_TO", "").split(",") if address.strip())
     smtp_host = get("SMTP_HOST", "") or None
     if recipients and smtp_host is None:
@@ -185,6 +188,7 @@ def _alert_settings(get, env: Mapping[str, str]) -> dict:
         "alert_email_to": recipients,
         "alert_webhook_url": webhook,
         "alert_interval_seconds": _number(get, "ALERT_INTERVAL_SECONDS", "300", 0, 86400),
+        "metrics_token": env.get(PREFIX + "METRICS_TOKEN", "").strip() or None,
     }
 
 
