@@ -185,6 +185,8 @@ def test_the_tls_proxy_is_caddy_in_front_of_the_gateway():
     assert "{$EDI_GATEWAY_DOMAIN} {" in lines
     assert "reverse_proxy web:8080" in lines
     assert services["web"]["environment"]["EDI_GATEWAY_PORT"] == "8080"
+    # Exactly the one proxy's X-Forwarded-For is believed (the client address of rate limits and logs).
+    assert services["web"]["environment"]["EDI_GATEWAY_TRUSTED_PROXIES"] == "1"
     # No plain-HTTP site and no HTTP challenge: port 80 is not published.
     assert not any(line.startswith("http://") or line.startswith(":80") for line in lines)
     assert "disable_http_challenge" in lines and "auto_https disable_redirects" in lines
