@@ -163,7 +163,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ims_backoff_seconds=_number(get, "IMS_BACKOFF_SECONDS", "1", 0.01, 60),
         sandbox_stock=sandbox_stock,
         sandbox_ims_port=_integer(get, "SANDBOX_IMS_PORT", "8090", 1, 65535),
-        key_passphrase=_secret(env, "KEY_PASSPHRASE"),
+        key_passphrase=_key_passphrase(env, data_dir),
         tls_cert_file=tls_cert_file,
         tls_key_file=tls_key_file,
         **_alert_settings(get, env),
@@ -217,6 +217,18 @@ def _secret(env: Mapping[str, str], name: str) -> str | None:
     if not content:
         raise ConfigError(f"{PREFIX}{name}_FILE={file_name!r} is empty")
     return content
+
+
+def _key_passphrase(env: Mapping[str, str], data_dir: Path) -> str | None:
+    """The key passphrase; its file, when named, must not be inside the data folder.
+
+    The data folder holds the encrypted private keys: a passphrase file beside them means a
+    copy of the folder (a backup, a volume snapshot) opens the keys it carries."""
+    file_name = env.get(PREFIX + "KEY_PASSPHRASE_FILE", "").strip()
+    if file_name and Path(file_name).expanduser().absolute().resolve().is_relative_to(data_dir.resolve()):
+        raise ConfigError(f"{PREFIX}KEY_PASSPHRASE_FILE={file_name!r} is inside {PREFIX}DATA_DIR: "
+                          "keep the passphrase apart from the keys it protects")
+    return _secret(env, "KEY_PASSPHRASE")
 
 
 def _tls_files(get) -> tuple[Path | None, Path | None]:

@@ -52,7 +52,7 @@ def test_secrets_can_come_from_files_so_they_stay_out_of_the_environment(tmp_pat
     """compose secrets arrive as files under /run/secrets; one trailing newline is not part of them."""
     (tmp_path / "passphrase").write_text("from-a-file\n")
     (tmp_path / "secret").write_text("session-secret")
-    settings = load_settings({"EDI_GATEWAY_DATA_DIR": str(tmp_path),
+    settings = load_settings({"EDI_GATEWAY_DATA_DIR": str(tmp_path / "data"),
                               "EDI_GATEWAY_KEY_PASSPHRASE_FILE": str(tmp_path / "passphrase"),
                               "EDI_GATEWAY_SECRET_KEY_FILE": str(tmp_path / "secret")})
     assert (settings.key_passphrase, settings.secret_key) == ("from-a-file", "session-secret")
@@ -65,7 +65,7 @@ def test_a_secret_file_that_is_missing_or_empty_is_refused_naming_its_variable(t
     if content is not None:
         path.write_text(content)
     with pytest.raises(ConfigError, match=f"EDI_GATEWAY_KEY_PASSPHRASE_FILE=.*{named}"):
-        load_settings({"EDI_GATEWAY_DATA_DIR": str(tmp_path), "EDI_GATEWAY_KEY_PASSPHRASE_FILE": str(path)})
+        load_settings({"EDI_GATEWAY_DATA_DIR": str(tmp_path / "data"), "EDI_GATEWAY_KEY_PASSPHRASE_FILE": str(path)})
 
 
 def test_a_secret_set_both_ways_is_refused(tmp_path):
@@ -89,3 +89,12 @@ def test_tls_files_go_together_exist_and_make_the_default_public_url_https(tmp_p
     with pytest.raises(ConfigError, match="EDI_GATEWAY_TLS_KEY_FILE=.*not a readable file"):
         load_settings({**base, "EDI_GATEWAY_TLS_CERT_FILE": str(tmp_path / "tls.crt"),
                        "EDI_GATEWAY_TLS_KEY_FILE": str(tmp_path / "missing.key")})
+
+
+def test_a_key_passphrase_file_inside_the_data_folder_is_refused(tmp_path):
+    """A copy of the data folder (a backup, a volume snapshot) must not open the keys it carries."""
+    (tmp_path / "data" / "secrets").mkdir(parents=True)
+    (tmp_path / "data" / "secrets" / "key-passphrase").write_text("beside the keys")
+    with pytest.raises(ConfigError, match="KEY_PASSPHRASE_FILE=.*is inside EDI_GATEWAY_DATA_DIR"):
+        load_settings({"EDI_GATEWAY_DATA_DIR": str(tmp_path / "data"),
+                       "EDI_GATEWAY_KEY_PASSPHRASE_FILE": str(tmp_path / "data" / "secrets" / "key-passphrase")})
