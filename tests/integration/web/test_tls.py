@@ -69,6 +69,8 @@ def test_serve_with_a_certificate_answers_healthz_and_as2_over_https_and_refuses
         with httpx.Client(verify=trust, timeout=30) as client:
             wait_for(lambda: client.get(f"{url}/readyz").status_code == 200, 60, "`edi-gateway serve` over HTTPS")
             health = client.get(f"{url}/healthz")
+            with client.stream("GET", f"{url}/healthz") as streamed:
+                version = streamed.extensions["network_stream"].get_extra_info("ssl_object").version()
             answer = client.post(f"{url}/as2", content=built.body, headers=built.headers)
         # The same port does not also answer plain HTTP: nothing bypasses TLS by dropping the s.
         with pytest.raises(httpx.HTTPError):
@@ -82,6 +84,7 @@ def test_serve_with_a_certificate_answers_healthz_and_as2_over_https_and_refuses
         kill(server)
 
     assert health.status_code == 200
+    assert version in ("TLSv1.2", "TLSv1.3"), version
     assert answer.status_code == 200, answer.text
     mdn = amazon.verify_mdn(built, list(answer.headers.items()), answer.content)
     assert (mdn.status, mdn.signed, mdn.mic) == (MdnStatus.PROCESSED, True, built.mic)
