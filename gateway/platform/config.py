@@ -67,6 +67,10 @@ class Settings:
     # Signs the operations pages' session cookies; when unset, a development secret file
     # in the data folder is used (see gateway.web.login). Never printed.
     secret_key: str | None = field(default=None, repr=False)
+    # HTTPS served by gunicorn itself (AS2 over HTTPS without a proxy): a PEM certificate
+    # chain and its unencrypted PEM private key. Both or neither; neither means plain HTTP.
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
     # Alerts (gateway.operations.alerts): e-mail through this SMTP server and/or a JSON webhook, at
     # most one digest per alert_interval_seconds. No host and no URL: no alerts.
     smtp_host: str | None = None
@@ -78,10 +82,6 @@ class Settings:
     alert_email_to: tuple[str, ...] = ()
     alert_webhook_url: str | None = None
     alert_interval_seconds: float = 300.0
-    # HTTPS served by gunicorn itself (AS2 over HTTPS without a proxy): a PEM certificate
-    # chain and its unencrypted PEM private key. Both or neither; neither means plain HTTP.
-    tls_cert_file: Path | None = None
-    tls_key_file: Path | None = None
 
     @property
     def cookie_secure(self) -> bool:
@@ -153,6 +153,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         web_workers=_integer(get, "WEB_WORKERS", "2", 1, 64),
         web_threads=_integer(get, "WEB_THREADS", "4", 1, 64),
         public_url=public_url,
+        tls_cert_file=tls_cert_file,
+        tls_key_file=tls_key_file,
         retry_base_seconds=_number(get, "RETRY_BASE_SECONDS", "30", 0.01, 3600),
         send_attempts=_integer(get, "SEND_ATTEMPTS", "7", 1, 50),
         mdn_wait_seconds=_number(get, "MDN_WAIT_SECONDS", "1800", 1, 7 * 86400),
@@ -164,8 +166,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         sandbox_stock=sandbox_stock,
         sandbox_ims_port=_integer(get, "SANDBOX_IMS_PORT", "8090", 1, 65535),
         key_passphrase=_key_passphrase(env, data_dir),
-        tls_cert_file=tls_cert_file,
-        tls_key_file=tls_key_file,
         **_alert_settings(get, env),
     )
 
