@@ -114,7 +114,8 @@ def run() -> None:
     check_queue(current)
     check_port_free(current)
     initialise(current)
-    click.echo(f"edi-gateway on http://{current.host}:{current.port} (data in {current.data_dir})", err=True)
+    scheme = "https" if current.tls_cert_file else "http"
+    click.echo(f"edi-gateway on {scheme}://{current.host}:{current.port} (data in {current.data_dir})", err=True)
     if current.ims_url is not None:
         sys.exit(run_together())
     environment = sandbox_ims_environment(current)
