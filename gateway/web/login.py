@@ -40,6 +40,7 @@ from flask import (
 )
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.orm import Session
 
 from gateway.platform import audit
 from gateway.platform.config import Settings
@@ -196,25 +197,13 @@ def login():
     address = request.remote_addr or "unknown"
     settings = settings_of(current_app)
     limits = throttle.Limits.of(settings)
-    token = None
     with session_scope(settings) as db:
         wait = throttle.retry_after(db, limits, username, address)
         if wait is not None:
             throttle.record_failure(db, limits, username, address, throttle.FailureOutcome.THROTTLED)
-            user = None
+            token = None
         else:
-            user = authenticate(db, username, password) if username and password else None
-            audit.record(db, "user.signed_in" if user else "user.sign_in_failed",
-                         actor=f"user:{username.strip()[:64]}", subject_type="user",
-                         subject_id=user.id if user else None, address=address)
-            if user is None:
-                throttle.record_failure(db, limits, username, address, throttle.FailureOutcome.WRONG_PASSWORD)
-        if user is not None:
-            throttle.forget_failures(db, username)
-            previous = session.get(SESSION_TOKEN)
-            if isinstance(previous, str):
-                end_session(db, previous, SessionEnd.SIGNED_OUT)
-            token = start_session(db, user, address)
+            token = _check_password(db, limits, username, password, address)
     if wait is not None:
         flash(f"Too many failed sign-ins. Try again in {wait} seconds.", "error")
         response = make_response(render_template("login.html", next=target, username=username), 429)
@@ -227,6 +216,22 @@ def login():
     session.permanent = True
     session[SESSION_TOKEN] = token
     return redirect(target)
+
+
+def _check_password(db: Session, limits: throttle.Limits, username: str, password: str, address: str) -> str | None:
+    """A new session's token for the right password (the browser's previous session ended),
+    or None, the failure counted; audited either way."""
+    user = authenticate(db, username, password) if username and password else None
+    audit.record(db, "user.signed_in" if user else "user.sign_in_failed", actor=f"user:{username.strip()[:64]}",
+                 subject_type="user", subject_id=user.id if user else None, address=address)
+    if user is None:
+        throttle.record_failure(db, limits, username, address, throttle.FailureOutcome.WRONG_PASSWORD)
+        return None
+    throttle.forget_failures(db, username)
+    previous = session.get(SESSION_TOKEN)
+    if isinstance(previous, str):
+        end_session(db, previous, SessionEnd.SIGNED_OUT)
+    return start_session(db, user, address)
 
 
 @blueprint.route("/logout", methods=["POST"])
