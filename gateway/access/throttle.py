@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from gateway.platform import audit
 from gateway.platform.config import Settings
 from gateway.operations.exception_queue import record_exception
+from gateway.access.users import name_as_given
 from gateway.models import LoginFailure
 
 
@@ -100,4 +101,4 @@ def forget_failures(session: Session, username: str) -> None:
 
 
 def _key(value: str) -> str:
-    return value.strip()[:64]
+    return name_as_given(value)

@@ -48,14 +48,23 @@ def create_user(session: Session, username: str, password: str, role: str, *, ac
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with this name and password, or None."""
-    user = session.scalars(select(User).where(User.username == username.strip())).first()
+    """The active user with this name and password, or None (a name no user could have,
+    such as one with a NUL byte that PostgreSQL cannot even compare, is never looked up)."""
+    name = username.strip()
+    valid = 0 < len(name) <= 64 and name.isprintable()
+    user = session.scalars(select(User).where(User.username == name)).first() if valid else None
     if user is None:
         check_password_hash(_UNKNOWN_USER_HASH, password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
     return user
+
+
+def name_as_given(username: str) -> str:
+    """What someone typed as a name, fit for the audit trail and the throttle's counts:
+    printable characters only (no NUL, no line breaks), at most 64."""
+    return "".join(character for character in username.strip() if character.isprintable())[:64]
 
 
 def list_users(session: Session) -> list[User]:

@@ -47,7 +47,7 @@ from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
 from gateway.access import throttle
 from gateway.access.sessions import SessionEnd, end_session, resume_session, start_session
-from gateway.access.users import authenticate
+from gateway.access.users import authenticate, name_as_given
 from gateway.web import settings_of
 
 log = structlog.get_logger("gateway.web.login")
@@ -222,7 +222,7 @@ def _check_password(db: Session, limits: throttle.Limits, username: str, passwor
     """A new session's token for the right password (the browser's previous session ended),
     or None, the failure counted; audited either way."""
     user = authenticate(db, username, password) if username and password else None
-    audit.record(db, "user.signed_in" if user else "user.sign_in_failed", actor=f"user:{username.strip()[:64]}",
+    audit.record(db, "user.signed_in" if user else "user.sign_in_failed", actor=f"user:{name_as_given(username)}",
                  subject_type="user", subject_id=user.id if user else None, address=address)
     if user is None:
         throttle.record_failure(db, limits, username, address, throttle.FailureOutcome.WRONG_PASSWORD)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from gateway.platform.db import session_scope
 from gateway.access.tokens import create_token
 from gateway.access.users import create_user
-from gateway.models import ApiToken, AuditEvent, OperationalException
+from gateway.models import ApiToken, AuditEvent, LoginFailure, OperationalException
 from gateway.web import create_app
 from tests.support.operations_pages import PASSWORD, csrf_token
 from tests.support.processes import gateway_environment, start, stop, wait_for
@@ -138,3 +138,19 @@ def test_expired_and_revoked_tokens_get_401_and_each_api_request_logs_its_token_
         (200, gateway.token_ids["live"]), (401, None), (401, None)]
     text = gateway.log.read_text()
     assert not any(token in text for token in gateway.tokens.values()), "a token is never logged"
+
+
+@pytest.mark.parametrize("username", ["\x00admin", "admin\x00", "a" * 10_000, "<script>alert(1)</script>", "admin\r\nX: y",
+                                      "' OR 1=1 --", "\u202eadmin"])
+def test_hostile_names_are_refused_and_counted_never_a_500(settings, username):
+    with session_scope(settings) as session:
+        create_user(session, "admin", PASSWORD, "admin")
+    with serve_in_thread(create_app(settings)) as url, httpx.Client(base_url=url, timeout=30) as client:
+        token = csrf_token(client.get("/login").text)
+        answer = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    assert answer.status_code == 401 and "<script>alert" not in answer.text
+    with session_scope(settings) as session:
+        counted = session.scalars(select(LoginFailure)).one()
+        assert counted.username.isprintable() and len(counted.username) <= 64
+        actor = session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "user.sign_in_failed")).one()
+        assert actor.isprintable() and len(actor) <= 5 + 64
