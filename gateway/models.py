@@ -382,6 +382,46 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(128), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+    # Unset: the token never expires. Refused from this moment on, like a revoked one.
+    expires_at: Mapped[datetime | None]
+    # When the token last authorised a request (kept to the minute), for `tokens list`.
+    last_used_at: Mapped[datetime | None]
+
+
+class LoginSession(Base):
+    """One sign-in to the operations pages; the cookie carries only its random token.
+
+    The token is stored as its SHA-256 (like API tokens), so a copy of the table cannot be
+    replayed as cookies. A session ends once (``ended_at`` with its reason): signed out,
+    idle or past its absolute lifetime, or its user disabled or changed.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(16))
+
+
+class LoginFailure(Base):
+    """A refused sign-in, counted per username, per client address and across the site.
+
+    Kept in the database so every web process counts the same failures; rows older than
+    the lockout window are deleted as new ones arrive.
+    """
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
 
 
 class AuditEvent(Base):

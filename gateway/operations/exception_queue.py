@@ -72,6 +72,8 @@ KINDS = {kind.name: kind for kind in (
     Kind("certificate_expiring", Severity.HIGH, "Certificate expires soon"),
     Kind("shipped_without_asn", Severity.CRITICAL, "Shipped but no ASN sent"),
     Kind("unreconciled_payment", Severity.MEDIUM, "Remittance does not match the invoice"),
+    # A burst of refused sign-ins across the site (gateway.access.throttle): someone is guessing.
+    Kind("login_attack", Severity.HIGH, "Many refused sign-ins: passwords are being guessed"),
 )}
 
 

@@ -85,6 +85,18 @@ class Settings:
     # When set, GET /metrics answers only `Authorization: Bearer <this>` (Prometheus's
     # bearer_token); unset, it is open, as counts without identifiers always were. Never printed.
     metrics_token: str | None = field(default=None, repr=False)
+    # Sign-in sessions (gateway.access.sessions): ended after this long without a request,
+    # and this long after sign-in whatever happens.
+    session_idle_seconds: int = 1800
+    session_max_seconds: int = 43200
+    # Sign-in throttle (gateway.access.throttle): this many wrong passwords for one username,
+    # or from one client address, within lockout_seconds answer 429 until the oldest ages out;
+    # burst_failures refused sign-ins across the site within burst_seconds open an exception.
+    login_user_failures: int = 5
+    login_address_failures: int = 20
+    login_lockout_seconds: int = 900
+    login_burst_failures: int = 20
+    login_burst_seconds: int = 60
 
     @property
     def cookie_secure(self) -> bool:
@@ -170,7 +182,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         sandbox_ims_port=_integer(get, "SANDBOX_IMS_PORT", "8090", 1, 65535),
         key_passphrase=_key_passphrase(env, data_dir),
         **_alert_settings(get, env),
+        **_sign_in_settings(get),
     )
+
+
+def _sign_in_settings(get) -> dict:
+    """Session lifetimes and the sign-in throttle."""
+    return {
+        "session_idle_seconds": _integer(get, "SESSION_IDLE_SECONDS", "1800", 1, 7 * 86400),
+        "session_max_seconds": _integer(get, "SESSION_MAX_SECONDS", "43200", 1, 30 * 86400),
+        "login_user_failures": _integer(get, "LOGIN_USER_FAILURES", "5", 1, 1000),
+        "login_address_failures": _integer(get, "LOGIN_ADDRESS_FAILURES", "20", 1, 100000),
+        "login_lockout_seconds": _integer(get, "LOGIN_LOCKOUT_SECONDS", "900", 1, 86400),
+        "login_burst_failures": _integer(get, "LOGIN_BURST_FAILURES", "20", 1, 1000000),
+        "login_burst_seconds": _integer(get, "LOGIN_BURST_SECONDS", "60", 1, 86400),
+    }
 
 
 def _alert_settings(get, env: Mapping[str, str]) -> dict:

@@ -1,7 +1,15 @@
-"""Signing in to the operations pages: sessions, roles, CSRF and the cookie settings.
+"""Signing in to the operations pages: sessions, roles, CSRF, the throttle and the cookie settings.
 
-The pages use a signed session cookie (Flask-Login), never the API's bearer tokens. Each
-page blueprint calls :func:`protect` so that a request without a session is sent to
+The pages use a signed session cookie, never the API's bearer tokens. The cookie names a
+server-side session (``gateway.access.sessions``) by a random token made afresh at each
+sign-in; it holds no identity of its own (besides it carries Flask-WTF's CSRF secret and
+one-shot flash messages), so signing out, an idle spell or a change to the person ends it
+for good. Flask-Login's ``current_user`` is loaded from that row on each request.
+
+Sign-in is throttled per username and per client address (``gateway.access.throttle``):
+past the limit it answers 429 with ``Retry-After`` and never checks the password.
+
+Each page blueprint calls :func:`protect` so that a request without a session is sent to
 ``/login`` and every form post must carry its CSRF token. CSRF is checked per page
 blueprint rather than app-wide because ``/as2`` and ``/api/v1`` are called by machines
 that have no form to carry a token.
@@ -23,20 +31,23 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.orm import Session
 
 from gateway.platform import audit
 from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
-from gateway.models import User
-from gateway.access.users import authenticate
+from gateway.access import throttle
+from gateway.access.sessions import SessionEnd, end_session, resume_session, start_session
+from gateway.access.users import authenticate, name_as_given
 from gateway.web import settings_of
 
 log = structlog.get_logger("gateway.web.login")
@@ -53,7 +64,8 @@ PERMISSIONS = {
     "replay": ("ops",),
     "manage_users": (),
 }
-SESSION_HOURS = 12
+# The Flask session key that holds the server-side session's token.
+SESSION_TOKEN = "session_token"
 
 
 @dataclass(frozen=True)
@@ -79,7 +91,8 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.cookie_secure,
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        # The cookie lasts no longer than the server-side session it names.
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.session_max_seconds),
         # Checked by the page blueprints only (see the module docstring).
         WTF_CSRF_CHECK_DEFAULT=False,
         # The token lives as long as the session: a queue left open all day still posts.
@@ -87,6 +100,8 @@ def init_app(app: Flask) -> None:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
+    # The server-side session is the protection; Flask-Login's own keys are never written.
+    login_manager.session_protection = None
     app.jinja_env.globals["can"] = can
     app.register_error_handler(CSRFError, _csrf_failed)
     app.register_blueprint(blueprint)
@@ -121,15 +136,17 @@ def _create_secret_file(path: Path) -> None:
         aside.unlink()
 
 
-@login_manager.user_loader
-def _load_operator(user_id: str) -> Operator | None:
-    if not user_id.isdigit():
+@login_manager.request_loader
+def _load_operator(_request) -> Operator | None:
+    """The person of the open server-side session the cookie names, or None (sent to sign in)."""
+    token = session.get(SESSION_TOKEN)
+    if not isinstance(token, str):
         return None
-    with session_scope(settings_of(current_app)) as db:
-        user = db.get(User, int(user_id))
-        if user is None or not user.active:
-            return None
-        return Operator(user.id, user.username, user.role)
+    settings = settings_of(current_app)
+    with session_scope(settings) as db:
+        user = resume_session(db, token, idle=timedelta(seconds=settings.session_idle_seconds),
+                              lifetime=timedelta(seconds=settings.session_max_seconds))
+        return None if user is None else Operator(user.id, user.username, user.role)
 
 
 @login_manager.unauthorized_handler
@@ -177,28 +194,55 @@ def login():
         return render_template("login.html", next=target)
     csrf.protect()
     username, password = request.form.get("username", ""), request.form.get("password", "")
-    with session_scope(settings_of(current_app)) as db:
-        user = authenticate(db, username, password) if username and password else None
-        audit.record(db, "user.signed_in" if user else "user.sign_in_failed", actor=f"user:{username.strip()[:64]}",
-                     subject_type="user", subject_id=user.id if user else None, address=request.remote_addr)
-        operator = Operator(user.id, user.username, user.role) if user else None
-    if operator is None:
+    address = request.remote_addr or "unknown"
+    settings = settings_of(current_app)
+    limits = throttle.Limits.of(settings)
+    with session_scope(settings) as db:
+        wait = throttle.retry_after(db, limits, username, address)
+        if wait is not None:
+            throttle.record_failure(db, limits, username, address, throttle.FailureOutcome.THROTTLED)
+            token = None
+        else:
+            token = _check_password(db, limits, username, password, address)
+    if wait is not None:
+        flash(f"Too many failed sign-ins. Try again in {wait} seconds.", "error")
+        response = make_response(render_template("login.html", next=target, username=username), 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    if token is None:
         flash("Wrong username or password.", "error")
         return render_template("login.html", next=target, username=username), 401
-    session.clear()  # a fresh session on sign-in: nothing carried over from before
+    session.clear()  # a fresh session on sign-in: nothing carried over from before, a new token
     session.permanent = True
-    login_user(operator)
+    session[SESSION_TOKEN] = token
     return redirect(target)
+
+
+def _check_password(db: Session, limits: throttle.Limits, username: str, password: str, address: str) -> str | None:
+    """A new session's token for the right password (the browser's previous session ended),
+    or None, the failure counted; audited either way."""
+    user = authenticate(db, username, password) if username and password else None
+    audit.record(db, "user.signed_in" if user else "user.sign_in_failed", actor=f"user:{name_as_given(username)}",
+                 subject_type="user", subject_id=user.id if user else None, address=address)
+    if user is None:
+        throttle.record_failure(db, limits, username, address, throttle.FailureOutcome.WRONG_PASSWORD)
+        return None
+    throttle.forget_failures(db, username)
+    previous = session.get(SESSION_TOKEN)
+    if isinstance(previous, str):
+        end_session(db, previous, SessionEnd.SIGNED_OUT)
+    return start_session(db, user, address)
 
 
 @blueprint.route("/logout", methods=["POST"])
 def logout():
     csrf.protect()
-    if current_user.is_authenticated:
+    token = session.get(SESSION_TOKEN)
+    if current_user.is_authenticated and isinstance(token, str):
         with session_scope(settings_of(current_app)) as db:
             audit.record(db, "user.signed_out", actor=current_user.actor, subject_type="user",
                          subject_id=current_user.id)
-    logout_user()
+            end_session(db, token, SessionEnd.SIGNED_OUT)
     session.clear()
     flash("Signed out.", "info")
     return redirect(url_for("login.login"))
