@@ -82,7 +82,8 @@ def running_stack(data_dir: Path, port: int, **backend: str) -> Iterator[Stack]:
     with serve_in_thread(amazon.app()) as amazon_url:
         with session_scope(settings) as session:
             partner = add_partner(session, name="Amazon", as2_id="AMAZON", x12_id="AMAZON",
-                                  as2={"url": f"{amazon_url}/as2", "canonicalize_as_binary": True})
+                                  as2={"url": f"{amazon_url}/as2", "canonicalize_as_binary": True,
+                                       "allow_private_mdn_addresses": True})  # it runs on 127.0.0.1
             import_partner_certificate(session, partner, amazon.certificate)
         with serve_in_thread(create_app(settings), port) as url:
             running = Stack(settings, url, amazon, amazon_url, gateway_environment(data_dir, **overrides), data_dir)
