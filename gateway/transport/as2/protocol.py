@@ -220,10 +220,16 @@ class PartnerProfile:
 
 @dataclass(frozen=True)
 class ReceiveLimits:
-    """Guard rails for :func:`receive`: the HTTP body, and the payload once decompressed."""
+    """Guard rails for :func:`receive`: the HTTP body, and the payload once decompressed.
+
+    ``max_unverified_decompressed_bytes`` caps what is inflated before a partner that must
+    sign is authenticated (its signature inside the compression, RFC 5402): parsing costs
+    about ten times the inflated size in memory, and this much is anyone's to spend.
+    """
 
     max_body_bytes: int = 20 * 1024 * 1024
     max_decompressed_bytes: int = 100 * 1024 * 1024
+    max_unverified_decompressed_bytes: int = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -436,6 +442,7 @@ def _open(request: _Request, organization: OrganizationProfile, partner: Partner
             require_signature=partner.sign,
             canonicalize_as_binary=partner.canonicalize_as_binary,
             max_decompressed_bytes=limits.max_decompressed_bytes,
+            max_unverified_decompressed_bytes=limits.max_unverified_decompressed_bytes,
         )
     except ProfileError as error:
         return request.refuse(organization, UNEXPECTED_PROCESSING_ERROR, f"profile: {error}")

@@ -90,6 +90,9 @@ class Security:
     require_signature: bool
     canonicalize_as_binary: bool
     max_decompressed_bytes: int
+    # Inflated before the signature is verified (it is inside the compression), when the
+    # partner must sign: see ReceiveLimits.
+    max_unverified_decompressed_bytes: int
 
 
 def unwrap(raw: bytes, security: Security) -> Unwrapped:
@@ -115,7 +118,9 @@ def unwrap(raw: bytes, security: Security) -> Unwrapped:
         if security.require_signature and _content_type_inside(payload) != "multipart/signed":
             # Decided before decompression: an unsigned bomb is refused at its first kilobytes.
             raise InsufficientSecurityError("the partner must sign its messages, and this one is not signed")
-        compressed, payload, entity = _decompressed(payload, entity, security.max_decompressed_bytes)
+        compressed, payload, entity = _decompressed(
+            payload, entity, security.max_unverified_decompressed_bytes if security.require_signature
+            else security.max_decompressed_bytes)
         inner_entity = entity if encrypted or compressed else None
         if security.require_signature and payload.get_content_type() != "multipart/signed":
             raise InsufficientSecurityError("the partner must sign its messages, and this one is not signed")

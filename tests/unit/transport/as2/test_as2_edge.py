@@ -15,6 +15,7 @@ from gateway.transport.as2.protocol import (
     InboundStatus,
     OrganizationProfile,
     PartnerProfile,
+    ReceiveLimits,
     async_mdn_url_refusal,
     build_message,
     redacted_headers,
@@ -155,3 +156,26 @@ def test_an_unknown_sender_gets_no_asynchronous_mdn(stranger_key, us_at_amazon, 
 
     assert result.status is InboundStatus.ERROR and "unknown-trading-partner" in result.disposition
     assert result.mdn is None
+
+
+def signed_then_compressed(amazon, us_at_amazon, payload: bytes) -> tuple[dict[str, str], bytes]:
+    """A signed entity compressed afterwards (RFC 5402 allows either order; pyas2lib only
+    compresses first), unencrypted."""
+    signed = build_message(amazon, dataclasses.replace(us_at_amazon, encrypt=False), payload, "po.edi")
+    entity = f"Content-Type: {signed.headers['Content-Type']}\r\n\r\n".encode() + signed.body
+    headers = {**signed.headers, "Content-Type": 'application/pkcs7-mime; smime-type="compressed-data"'}
+    return headers, compress_message(entity)
+
+
+def test_a_signature_inside_the_compression_is_inflated_up_to_the_unverified_cap(
+        amazon, us_at_amazon, us, amazon_partner):
+    gateway = Directory([us], [dataclasses.replace(amazon_partner, encrypt=False)])
+    headers, body = signed_then_compressed(amazon, us_at_amazon, PURCHASE_ORDER)
+
+    accepted = gateway.receive(headers, body)
+    refused = gateway.receive(headers, body, ReceiveLimits(max_unverified_decompressed_bytes=100))
+
+    assert (accepted.status, accepted.signed, accepted.compressed, accepted.authenticated) == (
+        InboundStatus.PROCESSED, True, True, True)
+    assert refused.disposition == "processed/Error: decompression-failed" and "exceeds the limit" in refused.error
+    assert not refused.authenticated
