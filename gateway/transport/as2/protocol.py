@@ -79,7 +79,7 @@ from gateway.partners.certificates import (
     load_private_key,
     pyas2lib_key_bundle,
 )
-from gateway.partners.profile import DIGEST_ALGORITHMS, MdnMode
+from gateway.partners.profile import DIGEST_ALGORITHMS, As2Settings, MdnMode
 from gateway.transport.as2.unwrap import Security, Unwrapped, unwrap
 
 RawHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
@@ -196,12 +196,9 @@ class PartnerProfile:
     canonicalize_as_binary: bool = False
     validate_certs: bool = False
     ca_certificates: bytes | None = None
-    mdn_hosts: tuple[str, ...] = ()
-    allow_private_mdn_addresses: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "certificates", tuple(self.certificates))
-        object.__setattr__(self, "mdn_hosts", tuple(self.mdn_hosts))
         object.__setattr__(self, "mdn_mode", MdnMode(self.mdn_mode))
         if not self.as2_id:
             raise ProfileError("a partner needs an AS2 id")
@@ -506,7 +503,7 @@ def _mic(content: bytes, digest: str) -> str:
 # ------------------------------------------------------- where an async MDN may go
 
 
-def async_mdn_url_refusal(url: str, partner: PartnerProfile | None,
+def async_mdn_url_refusal(url: str, partner: As2Settings | None,
                           resolve: Callable[[str], Sequence[str]]) -> str | None:
     """Why an asynchronous MDN must not be POSTed to ``url``, or None if it may be.
 
@@ -514,7 +511,8 @@ def async_mdn_url_refusal(url: str, partner: PartnerProfile | None,
     gateway POST where they like (an internal service, a cloud metadata address). The
     URL must be http(s) and name the host of the partner's own AS2 URL or one of its
     ``mdn_hosts``; and every address ``resolve(host)`` gives must be public unless the
-    profile allows private ones. An unknown sender gets no asynchronous MDN at all.
+    profile allows private ones. ``partner`` is the AS2 section of the sender's profile,
+    None for an unknown or inactive sender, who gets no asynchronous MDN at all.
     ``resolve`` may raise ``OSError`` (a lookup that failed: try again later).
     """
     if partner is None:

@@ -33,6 +33,7 @@ from gateway.platform.config import Settings
 from gateway.platform.db import engine, existing, session_scope
 from gateway.operations.exception_queue import record_exception
 from gateway.models import Direction, Message, TradingPartner
+from gateway.partners.registry import profile_of
 from gateway.platform.queue import enqueue
 from gateway.platform.storage import (
     INLINE_LIMIT,
@@ -44,7 +45,6 @@ from gateway.platform.storage import (
 from gateway.transport.status import MessageStatus
 from gateway.transport.as2.profiles import (
     PartnerVersion,
-    partner_profile,
     partner_version,
     receiving_organisation_profile,
     receiving_partner_profile,
@@ -126,8 +126,8 @@ def send_async_mdn(settings: Settings, message_id: int) -> None:
         headers = {name.lower(): value for name, value in message.headers.items()}
         url = headers.get("receipt-delivery-option", "").strip()
         partner = existing(session, TradingPartner, message.partner_id) if message.partner_id else None
-        profile = partner_profile(session, partner) if partner is not None and partner.active else None
-        refusal = async_mdn_url_refusal(url, profile, _addresses)
+        allowed = profile_of(partner).as2 if partner is not None and partner.active else None
+        refusal = async_mdn_url_refusal(url, allowed, _addresses)
         if refusal is not None:
             message.mdn_status = "refused"
             audit.record(session, "as2.async_mdn_refused", actor="as2", subject_type="message",

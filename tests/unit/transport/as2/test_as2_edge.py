@@ -9,12 +9,11 @@ import pytest
 from oscrypto.asymmetric import load_certificate
 from pyas2lib.cms import compress_message, encrypt_message
 
-from gateway.partners.profile import Profile, ProfileSettingError
+from gateway.partners.profile import As2Settings, Profile, ProfileSettingError
 from gateway.transport.as2 import unwrap
 from gateway.transport.as2.protocol import (
     InboundStatus,
     OrganizationProfile,
-    PartnerProfile,
     ReceiveLimits,
     async_mdn_url_refusal,
     build_message,
@@ -34,8 +33,8 @@ def resolve(host: str) -> list[str]:
 
 
 @pytest.fixture
-def partner(amazon_partner: PartnerProfile) -> PartnerProfile:
-    return dataclasses.replace(amazon_partner, url="https://as2.amazon.example/as2", mdn_hosts=("mdn.amazon.example",))
+def partner() -> As2Settings:
+    return As2Settings(url="https://as2.amazon.example/as2", mdn_hosts=("mdn.amazon.example",))
 
 
 @pytest.mark.parametrize("url", [
