@@ -30,6 +30,7 @@ from gateway.transport.as2.protocol import (
     build_message,
     check_mdn,
     mdn_original_message_id,
+    redacted_headers,
     unquote_as2_name,
 )
 from gateway.transport.as2.receiver import HttpAnswer
@@ -236,7 +237,7 @@ def _apply_mdn(session: Session, settings: Settings, message: Message, headers: 
                        headers, body, message.transport_id, message.mic)
     if result.status is MdnStatus.INVALID:
         return f"the MDN could not be verified: {result.error}"
-    message.mdn_headers = dict(headers)
+    message.mdn_headers = redacted_headers(headers)  # a partner's credentials are not ours to keep
     message.mdn_body = body
     message.mdn_status = result.status.value
     message.mdn_disposition = result.disposition
