@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from gateway.platform.config import ConfigError, Settings, load_settings
 from gateway.platform.logging import configure_logging
 from gateway.platform.preflight import StartupError, check_database, check_port_free, check_queue
+from gateway.platform.private_files import make_new_files_private
 
 
 def location_options(command: Callable) -> Callable:
@@ -113,7 +114,8 @@ def run() -> None:
     check_queue(current)
     check_port_free(current)
     initialise(current)
-    click.echo(f"edi-gateway on http://{current.host}:{current.port} (data in {current.data_dir})", err=True)
+    scheme = "https" if current.tls_cert_file else "http"
+    click.echo(f"edi-gateway on {scheme}://{current.host}:{current.port} (data in {current.data_dir})", err=True)
     if current.ims_url is not None:
         sys.exit(run_together())
     environment = sandbox_ims_environment(current)
@@ -190,6 +192,9 @@ def user_errors() -> tuple[type[Exception], ...]:
 
 
 def main() -> None:
+    # Before anything is written: the data folder, the database, the broker's messages,
+    # and every process `run` starts (they inherit it) keep their files to this account.
+    make_new_files_private()
     try:
         cli.main(standalone_mode=False)
     except SQLAlchemyError as error:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
+from gateway.platform.private_files import private_folder
 from gateway.models import Direction, Message, OperationalException, X12Group
 from gateway.operations.exception_queue import UNRESOLVED
 
@@ -120,7 +121,7 @@ def start_task_timing(settings: Settings) -> None:
     directory = task_metrics_dir(settings)
     remove_ended_workers_files(directory)
     folder = directory / f"{socket.gethostname()}-{os.getpid()}"
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
     # prometheus-client picks its value class when first imported, which may have been
     # before this worker knew its data folder: pick the multiprocess one explicitly.

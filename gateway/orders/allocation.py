@@ -25,6 +25,8 @@ from gateway.orders.status import (
     status_of_allocation,
 )
 
+MAX_COUNT = 2**31 - 1  # the largest INTEGER on PostgreSQL: the type of the columns the counts go to
+
 
 class InvalidAllocation(ValueError):
     """A sales order body that breaks docs/ims-api.yaml; the message names the field."""
@@ -60,7 +62,7 @@ class SalesOrderAllocation:
             raise InvalidAllocation("/lines must be an array")
         return cls(
             po_number=_text(order, "po_number", ""),
-            vendor_code=order.get("vendor_code") if isinstance(order.get("vendor_code"), str) else None,
+            vendor_code=_vendor_code(order),
             status=_text(order, "status", ""),
             revision=_count(order, "revision", "", minimum=1),
             lines=tuple(_line(_object(line, f"/lines/{index}"), f"/lines/{index}") for index, line in enumerate(lines)),
@@ -84,15 +86,27 @@ def _object(value: Any, pointer: str) -> dict[str, Any]:
 
 
 def _text(value: dict[str, Any], name: str, pointer: str) -> str:
-    if not isinstance(value.get(name), str) or not value[name]:
-        raise InvalidAllocation(f"{pointer}/{name} must be a non-empty string")
+    # Printable: a NUL reached PostgreSQL, which refuses it in a query (a 500, not a 422).
+    if not isinstance(value.get(name), str) or not value[name] or not value[name].isprintable():
+        raise InvalidAllocation(f"{pointer}/{name} must be a non-empty string of printable characters")
     return value[name]
+
+
+def _vendor_code(order: dict[str, Any]) -> str | None:
+    """Optional, and may be empty; when a string, printable like every text (see ``_text``)."""
+    code = order.get("vendor_code")
+    if not isinstance(code, str):
+        return None
+    if not code.isprintable():
+        raise InvalidAllocation("/vendor_code must be printable characters")
+    return code
 
 
 def _count(value: dict[str, Any], name: str, pointer: str, minimum: int = 0) -> int:
     number = value.get(name)
-    if isinstance(number, bool) or not isinstance(number, int) or number < minimum:
-        raise InvalidAllocation(f"{pointer}/{name} must be a whole number of at least {minimum}")
+    # At most MAX_COUNT: counts and the revision are INTEGER columns, and a larger number was a database error.
+    if isinstance(number, bool) or not isinstance(number, int) or not minimum <= number <= MAX_COUNT:
+        raise InvalidAllocation(f"{pointer}/{name} must be a whole number from {minimum} to {MAX_COUNT}")
     return number
 
 

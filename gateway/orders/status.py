@@ -14,12 +14,19 @@ status again with :func:`status_of_allocation`. A line is ``open`` (sendable, wa
 the IMS), ``held`` (cannot be sent: see its exception), then takes the status the IMS
 reports for it (the vocabulary of ``docs/ims-api.yaml``). Modules that change a status
 call :func:`move` or :func:`move_line`; nothing else assigns ``.status``.
+
+What people read of a line (the PO page, the API) is :func:`line_status_shown`: once an
+855 stated the line, what that 855 told Amazon (:class:`LineAcknowledgement`, derived
+from the line's outcomes, never stored), else the stored status. The stored status stays
+the line's place in the IMS work (the IMS may still allocate a line the 855 rejected:
+rejections are final for Amazon all the same), so it is not moved when an 855 goes out.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
 
+from edi_maps.documents import LineOutcome
 from gateway.models import PurchaseOrder, PurchaseOrderLine
 
 # audit subject_type of a PO's timeline; subject_id is the PO number.
@@ -49,11 +56,26 @@ class LineStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class LineAcknowledgement(StrEnum):
+    """What the latest 855 told Amazon of a line, in one word (from its outcomes)."""
+
+    ACCEPTED = "accepted"  # all of it
+    PARTIALLY_ACCEPTED = "partially_accepted"  # some accepted, the rest backordered or rejected
+    BACKORDERED = "backordered"  # none accepted, some backordered (the rest, if any, rejected)
+    REJECTED = "rejected"  # all of it: Amazon will not receive the line
+
+
 # The IMS's own line statuses, for reading its answers.
 IMS_LINE_STATUSES = frozenset({LineStatus.ALLOCATED, LineStatus.PARTIALLY_ALLOCATED, LineStatus.BACKORDERED,
                                LineStatus.UNAVAILABLE, LineStatus.CANCELLED})
 # A PO in one of these never gets an 855 (it was cancelled before we acknowledged).
 NOT_ACKNOWLEDGED = frozenset({PurchaseOrderStatus.CANCELLED})
+# The IMS (or a person, for a held PO) has yet to answer: no allocation to acknowledge from.
+AWAITING_IMS = frozenset({PurchaseOrderStatus.RECEIVED, PurchaseOrderStatus.HELD,
+                          PurchaseOrderStatus.SALES_ORDER_CREATED, PurchaseOrderStatus.CHANGE_PENDING})
+# The IMS reported its allocation: the 855 can say what is accepted.
+ALLOCATION_REPORTED = frozenset({PurchaseOrderStatus.ALLOCATED, PurchaseOrderStatus.PARTIALLY_ALLOCATED,
+                                 PurchaseOrderStatus.BACKORDERED, PurchaseOrderStatus.UNAVAILABLE})
 
 
 def move(purchase_order: PurchaseOrder, status: PurchaseOrderStatus) -> None:
@@ -75,3 +97,31 @@ def status_of_allocation(order_cancelled: bool, lines: Iterable[tuple[LineStatus
     if allocated:
         return PurchaseOrderStatus.PARTIALLY_ALLOCATED
     return PurchaseOrderStatus.BACKORDERED if any(line[3] for line in live) else PurchaseOrderStatus.UNAVAILABLE
+
+
+def acknowledged_as(outcome_codes: Iterable[str]) -> LineAcknowledgement | None:
+    """One word for a line's 855 outcomes (``accepted``, ``backordered``, ``rejected`` codes);
+    None when no 855 stated the line yet."""
+    codes = {LineOutcome(code) for code in outcome_codes}
+    if not codes:
+        return None
+    if codes == {LineOutcome.ACCEPTED}:
+        return LineAcknowledgement.ACCEPTED
+    if LineOutcome.ACCEPTED in codes:
+        return LineAcknowledgement.PARTIALLY_ACCEPTED
+    if LineOutcome.BACKORDERED in codes:
+        return LineAcknowledgement.BACKORDERED
+    return LineAcknowledgement.REJECTED
+
+
+def line_status_shown(status: str, outcome_codes: Iterable[str]) -> LineStatus | LineAcknowledgement:
+    """The status people read for a line: what the latest 855 told Amazon once one stated it,
+    so a line rejected to Amazon never reads ``held`` or ``allocated``; before, the line's own.
+
+    A line Amazon cancelled (860) reads ``cancelled`` whatever an earlier 855 said: Amazon's
+    cancellation came after, and Amazon knows it.
+    """
+    stored = LineStatus(status)
+    if stored is LineStatus.CANCELLED:
+        return stored
+    return acknowledged_as(outcome_codes) or stored

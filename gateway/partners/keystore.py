@@ -32,6 +32,7 @@ from gateway.partners.certificates import (
 from gateway.platform import audit
 from gateway.platform.config import Settings
 from gateway.platform.db import existing
+from gateway.platform.private_files import private_folder
 from gateway.models import Certificate, Organisation, TradingPartner
 
 log = structlog.get_logger("gateway.partners.keystore")
@@ -49,7 +50,7 @@ def key_passphrase(settings: Settings) -> bytes:
         return settings.key_passphrase.encode()
     path = settings.data_dir / "secrets" / "key-passphrase"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(path.parent)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_urlsafe(32))
@@ -65,7 +66,7 @@ def create_organisation_certificate(
                                      organization_name=organisation.name)
     info = describe_certificate(key.certificate_pem)
     key_file = settings.data_dir / "keys" / f"{organisation.as2_id}-{fingerprint(info)[:16]}.key.pem"
-    key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(key_file.parent)
     write_private_key(key_file, key.private_key_pem)
     certificate = _certificate_row(key.certificate_pem, organisation_id=organisation.id)
     certificate.private_key_file = str(key_file)

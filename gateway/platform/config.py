@@ -67,6 +67,10 @@ class Settings:
     # Signs the operations pages' session cookies; when unset, a development secret file
     # in the data folder is used (see gateway.web.login). Never printed.
     secret_key: str | None = field(default=None, repr=False)
+    # HTTPS served by gunicorn itself (AS2 over HTTPS without a proxy): a PEM certificate
+    # chain and its unencrypted PEM private key. Both or neither; neither means plain HTTP.
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
     # Alerts (gateway.operations.alerts): e-mail through this SMTP server and/or a JSON webhook, at
     # most one digest per alert_interval_seconds. No host and no URL: no alerts.
     smtp_host: str | None = None
@@ -78,6 +82,9 @@ class Settings:
     alert_email_to: tuple[str, ...] = ()
     alert_webhook_url: str | None = None
     alert_interval_seconds: float = 300.0
+    # When set, GET /metrics answers only `Authorization: Bearer <this>` (Prometheus's
+    # bearer_token); unset, it is open, as counts without identifiers always were. Never printed.
+    metrics_token: str | None = field(default=None, repr=False)
 
     @property
     def cookie_secure(self) -> bool:
@@ -121,11 +128,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(f"{PREFIX}LOG_LEVEL={log_level!r} is not one of {', '.join(LOG_LEVELS)}")
     host = get("HOST", "127.0.0.1")
     port = _integer(get, "PORT", "8080", 1, 65535)
-    public_url = get("PUBLIC_URL", f"http://{host}:{port}").rstrip("/")
+    tls_cert_file, tls_key_file = _tls_files(get)
+    scheme = "https" if tls_cert_file else "http"
+    public_url = get("PUBLIC_URL", f"{scheme}://{host}:{port}").rstrip("/")
     if urlsplit(public_url).scheme not in ("http", "https"):
         raise ConfigError(f"{PREFIX}PUBLIC_URL={public_url!r} must start with http:// or https://")
     ims_url = get("IMS_URL", "").rstrip("/") or None
-    ims_token = env.get(PREFIX + "IMS_TOKEN", "").strip() or None
+    ims_token = (_secret(env, "IMS_TOKEN") or "").strip() or None
     if ims_url is not None:
         if urlsplit(ims_url).scheme not in ("http", "https") or not urlsplit(ims_url).netloc:
             raise ConfigError(f"{PREFIX}IMS_URL={ims_url!r} must be an http:// or https:// URL")
@@ -147,6 +156,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         web_workers=_integer(get, "WEB_WORKERS", "2", 1, 64),
         web_threads=_integer(get, "WEB_THREADS", "4", 1, 64),
         public_url=public_url,
+        tls_cert_file=tls_cert_file,
+        tls_key_file=tls_key_file,
         retry_base_seconds=_number(get, "RETRY_BASE_SECONDS", "30", 0.01, 3600),
         send_attempts=_integer(get, "SEND_ATTEMPTS", "7", 1, 50),
         mdn_wait_seconds=_number(get, "MDN_WAIT_SECONDS", "1800", 1, 7 * 86400),
@@ -157,13 +168,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ims_backoff_seconds=_number(get, "IMS_BACKOFF_SECONDS", "1", 0.01, 60),
         sandbox_stock=sandbox_stock,
         sandbox_ims_port=_integer(get, "SANDBOX_IMS_PORT", "8090", 1, 65535),
-        key_passphrase=env.get(PREFIX + "KEY_PASSPHRASE") or None,
+        key_passphrase=_key_passphrase(env, data_dir),
         **_alert_settings(get, env),
     )
 
 
 def _alert_settings(get, env: Mapping[str, str]) -> dict:
-    """The session secret and the alert channels (SMTP, webhook) with their rate limit."""
+    """The session secret, the alert channels (SMTP, webhook) with their rate limit, the metrics token."""
     recipients = tuple(address.strip() for address in get("ALERT_EMAIL_TO", "").split(",") if address.strip())
     smtp_host = get("SMTP_HOST", "") or None
     if recipients and smtp_host is None:
@@ -175,17 +186,69 @@ def _alert_settings(get, env: Mapping[str, str]) -> dict:
     if starttls not in ("true", "false"):
         raise ConfigError(f"{PREFIX}SMTP_STARTTLS={starttls!r} must be true or false")
     return {
-        "secret_key": env.get(PREFIX + "SECRET_KEY") or None,
+        "secret_key": _secret(env, "SECRET_KEY"),
         "smtp_host": smtp_host,
         "smtp_port": _integer(get, "SMTP_PORT", "25", 1, 65535),
         "smtp_starttls": starttls == "true",
         "smtp_username": get("SMTP_USERNAME", "") or None,
-        "smtp_password": env.get(PREFIX + "SMTP_PASSWORD") or None,
+        "smtp_password": _secret(env, "SMTP_PASSWORD"),
         "alert_email_from": get("ALERT_EMAIL_FROM", "edi-gateway@localhost"),
         "alert_email_to": recipients,
         "alert_webhook_url": webhook,
         "alert_interval_seconds": _number(get, "ALERT_INTERVAL_SECONDS", "300", 0, 86400),
+        "metrics_token": env.get(PREFIX + "METRICS_TOKEN", "").strip() or None,
     }
+
+
+def _secret(env: Mapping[str, str], name: str) -> str | None:
+    """A secret from ``EDI_GATEWAY_<name>`` or from the file named by ``EDI_GATEWAY_<name>_FILE``.
+
+    The file form is for compose/Kubernetes secrets (``/run/secrets/...``): the value stays
+    out of the container's environment (``docker inspect``, ``/proc/*/environ``, crash
+    reports) and off the data volume. Setting both is refused: which one wins would be a guess.
+    """
+    value = env.get(PREFIX + name) or None
+    file_name = env.get(PREFIX + name + "_FILE", "").strip()
+    if not file_name:
+        return value
+    if value is not None:
+        raise ConfigError(f"{PREFIX}{name} and {PREFIX}{name}_FILE are both set; set one")
+    try:
+        # One trailing newline is what editors and `echo` add; it is not part of the secret.
+        content = Path(file_name).read_text().rstrip("\r\n")
+    except OSError as error:
+        raise ConfigError(f"{PREFIX}{name}_FILE={file_name!r} cannot be read: {error.strerror}") from None
+    if not content:
+        raise ConfigError(f"{PREFIX}{name}_FILE={file_name!r} is empty")
+    return content
+
+
+def _key_passphrase(env: Mapping[str, str], data_dir: Path) -> str | None:
+    """The key passphrase; its file, when named, must not be inside the data folder.
+
+    The data folder holds the encrypted private keys: a passphrase file beside them means a
+    copy of the folder (a backup, a volume snapshot) opens the keys it carries."""
+    file_name = env.get(PREFIX + "KEY_PASSPHRASE_FILE", "").strip()
+    if file_name and Path(file_name).expanduser().absolute().resolve().is_relative_to(data_dir.resolve()):
+        raise ConfigError(f"{PREFIX}KEY_PASSPHRASE_FILE={file_name!r} is inside {PREFIX}DATA_DIR: "
+                          "keep the passphrase apart from the keys it protects")
+    return _secret(env, "KEY_PASSPHRASE")
+
+
+def _tls_files(get) -> tuple[Path | None, Path | None]:
+    """``EDI_GATEWAY_TLS_CERT_FILE`` and ``EDI_GATEWAY_TLS_KEY_FILE``: both readable files, or neither."""
+    cert, key = get("TLS_CERT_FILE", ""), get("TLS_KEY_FILE", "")
+    if bool(cert) != bool(key):
+        raise ConfigError(f"{PREFIX}TLS_CERT_FILE and {PREFIX}TLS_KEY_FILE go together: set both or neither")
+    if not cert:
+        return None, None
+    paths = []
+    for name, raw in (("TLS_CERT_FILE", cert), ("TLS_KEY_FILE", key)):
+        path = Path(raw).expanduser().absolute()
+        if not path.is_file() or not os.access(path, os.R_OK):
+            raise ConfigError(f"{PREFIX}{name}={raw!r} is not a readable file")
+        paths.append(path)
+    return paths[0], paths[1]
 
 
 def _integer(get, name: str, default: str, low: int, high: int) -> int:

@@ -12,9 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.platform.config import Settings
+from gateway.platform.private_files import create_private_file, private_folder
 
 Row = TypeVar("Row")
 
@@ -33,10 +35,18 @@ def engine(settings: Settings) -> Engine:
 
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _create_sqlite_file(url)
         made = create_engine(url, connect_args={"timeout": 30})
         event.listen(made, "connect", _sqlite_pragmas)
         return made
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+
+
+def _create_sqlite_file(url: str) -> None:
+    """The database file made 0600 before SQLite makes it by the umask (its -wal and -shm copy its mode)."""
+    database = make_url(url).database
+    if database and database != ":memory:" and Path(database).parent.is_dir():
+        create_private_file(Path(database))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -86,7 +96,8 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
     from alembic import command
 
     if settings.database_url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(settings.data_dir)
+        _create_sqlite_file(settings.database_url)  # Alembic connects with an engine of its own
     command.upgrade(alembic_config(settings), revision)
 
 

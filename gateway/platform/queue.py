@@ -14,6 +14,7 @@ from kombu import Connection
 
 from gateway.platform.config import Settings
 from gateway.platform.logging import current_request_id, new_request_id
+from gateway.platform.private_files import private_folder
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def prepare_broker(settings: Settings) -> None:
     """Create the filesystem broker's folders (a no-op for a server broker)."""
     if settings.uses_filesystem_broker:
         for name in ("queue", "control"):
-            (settings.broker_folder / name).mkdir(parents=True, exist_ok=True)
+            private_folder(settings.broker_folder / name)
 
 
 def check_broker(settings: Settings) -> None:

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from gateway.platform.config import Settings
+from gateway.platform.private_files import FILE_MODE, private_folder
 from gateway.models import Message
 
 INLINE_LIMIT = 256 * 1024
@@ -85,9 +86,9 @@ def _store(settings: Settings, data: bytes) -> tuple[bytes | None, str]:
         return data, digest
     path = blob_path(settings, digest)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(temporary, "wb") as handle:
+        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE), "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

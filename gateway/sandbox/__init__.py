@@ -39,7 +39,8 @@ CALLBACK_TOKEN_LABEL = "sandbox IMS (edi-gateway run)"
 
 def sandbox_ims_command(settings: Settings) -> list[str]:
     """The `edi-gateway` arguments that start the sandbox IMS with callbacks to this gateway."""
-    gateway_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    # Compares the configured bind address to pick a callback address; binds nothing (bandit B104).
+    gateway_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host  # nosec B104
     return ["sandbox-ims", "--port", str(settings.sandbox_ims_port), "--stock", str(settings.sandbox_stock),
             "--callback-url", f"http://{gateway_host}:{settings.port}/api/v1/ims/allocations"]
 

@@ -34,13 +34,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(ims_callbacks.blueprint)
     app.register_blueprint(api.blueprint)
 
-    from gateway.web import errors, login, metrics, pages
+    from gateway.web import errors, login, metrics, pages, request_guard, security_headers
 
     app.register_blueprint(metrics.blueprint)
     login.init_app(app)
     pages.init_app(app)
     errors.init_app(app)
+    security_headers.init_app(app)
     _log_requests(app)
+    request_guard.init_app(app)  # after the request id is set: its 400s are logged like any answer
     return app
 
 

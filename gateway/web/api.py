@@ -289,6 +289,7 @@ def _int_parameter(name: str, *, default: int, low: int, high: int) -> int:
     value = request.args.get(name)
     if value is None:
         return default
-    if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
+    # The length first: int() of thousands of digits raises ValueError (Python's int_max_str_digits).
+    if not value.isascii() or not value.isdigit() or len(value) > len(str(high)) or not low <= int(value) <= high:
         raise BadParameter(name, f"must be a whole number from {low} to {high}")
     return int(value)

@@ -1,4 +1,5 @@
-"""The operations pages: home (what needs action now), the 997 tracker, a purchase order.
+"""The operations pages: home (what needs action now), the 997 tracker, the purchase
+orders (a filtered list, and one PO with what Amazon was told of each line).
 
 Server-rendered templates, read-only here; the exception queue, the message archive and
 the users page live in their own blueprints. :func:`init_app` registers them all.
@@ -7,19 +8,29 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, Flask, abort, current_app, render_template
+from flask import Blueprint, Flask, abort, current_app, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from gateway.exchange.outbound import Delivery, delivered_at, delivery_of
-from gateway.orders.read_model import an_855_delivered
-from gateway.orders.status import NOT_ACKNOWLEDGED
+from gateway.orders.read_model import (
+    FILTER_LABELS,
+    BadCursor,
+    PurchaseOrderFilter,
+    an_855_owed,
+    find_purchase_orders,
+    latest_855_functional_ack,
+    line_status,
+    purchase_order_rows,
+    quantity_text,
+    timeline,
+)
+from gateway.orders.timeline_words import FUNCTIONAL_ACK_WORDS, outcome_words
 from gateway.platform.db import session_scope
 from gateway.transport.status import MessageStatus
 from gateway.operations.alerts import ALERT_SEVERITIES
 from gateway.operations.exception_queue import KINDS, UNRESOLVED, Severity
 from gateway.models import (
-    AuditEvent,
     Direction,
     Message,
     OperationalException,
@@ -32,11 +43,11 @@ from gateway.web import login, settings_of
 blueprint = Blueprint("pages", __name__)
 login.protect(blueprint)
 
-# A PO whose 855 is due within this long is listed on the home page.
+# A PO whose 855 is due within this long is listed on the home page, and its deadline marked.
 ACK_DUE_SOON = timedelta(hours=6)
 SEVERITY_ORDER = {severity.value: rank for rank, severity in enumerate(Severity)}
-ACK_STATES = {"A": "accepted", "E": "accepted with errors", "P": "partially accepted", "R": "rejected"}
 TRACKER_ROWS = 200
+PO_ROWS = 50
 
 
 def init_app(app: Flask) -> None:
@@ -47,6 +58,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["delivery"] = delivery_words
     app.jinja_env.globals["delivery_state"] = lambda message: "none" if message is None else delivery_of(message).value
     app.jinja_env.globals["kind_title"] = lambda kind: KINDS[kind].title if kind in KINDS else kind
+    app.jinja_env.globals["line_status"] = line_status
+    app.jinja_env.globals["outcome_words"] = outcome_words
+    app.jinja_env.globals["quantity"] = quantity_text
     for module in (archive, exception_queue, people):
         app.register_blueprint(module.blueprint)
     app.register_blueprint(blueprint)
@@ -74,11 +88,25 @@ def when(value: datetime | None) -> str:
 
 def ack_state(group: X12Group, now: datetime) -> str:
     """The 997 state of a group in words: accepted, rejected, overdue, waiting..."""
-    if group.ack_status:
-        return ACK_STATES.get(group.ack_status, group.ack_status)
-    if group.direction == Direction.OUTBOUND.value and group.ack_due_at is not None and group.ack_due_at < now:
-        return "overdue"
-    return "waiting"
+    return functional_ack_words(group.ack_status, group.ack_due_at if group.direction == Direction.OUTBOUND.value
+                                else None, now)
+
+
+def functional_ack_words(code: str | None, due: datetime | None, now: datetime) -> str:
+    """A 997's AK5/AK9 code in words, or "overdue" / "waiting" until the partner's 997 comes."""
+    if code:
+        return FUNCTIONAL_ACK_WORDS.get(code, code)
+    return "overdue" if due is not None and due < now else "waiting"
+
+
+def deadline_state(due: datetime | None, owes_855: bool, now: datetime) -> str:
+    """How an 855 deadline is marked: "late" once passed, "soon" within ``ACK_DUE_SOON``,
+    "" otherwise, and always "" once Amazon has an 855 of the PO (or is owed none)."""
+    if due is None or not owes_855:
+        return ""
+    if due < now:
+        return "late"
+    return "soon" if due < now + ACK_DUE_SOON else ""
 
 
 @blueprint.get("/")
@@ -98,8 +126,7 @@ def home():
         # Amazon has a PO acknowledged when an 855's MDN came back, not when we sent it.
         due_soon = list(db.scalars(
             select(PurchaseOrder).options(selectinload(PurchaseOrder.ack_message))
-            .where(~an_855_delivered(), PurchaseOrder.status.not_in(NOT_ACKNOWLEDGED),
-                   PurchaseOrder.ack_due_at.is_not(None), PurchaseOrder.ack_due_at < now + ACK_DUE_SOON)
+            .where(an_855_owed(), PurchaseOrder.ack_due_at.is_not(None), PurchaseOrder.ack_due_at < now + ACK_DUE_SOON)
             .order_by(PurchaseOrder.ack_due_at).limit(100)))
         return render_template("home.html", urgent=urgent, overdue=overdue, due_soon=due_soon, now=now)
 
@@ -119,24 +146,48 @@ def tracker():
                                inbound=groups(Direction.INBOUND.value), state=lambda group: ack_state(group, now))
 
 
+@blueprint.get("/purchase-orders")
+def purchase_orders():
+    """Every PO, newest first, a page at a time; ``state`` filters by where it stands."""
+    now = datetime.now(timezone.utc)
+    state = request.args.get("state", "")
+    try:
+        which = PurchaseOrderFilter(state) if state else None
+    except ValueError:
+        return render_template("error.html", title="No such state",
+                               detail=f"Purchase orders cannot be filtered by {state!r}."), 400
+    with session_scope(settings_of(current_app)) as db:
+        try:
+            page = purchase_order_rows(db, which=which, now=now, limit=PO_ROWS, cursor=request.args.get("cursor"))
+        except BadCursor:
+            return render_template("error.html", title="Page link not valid",
+                                   detail="This page link was altered: start again from the first page."), 400
+        return render_template("purchase_orders.html", page=page, which=which, labels=FILTER_LABELS,
+                               first_page=request.args.get("cursor") is None,
+                               deadline=lambda row: deadline_state(row.po.ack_due_at, row.owes_855, now),
+                               functional_ack=lambda row: "" if row.po.ack_message_id is None else
+                               functional_ack_words(row.functional_ack, row.functional_ack_due, now))
+
+
 @blueprint.get("/purchase-orders/<po_number>")
 def purchase_order(po_number: str):
-    """One PO: its header and lines, the documents that carried it, its exceptions and timeline."""
+    """One PO: its header and lines (what the latest 855 told Amazon of each), the documents
+    that carried it, its exceptions and its timeline in words."""
     now = datetime.now(timezone.utc)
     with session_scope(settings_of(current_app)) as db:
-        orders = list(db.scalars(select(PurchaseOrder).options(selectinload(PurchaseOrder.lines),
-                                                               selectinload(PurchaseOrder.ack_message))
-                                 .where(PurchaseOrder.po_number == po_number).order_by(PurchaseOrder.id)))
+        orders = find_purchase_orders(db, po_number)
         documents = db.execute(
             select(X12Set, X12Group, Message).join(X12Group, X12Set.group_id == X12Group.id)
             .join(Message, X12Group.message_id == Message.id)
             .where(X12Set.reference == po_number).order_by(Message.created_at, X12Set.id)).all()
         problems = list(db.scalars(select(OperationalException).where(OperationalException.po_number == po_number)
                                    .order_by(OperationalException.last_seen.desc())))
-        timeline = list(db.scalars(
-            select(AuditEvent).where(AuditEvent.subject_type == "purchase_order", AuditEvent.subject_id == po_number)
-            .order_by(AuditEvent.at, AuditEvent.id)))
         if not (orders or documents or problems):
             abort(404)
+
+        def functional_ack(po: PurchaseOrder) -> str:
+            return "" if po.ack_message_id is None else functional_ack_words(*latest_855_functional_ack(db, po), now)
+
         return render_template("purchase_order.html", po_number=po_number, orders=orders, documents=documents,
-                               problems=problems, timeline=timeline, state=lambda group: ack_state(group, now))
+                               problems=problems, timeline=timeline(db, po_number), functional_ack=functional_ack,
+                               state=lambda group: ack_state(group, now))

@@ -35,6 +35,12 @@ class GatewayServer(BaseApplication):
         # volume (docker-compose) and breaks past the 108-byte socket path limit. Nothing
         # here uses it: `run`, compose and systemd stop and reload gunicorn with signals.
         self.cfg.set("control_socket_disable", True)
+        # HTTPS without a proxy in front: some partners send AS2 over HTTPS only, and a
+        # single-host install need not run Caddy for it. gunicorn's ssl module then
+        # refuses plain HTTP on this port; the settings check that both files exist.
+        if self.settings.tls_cert_file is not None and self.settings.tls_key_file is not None:
+            self.cfg.set("certfile", str(self.settings.tls_cert_file))
+            self.cfg.set("keyfile", str(self.settings.tls_key_file))
 
     def load(self):
         return create_app(self.settings)

@@ -1,8 +1,8 @@
 """The operations pages in a real browser: Debian's headless Chromium driven by Playwright.
 
-Sign in, find a PO by number in the message archive, resolve an exception. Screenshots
-of each step go to ``test-artifacts/browser/<backend>/`` for a person to look at. The
-browser is the system's ``/usr/bin/chromium`` (Playwright's own download cannot be used
+Sign in, find a PO by number in the message archive, resolve an exception; and no page
+breaks the Content-Security-Policy. Screenshots of each step go to
+``test-artifacts/browser/<backend>/`` for a person to look at. The browser is the system's ``/usr/bin/chromium`` (Playwright's own download cannot be used
 here); without it the test fails, never skips.
 """
 from datetime import timedelta
@@ -85,3 +85,23 @@ def test_sign_in_find_a_po_and_resolve_its_exception(site, browser_page, request
     with session_scope(site.settings) as session:
         row = session.get(OperationalException, problem)
         assert row.status == "resolved" and row.notes[-1]["by"] == "user:ops"
+
+
+def test_the_content_security_policy_blocks_nothing_the_pages_use(site, browser_page):
+    """Chromium reports every CSP violation on the console: an inline script or style in a
+    template would be one, and the stylesheet must still apply."""
+    page = browser_page
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    inbound_850(site.settings)
+    failed_send(site.settings)
+    page.goto(f"{site.url}/login")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    for path in ("/", "/exceptions", "/exceptions/1", "/tracker", "/messages", "/messages/1", "/users",
+                 f"/purchase-orders/{PO_NUMBER}"):
+        page.goto(f"{site.url}{path}")
+        assert page.evaluate("document.styleSheets.length") == 1, path
+    assert violations == []

@@ -18,15 +18,13 @@ from gateway.platform import db
 from gateway.platform.db import session_scope
 from gateway.platform.config import Settings
 from gateway.sandbox.development import ensure_development_identity
-from gateway.partners.keystore import import_partner_certificate, organisation_keys
-from gateway.partners.registry import add_partner, the_organisation
 from gateway.catalogue.items import import_catalogue, read_catalogue_csv
 from gateway.access.tokens import create_token
 from gateway.web import create_app
 from reference_ims import create_app as create_ims
 from tests.conftest import POSTGRES_AND_REDIS, make_settings
 from tests.fixtures import AMAZON_FIXTURES
-from tests.support.amazon import AmazonSimulator
+from tests.support.amazon import AmazonSimulator, amazon_as_partner
 from tests.support.processes import gateway_environment, kill, start
 from tests.support.servers import serve_in_thread
 
@@ -76,15 +74,7 @@ def running_stack(data_dir: Path, port: int, **backend: str) -> Iterator[Stack]:
     settings = make_settings(data_dir, **overrides)
     db.upgrade(settings)
     ensure_development_identity(settings)
-    with session_scope(settings) as session:
-        our_certificate = organisation_keys(session, settings, the_organisation(session))[0].certificate_pem
-    amazon = AmazonSimulator(gateway_certificate=our_certificate)
-    with serve_in_thread(amazon.app()) as amazon_url:
-        with session_scope(settings) as session:
-            partner = add_partner(session, name="Amazon", as2_id="AMAZON", x12_id="AMAZON",
-                                  as2={"url": f"{amazon_url}/as2", "canonicalize_as_binary": True,
-                                       "allow_private_mdn_addresses": True})  # it runs on 127.0.0.1
-            import_partner_certificate(session, partner, amazon.certificate)
+    with amazon_as_partner(settings) as (amazon, amazon_url):
         with serve_in_thread(create_app(settings), port) as url:
             running = Stack(settings, url, amazon, amazon_url, gateway_environment(data_dir, **overrides), data_dir)
             try:

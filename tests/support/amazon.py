@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -23,6 +25,10 @@ from gateway.transport.as2.protocol import (
     receive,
 )
 from gateway.partners.certificates import OrganizationKey, generate_organization_key
+from gateway.partners.keystore import import_partner_certificate, organisation_keys
+from gateway.partners.registry import add_partner, the_organisation
+from gateway.platform.db import session_scope
+from tests.support.servers import serve_in_thread
 
 AMAZON_ID = "AMAZON"
 
@@ -37,6 +43,8 @@ class AmazonSimulator:
     mdn_mode: MdnMode = MdnMode.SYNC
     # The next N POSTs to Amazon's /as2 answer 503, as a partner outage would.
     fail_next: int = 0
+    # The next N POSTs are refused with 403, as a partner that will not take the message.
+    refuse_next: int = 0
     # The next N messages are received but get no MDN (HTTP 200, empty body; no async MDN).
     mdn_missing_next: int = 0
     # SHA-256 of each body POSTed to /as2 that was not answered 503: a retry sends the same bytes.
@@ -80,6 +88,9 @@ class AmazonSimulator:
                 if self.fail_next > 0:
                     self.fail_next -= 1
                     return Response("busy", 503)
+                if self.refuse_next > 0:
+                    self.refuse_next -= 1
+                    return Response("unknown sender", 403)
             headers = list(request.headers.items())
             result = receive(headers, request.get_data(), lambda _to: self.own_profile(),
                              lambda _from: self.gateway_profile(), lambda _id, _from: False)
@@ -107,3 +118,20 @@ class AmazonSimulator:
             return Response("ok", 200)
 
         return app
+
+
+@contextmanager
+def amazon_as_partner(settings) -> Iterator[tuple[AmazonSimulator, str]]:
+    """The fake Amazon served in a thread and added as the gateway's partner "AMAZON" (its
+    certificate, its /as2 URL) for the block; yields it and its base URL. Our organisation
+    must have a key already."""
+    with session_scope(settings) as session:
+        our_certificate = organisation_keys(session, settings, the_organisation(session))[0].certificate_pem
+    amazon = AmazonSimulator(gateway_certificate=our_certificate)
+    with serve_in_thread(amazon.app()) as amazon_url:
+        with session_scope(settings) as session:
+            partner = add_partner(session, name="Amazon", as2_id=AMAZON_ID, x12_id=AMAZON_ID,
+                                  as2={"url": f"{amazon_url}/as2", "canonicalize_as_binary": True,
+                                       "allow_private_mdn_addresses": True})  # it runs on 127.0.0.1
+            import_partner_certificate(session, partner, amazon.certificate)
+        yield amazon, amazon_url

@@ -113,6 +113,7 @@ def send(settings: Settings, message_id: int) -> str:
         raise _failed_attempt(settings, message_id, f"{type(error).__name__}: {error}") from None
     if response.status_code >= 500:
         raise _failed_attempt(settings, message_id, f"HTTP {response.status_code}")
+    retry_because: str | None = None  # why the answer is no delivery, when another attempt may be
     with session_scope(settings) as session:
         message = existing(session, Message, message_id)
         if response.status_code >= 400:
@@ -127,10 +128,8 @@ def send(settings: Settings, message_id: int) -> str:
                 # Past this, the sweep counts the attempt as failed (no MDN) and sends again.
                 message.next_attempt_at = datetime.now(timezone.utc) + timedelta(seconds=settings.mdn_wait_seconds)
             audit.record(session, "as2.sent", actor="as2", subject_type="message", subject_id=message.id)
-            retry_because = None
         else:
             _finish(session, message, MessageStatus.DELIVERED, None)
-            retry_because = None
         status = message.status
     if retry_because is not None:
         raise _failed_attempt(settings, message_id, f"HTTP {response.status_code}, {retry_because}")

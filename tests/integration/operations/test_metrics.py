@@ -5,6 +5,7 @@ import re
 import socket
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 
 from gateway.operations.metrics import remove_ended_workers_files
 from gateway.platform.queue import enqueue
+from gateway.web import create_app
 from tests.support.operations_pages import (  # noqa: F401  (site is a fixture)
     AMAZON_MESSAGE_ID,
     INTERCHANGE,
@@ -89,3 +91,14 @@ def test_a_worker_removes_the_metrics_folders_of_this_hosts_ended_workers_only(t
     assert remove_ended_workers_files(tmp_path) == [f"{host}-{ended}"]
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted([f"{host}-{os.getpid()}",
                                                                        f"another-host-{ended}"])
+
+
+def test_with_a_metrics_token_only_its_bearer_gets_the_metrics(settings):
+    client = create_app(replace(settings, metrics_token="scrape-me")).test_client()
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic scrape-me"},
+                    {"Authorization": "Bearer scrape-me-too"}):
+        answer = client.get("/metrics", headers=headers)
+        assert answer.status_code == 401, headers
+        assert answer.headers["WWW-Authenticate"].startswith("Bearer") and b"edi_gateway" not in answer.data
+    answer = client.get("/metrics", headers={"Authorization": "Bearer scrape-me"})
+    assert answer.status_code == 200 and sample(answer.text, "edi_gateway_database_up") == 1

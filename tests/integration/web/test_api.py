@@ -186,9 +186,12 @@ def test_a_purchase_order_with_lines_outcomes_exceptions_and_timeline(api):
             {"line_number": "1", "identifier": {"qualifier": "EN", "value": "5012345678900"}, "quantity": "10",
              "unit": "EA", "pack_size": None, "unit_cost": "12.50", "acknowledged_unit_cost": "12.50",
              "sku": "MUG-RED", "eaches": 10, "allocated": 6, "backordered": 4, "backorder_ship_date": "2026-11-26",
-             "status": "allocated",
-             "outcomes": [{"code": "accepted", "quantity": 6, "reason": None},
-                          {"code": "backordered", "quantity": 4, "reason": None}],
+             # What the 855 told Amazon, not the IMS's "allocated": 6 accepted and 4 backordered.
+             "status": "partially_accepted",
+             "outcomes": [{"code": "accepted", "quantity": 6, "reason": None, "ship_date": None,
+                           "delivery_date": None},
+                          {"code": "backordered", "quantity": 4, "reason": None, "ship_date": None,
+                           "delivery_date": None}],
              "exceptions": []},
             {"line_number": "2", "identifier": {"qualifier": "BP", "value": "B000UNKNWN"}, "quantity": "2",
              "unit": "CA", "pack_size": 12, "unit_cost": "30.1234", "acknowledged_unit_cost": None, "sku": None,
@@ -198,9 +201,11 @@ def test_a_purchase_order_with_lines_outcomes_exceptions_and_timeline(api):
         ],
         "exceptions": [deadline, sku_mismatch],
         "timeline": [
-            {"at": "2026-11-20T08:00:00+00:00", "action": "po.received", "detail": {"step": 0}},
-            {"at": "2026-11-20T08:01:00+00:00", "action": "po.997_sent", "detail": {"step": 1}},
-            {"at": "2026-11-20T08:03:00+00:00", "action": "po.sales_order_created", "detail": {"step": 3}},
+            # Actions without a sentence of their own read as words made from the key.
+            {"at": "2026-11-20T08:00:00+00:00", "action": "po.received", "detail": {"step": 0}, "text": "Received"},
+            {"at": "2026-11-20T08:01:00+00:00", "action": "po.997_sent", "detail": {"step": 1}, "text": "997 sent"},
+            {"at": "2026-11-20T08:03:00+00:00", "action": "po.sales_order_created", "detail": {"step": 3},
+             "text": "Sales order created"},
         ],
     }
 

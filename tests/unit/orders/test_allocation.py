@@ -43,3 +43,14 @@ def test_a_bad_line_is_named_by_its_pointer():
     body["lines"][0]["backorder_ship_date"] = "soon"
     with pytest.raises(InvalidAllocation, match="/lines/0/backorder_ship_date"):
         SalesOrderAllocation.from_json(body)
+
+
+@pytest.mark.parametrize("change, pointer", [
+    ({"po_number": "PO\x00"}, "/po_number"),
+    ({"vendor_code": "V\x00"}, "/vendor_code"),
+    ({"revision": 2**31}, "/revision"),
+])
+def test_what_the_database_cannot_take_is_an_invalid_allocation(change, pointer):
+    body = {"po_number": "PO1", "status": "open", "revision": 1, "lines": [], **change}
+    with pytest.raises(InvalidAllocation, match=pointer):
+        SalesOrderAllocation.from_json(body)

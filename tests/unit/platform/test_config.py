@@ -46,3 +46,9 @@ def test_a_bad_value_is_refused_naming_its_variable(name, value, named):
 def test_filesystem_broker_folder_can_be_named(tmp_path):
     settings = load_settings({"EDI_GATEWAY_BROKER_URL": f"filesystem://localhost{tmp_path}/q"})
     assert settings.broker_folder == tmp_path / "q"
+
+
+def test_the_metrics_token_is_read_but_never_printed():
+    assert load_settings({}).metrics_token is None
+    settings = load_settings({"EDI_GATEWAY_METRICS_TOKEN": " scrape-me "})
+    assert settings.metrics_token == "scrape-me" and "scrape-me" not in repr(settings)

@@ -80,6 +80,19 @@ def test_when_no_mdn_ever_comes_the_message_fails_and_its_exception_turns_critic
     assert "exception.escalated" in actions(stack, "exception", problem.id)
 
 
+def test_a_partner_that_refuses_the_message_fails_it_at_once_naming_the_po(stack):
+    stack.amazon.refuse_next = 1
+    stack.start_worker()
+    message_id = queue(stack)
+    wait_for(lambda: message(stack, message_id).status == "failed", 60, f"the refusal\n{stack.worker_log()}")
+
+    failed = message(stack, message_id)
+    assert failed.attempts == 1, "a 4xx is final: the same bytes would be refused again"
+    assert failed.error == "partner refused the message: HTTP 403: unknown sender"
+    [problem] = exceptions_of(stack, message_id)
+    assert (problem.status, problem.severity, problem.po_number) == ("open", "critical", "2XK7QP9M")
+
+
 def test_an_async_mdn_that_never_comes_is_a_failed_attempt_and_the_same_message_goes_again(stack):
     with session_scope(stack.settings) as session:
         update_profile(get_partner(session, "AMAZON"), "as2", {"mdn_mode": "async"})
