@@ -63,6 +63,10 @@ def as2_options(command):
         click.option("--canonicalize-as-binary/--canonicalize-line-endings", default=None,
                      help="How to rebuild a signed part whose bytes as sent do not verify."),
         click.option("--validate-certs/--no-validate-certs", default=None),
+        click.option("--mdn-hosts", metavar="HOST[,HOST...]",
+                     help="Hosts async MDNs may be sent to besides the URL's own ('' for none)."),
+        click.option("--allow-private-mdn-addresses/--no-private-mdn-addresses", default=None,
+                     help="Let async MDNs go to loopback, link-local or private addresses."),
     ]
     return _with(options, command)
 
@@ -122,6 +126,8 @@ def _profile_changes(values: dict) -> dict[str, dict]:
         given["holiday_country"] = None
     if "warn_hours" in given:
         given["warn_hours"] = [_hours(text) for text in given["warn_hours"].split(",")]
+    if "mdn_hosts" in given:
+        given["mdn_hosts"] = [host.strip() for host in given["mdn_hosts"].split(",") if host.strip()]
     if "ack_codes" in given:
         given["ack_codes"] = dict(_ack_code(text) for text in given["ack_codes"])
     changes: dict[str, dict] = {}

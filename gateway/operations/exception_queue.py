@@ -65,6 +65,8 @@ KINDS = {kind.name: kind for kind in (
     # Opened at a send's first failed attempt (high, while it is retried), critical once
     # the attempts are spent or the document's deadline is near.
     Kind("as2_send_failed", Severity.CRITICAL, "AS2 message not delivered"),
+    # Amazon waits for the MDN and resends; a person decides whether the URL was right.
+    Kind("async_mdn_not_sent", Severity.HIGH, "Asynchronous MDN not delivered (URL refused or retries spent)"),
     Kind("inbound_rejected", Severity.HIGH, "Inbound message rejected (AS2 or X12)"),
     # Critical: the partner believes it sent the orders in it, and no 855 will answer them.
     Kind("interchange_refused", Severity.CRITICAL, "Interchange refused with a TA1: nothing in it was taken in"),

@@ -65,6 +65,11 @@ class DeadlinePolicy(str, enum.Enum):
 
 @dataclass(frozen=True)
 class As2Settings:
+    """``mdn_hosts``: where asynchronous MDNs may be POSTed besides the host of ``url``;
+    the sender names the URL in each message, so only hosts configured here are trusted
+    with it. ``allow_private_mdn_addresses`` lets those hosts resolve to loopback,
+    link-local or private addresses (a partner inside our own network, or a test)."""
+
     url: str | None = None
     sign: bool = True
     encrypt: bool = True
@@ -75,10 +80,20 @@ class As2Settings:
     signed_mdn: bool = True
     canonicalize_as_binary: bool = False
     validate_certs: bool = False
+    mdn_hosts: tuple[str, ...] = ()
+    allow_private_mdn_addresses: bool = False
 
     def __post_init__(self) -> None:
         if self.url is not None and not re.match(r"https?://[^\s/]+", self.url):
             raise ProfileSettingError(f"as2.url must be an http:// or https:// URL, not {self.url!r}")
+        if isinstance(self.mdn_hosts, str) or not all(isinstance(host, str) for host in self.mdn_hosts):
+            raise ProfileSettingError(f"as2.mdn_hosts must be a list of host names, not {self.mdn_hosts!r}")
+        hosts = tuple(host.strip().lower().rstrip(".") for host in self.mdn_hosts)
+        for host in hosts:
+            if not re.fullmatch(r"[a-z0-9._\-]+|\[[0-9a-f:.]+\]", host):
+                raise ProfileSettingError(f"as2.mdn_hosts: {host!r} is not a host name or address "
+                                          "(no scheme, port or path)")
+        object.__setattr__(self, "mdn_hosts", hosts)
         _one_of("as2.digest_algorithm", self.digest_algorithm, DIGEST_ALGORITHMS)
         _one_of("as2.encryption_algorithm", self.encryption_algorithm, ENCRYPTION_ALGORITHMS)
         object.__setattr__(self, "mdn_mode", _enum("as2.mdn_mode", MdnMode, self.mdn_mode))
@@ -208,8 +223,9 @@ def _section(name: str, kind: type[Any], values: Mapping[str, Any] | None) -> An
     unknown = set(values) - known
     if unknown:
         raise ProfileSettingError(f"unknown {name} setting(s): {', '.join(sorted(unknown))}")
-    if "warn_hours" in values:
-        values["warn_hours"] = tuple(values["warn_hours"])
+    for name in ("warn_hours", "mdn_hosts"):  # JSON lists, kept as tuples (hashable, frozen)
+        if isinstance(values.get(name), list):
+            values[name] = tuple(values[name])
     try:
         return kind(**values)
     except TypeError as error:  # a value of the wrong JSON type

@@ -15,6 +15,9 @@ from gateway.platform.private_files import FILE_MODE, private_folder
 from gateway.models import Message
 
 INLINE_LIMIT = 256 * 1024
+# What is kept of a body from a sender not (yet) shown to be a partner: enough to see
+# what it was, never enough to fill the disk.
+UNTRUSTED_KEPT = 64 * 1024
 
 
 def attach_body(settings: Settings, message: Message, body: bytes) -> None:
@@ -35,6 +38,23 @@ def body_columns(settings: Settings, body: bytes) -> dict[str, object]:
     return {"body": inline, "body_sha256": digest, "body_size": len(body)}
 
 
+def untrusted_body_columns(body: bytes) -> dict[str, object]:
+    """The ``message`` columns for a stranger's body: its first ``UNTRUSTED_KEPT`` bytes in
+    the row, with the size and sha256 of the whole (see :func:`body_is_partial`)."""
+    return {"body": body[:UNTRUSTED_KEPT], "body_sha256": hashlib.sha256(body).hexdigest(), "body_size": len(body)}
+
+
+def body_is_partial(message: Message) -> bool:
+    """Was only the start of this message's body kept (:func:`untrusted_body_columns`)?"""
+    return message.body is not None and message.body_size is not None and len(message.body) < message.body_size
+
+
+def forget_blob(settings: Settings, digest: str, in_use: bool) -> None:
+    """Remove the file that holds ``digest`` unless ``in_use`` (another row names it)."""
+    if not in_use:
+        blob_path(settings, digest).unlink(missing_ok=True)
+
+
 def payload_columns(settings: Settings, payload: bytes) -> dict[str, object]:
     """The ``message`` columns that keep a payload, for a Core update."""
     inline, digest = _store(settings, payload)
@@ -44,6 +64,8 @@ def payload_columns(settings: Settings, payload: bytes) -> dict[str, object]:
 def read_body(settings: Settings, message: Message) -> bytes:
     if message.body_sha256 is None:  # an outbound message is built by its first send
         raise ValueError(f"message {message.id} has no body yet")
+    if body_is_partial(message):
+        raise ValueError(f"message {message.id} kept only the first {len(message.body or b'')} bytes of its body")
     return _load(settings, message.body, message.body_sha256)
 
 

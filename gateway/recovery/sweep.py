@@ -7,6 +7,7 @@ this sweep every few minutes; the tasks are idempotent, so a duplicate is harmle
 
 A message sent with an asynchronous MDN waits for it until its ``next_attempt_at``; past
 that the attempt counts as failed and the same bytes are sent again (``sender.mdn_overdue``).
+An asynchronous MDN of ours whose attempts are spent is given up here with an exception.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from gateway.platform.config import Settings
 from gateway.platform.db import session_scope
 from gateway.models import Direction, Message
 from gateway.platform.queue import enqueue
-from gateway.transport.as2 import sender
+from gateway.transport.as2 import receiver, sender
 from gateway.transport.status import MessageStatus
 
 log = structlog.get_logger("gateway.recovery.sweep")
@@ -36,13 +37,19 @@ def requeue_stalled_work(settings: Settings, stalled_after: timedelta = STALLED_
             "workers.tasks.process_inbound_message": session.scalars(waiting.where(
                 Message.direction == Direction.INBOUND.value, Message.status.in_((MessageStatus.ACCEPTED, MessageStatus.PROCESSING)))).all(),
             "workers.tasks.send_async_mdn": session.scalars(waiting.where(
-                Message.direction == Direction.INBOUND.value, Message.mdn_status == "pending")).all(),
+                Message.direction == Direction.INBOUND.value, Message.mdn_status == "pending",
+                Message.attempts < settings.send_attempts)).all(),
             # A send waiting for its next retry is not stalled until that retry is overdue.
             "workers.tasks.send_as2_message": session.scalars(select(Message.id).where(
                 Message.direction == Direction.OUTBOUND.value, Message.status == MessageStatus.QUEUED,
                 or_(Message.next_attempt_at < cutoff,
                     and_(Message.next_attempt_at.is_(None), Message.updated_at < cutoff)))).all(),
         }
+        # An async MDN whose attempts are spent is given up, not queued again for ever.
+        for message in session.scalars(select(Message).where(
+                Message.direction == Direction.INBOUND.value, Message.mdn_status == "pending",
+                Message.attempts >= settings.send_attempts)):
+            receiver.give_up_async_mdn(session, message, f"still not delivered after {message.attempts} attempts")
         now = datetime.now(timezone.utc)
         awaiting = session.scalars(select(Message.id).where(
             Message.direction == Direction.OUTBOUND.value, Message.status == MessageStatus.AWAITING_MDN,

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 from edi_maps.x12.reader import X12Reader, X12SyntaxError
 from gateway.platform.db import session_scope
 from gateway.models import Message, X12Group, X12Set
-from gateway.platform.storage import read_payload
+from gateway.platform.storage import body_is_partial, read_payload
+from gateway.transport.as2.protocol import redacted_headers
 from gateway.web import login, settings_of
 
 blueprint = Blueprint("archive", __name__)
@@ -56,9 +57,12 @@ def show(message_id: int):
                                  .where(X12Group.message_id == message.id).order_by(X12Group.id)))
         acknowledged = list(db.scalars(select(X12Group).where(X12Group.ack_message_id == message.id)))
         payload = read_payload(settings_of(current_app), message)
+        # Redacted here too: rows stored before the receiver redacted may hold credentials.
         return render_template("message.html", message=message, groups=groups, acknowledged=acknowledged,
                                layout=None if payload is None else segment_lines(payload),
-                               mdn_text=_text(message.mdn_body))
+                               mdn_text=_text(message.mdn_body), headers=redacted_headers(message.headers or {}),
+                               mdn_headers=redacted_headers(message.mdn_headers or {}),
+                               partial_body=body_is_partial(message))
 
 
 def find_messages(session: Session, query: str) -> list[Message]:

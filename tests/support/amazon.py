@@ -131,6 +131,7 @@ def amazon_as_partner(settings) -> Iterator[tuple[AmazonSimulator, str]]:
     with serve_in_thread(amazon.app()) as amazon_url:
         with session_scope(settings) as session:
             partner = add_partner(session, name="Amazon", as2_id=AMAZON_ID, x12_id=AMAZON_ID,
-                                  as2={"url": f"{amazon_url}/as2", "canonicalize_as_binary": True})
+                                  as2={"url": f"{amazon_url}/as2", "canonicalize_as_binary": True,
+                                       "allow_private_mdn_addresses": True})  # it runs on 127.0.0.1
             import_partner_certificate(session, partner, amazon.certificate)
         yield amazon, amazon_url

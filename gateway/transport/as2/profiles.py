@@ -28,9 +28,14 @@ def organisation_profile(session: Session, settings: Settings, organisation: Org
     )
 
 
+# Settings of the AS2 profile section that only say where our async MDNs may go
+# (async_mdn_url_refusal reads them from the section itself), not how messages look.
+_NOT_PROTOCOL = ("mdn_hosts", "allow_private_mdn_addresses")
+
+
 def partner_profile(session: Session, partner: TradingPartner) -> PartnerProfile:
-    return PartnerProfile(as2_id=partner.as2_id, certificates=partner_certificates(session, partner),
-                          **asdict(profile_of(partner).as2))
+    settings = {name: value for name, value in asdict(profile_of(partner).as2).items() if name not in _NOT_PROTOCOL}
+    return PartnerProfile(as2_id=partner.as2_id, certificates=partner_certificates(session, partner), **settings)
 
 
 # ------------------------------------------------------------ the receive path's look-ups

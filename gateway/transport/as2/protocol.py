@@ -40,15 +40,18 @@ What pyas2lib 1.4.4 does that shapes this module (read from its as2.py/cms.py):
 from __future__ import annotations
 
 import base64
+import dataclasses
 import email
 import email.message
 import email.utils
 import enum
 import functools
 import hashlib
+import ipaddress
 import socket
+import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypedDict, Unpack
 
@@ -58,7 +61,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from pyas2lib import Mdn, Message, Organization, Partner
 from pyas2lib.cms import sign_message
-from pyas2lib.exceptions import AS2Exception, ImproperlyConfigured
+from pyas2lib.exceptions import (
+    AS2Exception,
+    DecryptionError,
+    ImproperlyConfigured,
+    InsufficientSecurityError,
+    IntegrityError,
+)
 from pyas2lib.utils import quote_as2name
 
 from gateway.partners.certificates import (
@@ -70,7 +79,7 @@ from gateway.partners.certificates import (
     load_private_key,
     pyas2lib_key_bundle,
 )
-from gateway.partners.profile import DIGEST_ALGORITHMS, MdnMode
+from gateway.partners.profile import DIGEST_ALGORITHMS, As2Settings, MdnMode
 from gateway.transport.as2.unwrap import Security, Unwrapped, unwrap
 
 RawHeaders = Mapping[str, str] | Iterable[tuple[str, str]]
@@ -82,6 +91,9 @@ ENCRYPTION_ALGORITHMS = {
     "aes-256-cbc": "aes_256_cbc",
     "des-ede3-cbc": "tripledes_192_cbc",
 }
+
+# Refusals for the message's security: the sender is not shown to be the partner.
+SECURITY_FAILURES = (InsufficientSecurityError, DecryptionError, IntegrityError)
 
 # RFC 4130 disposition modifiers, worded as pyas2lib words them.
 UNKNOWN_TRADING_PARTNER = "unknown-trading-partner"
@@ -205,10 +217,16 @@ class PartnerProfile:
 
 @dataclass(frozen=True)
 class ReceiveLimits:
-    """Guard rails for :func:`receive`: the HTTP body, and the payload once decompressed."""
+    """Guard rails for :func:`receive`: the HTTP body, and the payload once decompressed.
+
+    ``max_unverified_decompressed_bytes`` caps what is inflated before a partner that must
+    sign is authenticated (its signature inside the compression, RFC 5402): parsing costs
+    about ten times the inflated size in memory, and this much is anyone's to spend.
+    """
 
     max_body_bytes: int = 20 * 1024 * 1024
     max_decompressed_bytes: int = 100 * 1024 * 1024
+    max_unverified_decompressed_bytes: int = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -226,7 +244,12 @@ class InboundMdn:
 class InboundResult:
     """What :func:`receive` made of a request. ``disposition`` is the RFC 4130 text sent
     in the MDN, e.g. ``processed/Error: decryption-failed``; ``error`` explains a
-    failure for our logs and operators (it never holds key material)."""
+    failure for our logs and operators (it never holds key material).
+
+    ``authenticated``: the sender is a known partner and the message met its profile's
+    security requirement (its signature verified, or the profile asks for none and the
+    message was not refused for its security). An unauthenticated request is a
+    stranger's: its bytes are kept only in part (``receiver._store_raw``)."""
 
     status: InboundStatus
     disposition: str
@@ -243,6 +266,7 @@ class InboundResult:
     compressed: bool = False
     mdn: InboundMdn | None = None
     error: str | None = None
+    authenticated: bool = False
 
 
 @dataclass(frozen=True)
@@ -287,7 +311,9 @@ def receive(
 
     ``lookup_org(as2_to)`` and ``lookup_partner(as2_from)`` return a profile or None;
     ``is_duplicate(message_id, as2_from)`` says whether that Message-ID was already
-    received from that partner. Exceptions from these callbacks propagate (the
+    received from that partner. It is asked only once the message is authenticated (see
+    :attr:`InboundResult.authenticated`), so a stranger cannot learn which Message-IDs
+    exist. Exceptions from these callbacks propagate (the
     endpoint should answer 5xx so the sender retries); everything wrong with the
     request itself comes back as a negative result.
     """
@@ -303,9 +329,13 @@ def receive(
             error=f"missing AS2 header(s): {', '.join(missing)}")
 
     organization = lookup_org(request.as2_to)
+    partner = lookup_partner(request.as2_from)
+    if (organization is None or partner is None) and request.mdn_request is not None \
+            and request.mdn_request.mode is MdnMode.ASYNC:
+        # A stranger's Receipt-Delivery-Option is never POSTed to: no MDN (HTTP 400).
+        request = dataclasses.replace(request, mdn_request=None)
     if organization is None:
         return request.refuse(None, UNKNOWN_TRADING_PARTNER, f"unknown AS2-To {request.as2_to!r}")
-    partner = lookup_partner(request.as2_from)
     if partner is None:
         return request.refuse(organization, UNKNOWN_TRADING_PARTNER,
                               f"unknown AS2-From {request.as2_from!r}")
@@ -313,11 +343,7 @@ def receive(
         return request.refuse(organization, UNEXPECTED_PROCESSING_ERROR,
                               f"body of {len(body)} bytes exceeds the limit of "
                               f"{limits.max_body_bytes}")
-    if is_duplicate(request.message_id, request.as2_from):
-        return request.answer(
-            organization, InboundStatus.DUPLICATE, "processed/Warning", DUPLICATE_DOCUMENT,
-            error=f"Message-ID {request.message_id} already received from {request.as2_from}")
-    return _open(request, organization, partner, limits)
+    return _open(request, organization, partner, limits, is_duplicate)
 
 
 @dataclass(frozen=True)
@@ -336,6 +362,7 @@ class _SecurityFlags(TypedDict):
     signed: bool
     encrypted: bool
     compressed: bool
+    authenticated: bool
 
 
 class _ResultFields(TypedDict, total=False):
@@ -350,6 +377,7 @@ class _ResultFields(TypedDict, total=False):
     encrypted: bool
     compressed: bool
     error: str | None
+    authenticated: bool
 
 
 @dataclass(frozen=True)
@@ -394,8 +422,9 @@ class _Request:
 
 
 def _open(request: _Request, organization: OrganizationProfile, partner: PartnerProfile,
-          limits: ReceiveLimits) -> InboundResult:
-    """Decrypt, decompress and verify the message (see ``unwrap.py``) and answer it.
+          limits: ReceiveLimits, is_duplicate: Callable[[str, str], bool]) -> InboundResult:
+    """Decrypt, decompress and verify the message (see ``unwrap.py``) and answer it;
+    a Message-ID seen before is a duplicate, once the message is authenticated.
 
     Every key of ours is tried to decrypt and every partner certificate to verify, so
     either side can be in the middle of a certificate rollover.
@@ -410,13 +439,16 @@ def _open(request: _Request, organization: OrganizationProfile, partner: Partner
             require_signature=partner.sign,
             canonicalize_as_binary=partner.canonicalize_as_binary,
             max_decompressed_bytes=limits.max_decompressed_bytes,
+            max_unverified_decompressed_bytes=limits.max_unverified_decompressed_bytes,
         )
     except ProfileError as error:
         return request.refuse(organization, UNEXPECTED_PROCESSING_ERROR, f"profile: {error}")
     raw = _raw_message([(name, value) for name, value in request.headers
                         if name.lower() not in MDN_REQUEST_HEADERS], request.body)
     opened = unwrap(raw, security)
-    flags: _SecurityFlags = {"signed": opened.signed, "encrypted": opened.encrypted, "compressed": opened.compressed}
+    authenticated = opened.verified or (not partner.sign and not isinstance(opened.error, SECURITY_FAILURES))
+    flags: _SecurityFlags = {"signed": opened.signed, "encrypted": opened.encrypted, "compressed": opened.compressed,
+                             "authenticated": authenticated}
     if opened.error is not None:
         failure = opened.error
         return request.answer(organization, InboundStatus.ERROR,
@@ -424,11 +456,15 @@ def _open(request: _Request, organization: OrganizationProfile, partner: Partner
                               getattr(failure, "disposition_modifier", UNEXPECTED_PROCESSING_ERROR),
                               error=f"{type(failure).__name__}: {failure}", **flags)
     mic_algorithm = _mic_algorithm(request.mdn_request, opened)
+    mic = _mic(_received_content(opened, request.body), mic_algorithm)
+    if is_duplicate(request.message_id, request.as2_from):
+        return request.answer(
+            organization, InboundStatus.DUPLICATE, "processed/Warning", DUPLICATE_DOCUMENT,
+            mic=mic, mic_algorithm=mic_algorithm,
+            error=f"Message-ID {request.message_id} already received from {request.as2_from}", **flags)
     return request.answer(organization, InboundStatus.PROCESSED, "processed", None,
                           payload=opened.content, filename=opened.filename,
-                          content_type=opened.content_type,
-                          mic=_mic(_received_content(opened, request.body), mic_algorithm),
-                          mic_algorithm=mic_algorithm, **flags)
+                          content_type=opened.content_type, mic=mic, mic_algorithm=mic_algorithm, **flags)
 
 
 def _received_content(opened: Unwrapped, body: bytes) -> bytes:
@@ -462,6 +498,48 @@ def _mic_algorithm(mdn_request: _MdnRequest | None, opened: Unwrapped) -> str:
 def _mic(content: bytes, digest: str) -> str:
     """A MIC as Received-content-MIC carries it: the base64 digest."""
     return base64.b64encode(hashlib.new(digest, content).digest()).decode("ascii")
+
+
+# ------------------------------------------------------- where an async MDN may go
+
+
+def async_mdn_url_refusal(url: str, partner: As2Settings | None,
+                          resolve: Callable[[str], Sequence[str]]) -> str | None:
+    """Why an asynchronous MDN must not be POSTed to ``url``, or None if it may be.
+
+    The sender writes Receipt-Delivery-Option, so without this anyone could make the
+    gateway POST where they like (an internal service, a cloud metadata address). The
+    URL must be http(s) and name the host of the partner's own AS2 URL or one of its
+    ``mdn_hosts``; and every address ``resolve(host)`` gives must be public unless the
+    profile allows private ones. ``partner`` is the AS2 section of the sender's profile,
+    None for an unknown or inactive sender, who gets no asynchronous MDN at all.
+    ``resolve`` may raise ``OSError`` (a lookup that failed: try again later).
+    """
+    if partner is None:
+        return "the sender is not a known, active partner"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as error:
+        return f"not a usable URL: {error}"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"scheme {parts.scheme or '(none)'!r} is not http or https"
+    if parts.username is not None or parts.password is not None:
+        return "the URL carries a user name or password"
+    own_host = (urllib.parse.urlsplit(partner.url).hostname or "").rstrip(".") if partner.url else ""
+    allowed = {own_host, *partner.mdn_hosts} - {""}
+    if host not in allowed:
+        return (f"host {host or '(none)'!r} is not the partner's AS2 host or one of its mdn_hosts "
+                f"({', '.join(sorted(allowed)) or 'none configured'})")
+    addresses = [ipaddress.ip_address(address.split("%")[0]) for address in resolve(host)]
+    if not addresses:
+        return f"host {host!r} has no address"
+    private = [str(address) for address in addresses if not address.is_global]
+    if private and not partner.allow_private_mdn_addresses:
+        return (f"host {host!r} resolves to non-public address(es) {', '.join(private)} and the profile "
+                "does not allow private MDN addresses")
+    return None
 
 
 # ----------------------------------------------------------------------------- send
@@ -771,6 +849,16 @@ def supported_digest(micalg: str) -> str | None:
     or None if it is not one of ours."""
     digest = micalg.strip().lower().replace("-", "")
     return digest if digest in MICALG_NAMES else None
+
+
+# Credentials a client (or a proxy) may send: never kept, never shown.
+REDACTED_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+
+
+def redacted_headers(raw_headers: RawHeaders) -> dict[str, str]:
+    """The headers to store or show, with the value of each of ``REDACTED_HEADERS`` replaced."""
+    items = raw_headers.items() if isinstance(raw_headers, Mapping) else raw_headers
+    return {name: "[redacted]" if name.lower() in REDACTED_HEADERS else value for name, value in items}
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str:

@@ -30,6 +30,8 @@ from gateway.transport.as2.protocol import (
     build_message,
     check_mdn,
     mdn_original_message_id,
+    redacted_headers,
+    unquote_as2_name,
 )
 from gateway.transport.as2.receiver import HttpAnswer
 from gateway.platform.config import Settings
@@ -179,7 +181,9 @@ def receive_async_mdn(settings: Settings, headers: Sequence[tuple[str, str]], bo
 
     Only an MDN we can verify changes the message: one that cannot be (unsigned where
     the profile wants it signed, a wrong MIC) is recorded and otherwise ignored, so a
-    forged MDN cannot fail a delivered message; the wait for a real one goes on.
+    forged MDN cannot fail a delivered message; the wait for a real one goes on. An MDN
+    whose AS2-From is not the partner the message went to is refused (403) before any
+    checking, and once a valid MDN has decided the message, later ones are only audited.
     """
     original = mdn_original_message_id(headers, body)
     if original is None:
@@ -192,7 +196,16 @@ def receive_async_mdn(settings: Settings, headers: Sequence[tuple[str, str]], bo
         if message is None:
             log.warning("MDN for an unknown message", original_message_id=original)
             return HttpAnswer(404, {"Content-Type": "text/plain"}, b"unknown Original-Message-ID\n")
+        partner = existing(session, TradingPartner, message.partner_id)
+        as2_from = unquote_as2_name(next((value for name, value in headers if name.lower() == "as2-from"), ""))
+        if as2_from != partner.as2_id:
+            # Only the partner the message went to may answer it, whatever the MDN says inside.
+            audit.record(session, "as2.mdn_ignored", actor="as2", subject_type="message", subject_id=message.id,
+                         reason=f"AS2-From {as2_from!r} is not {partner.as2_id!r}, the partner the message went to")
+            log.warning("async MDN from the wrong sender", message=message.id, as2_from=as2_from)
+            return HttpAnswer(403, {"Content-Type": "text/plain"}, b"not an MDN from this message's partner\n")
         if message.status in FINISHED:
+            # The first valid MDN decided; a later one, even a valid one, changes nothing.
             audit.record(session, "as2.mdn_ignored", actor="as2", subject_type="message", subject_id=message.id,
                          reason=f"the message is already {message.status}")
             return HttpAnswer(200, {"Content-Type": "text/plain"}, b"MDN received\n")
@@ -223,7 +236,7 @@ def _apply_mdn(session: Session, settings: Settings, message: Message, headers: 
                        headers, body, message.transport_id, message.mic)
     if result.status is MdnStatus.INVALID:
         return f"the MDN could not be verified: {result.error}"
-    message.mdn_headers = dict(headers)
+    message.mdn_headers = redacted_headers(headers)  # a partner's credentials are not ours to keep
     message.mdn_body = body
     message.mdn_status = result.status.value
     message.mdn_disposition = result.disposition

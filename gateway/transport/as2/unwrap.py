@@ -13,7 +13,9 @@ called on the receive path because, in pyas2lib 1.4.4:
 - it loads the partner's certificate again for every message;
 - it tries one decryption key and one certificate, so a certificate rollover meant
   parsing the whole message again for each pair;
-- it decompresses with an unbounded ``zlib.decompress`` (a compression bomb).
+- it decompresses with an unbounded ``zlib.decompress`` (a compression bomb);
+- it decompresses before it checks that a partner who must sign has signed, so an
+  unsigned bomb costs its whole inflated size: here the first kilobytes decide.
 
 The same test file parses many messages both ways and requires the same outcome.
 """
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
     from oscrypto.asymmetric import Certificate, PrivateKey
 
 SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signature")
+# How much of a compressed entity is inflated to see whether it is signed inside.
+PEEK_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,8 @@ class Unwrapped:
     7.3.1) is kept instead: ``signed_content``, the bytes the signature verified over, with
     ``signature_digest`` the digest the signer used; and ``inner_entity``, the MIME entity
     (headers and content) that decryption and decompression gave, None for a message that
-    was neither encrypted nor compressed."""
+    was neither encrypted nor compressed. ``verified`` survives an error after the
+    signature was checked (e.g. a payload compressed inside it that will not inflate)."""
 
     signed: bool = False
     encrypted: bool = False
@@ -67,6 +72,7 @@ class Unwrapped:
     signature_digest: str | None = None
     inner_entity: bytes | None = field(default=None, repr=False)
     error: Exception | None = None
+    verified: bool = False  # a partner certificate verified the signature
 
 
 @dataclass(frozen=True)
@@ -84,12 +90,15 @@ class Security:
     require_signature: bool
     canonicalize_as_binary: bool
     max_decompressed_bytes: int
+    # Inflated before the signature is verified (it is inside the compression), when the
+    # partner must sign: see ReceiveLimits.
+    max_unverified_decompressed_bytes: int
 
 
 def unwrap(raw: bytes, security: Security) -> Unwrapped:
     """Open ``raw`` (header lines, a blank line, the body) as pyas2lib's ``Message.parse``
     would; never raises for bad input."""
-    signed = encrypted = compressed = False
+    signed = encrypted = compressed = verified = False
     signed_content: bytes | None = None
     signature_digest: str | None = None
     try:
@@ -106,7 +115,12 @@ def unwrap(raw: bytes, security: Security) -> Unwrapped:
                 payload = email.message.Message()
                 payload.set_payload(entity)
                 payload.set_type("application/edi-consent")
-        compressed, payload, entity = _decompressed(payload, entity, security.max_decompressed_bytes)
+        if security.require_signature and _content_type_inside(payload) != "multipart/signed":
+            # Decided before decompression: an unsigned bomb is refused at its first kilobytes.
+            raise InsufficientSecurityError("the partner must sign its messages, and this one is not signed")
+        compressed, payload, entity = _decompressed(
+            payload, entity, security.max_unverified_decompressed_bytes if security.require_signature
+            else security.max_decompressed_bytes)
         inner_entity = entity if encrypted or compressed else None
         if security.require_signature and payload.get_content_type() != "multipart/signed":
             raise InsufficientSecurityError("the partner must sign its messages, and this one is not signed")
@@ -122,6 +136,7 @@ def unwrap(raw: bytes, security: Security) -> Unwrapped:
             signed_content, signature_digest = _verify(
                 signature, security.verify_certificates, as_sent,
                 lambda: canonicalize(payload, canonicalize_as_binary=security.canonicalize_as_binary))
+            verified = True
         if not compressed:
             compressed, payload, _ = _decompressed(payload, entity, security.max_decompressed_bytes)
         # pyas2lib adds the envelope's headers to the payload after parsing, so what the
@@ -130,9 +145,9 @@ def unwrap(raw: bytes, security: Security) -> Unwrapped:
         return Unwrapped(signed=signed, encrypted=encrypted, compressed=compressed, content=_content(payload),
                          filename=payload.get_filename() or envelope.get_filename(),
                          content_type=source.get_content_type(), signed_content=signed_content,
-                         signature_digest=signature_digest, inner_entity=inner_entity)
+                         signature_digest=signature_digest, inner_entity=inner_entity, verified=verified)
     except Exception as error:  # noqa: BLE001 - every failure becomes a disposition
-        return Unwrapped(signed=signed, encrypted=encrypted, compressed=compressed, error=error)
+        return Unwrapped(signed=signed, encrypted=encrypted, compressed=compressed, error=error, verified=verified)
 
 
 def _body(part: email.message.Message) -> bytes:
@@ -215,12 +230,30 @@ def _content(payload: email.message.Message) -> bytes:
     return boundary + boundary.join(mime_to_bytes(payload).split(boundary)[1:])
 
 
+def _content_type_inside(payload: email.message.Message) -> str:
+    """The content type of ``payload``, or for compressed data the type of what is inside,
+    read from the first kilobytes inflated (RFC 5402 allows compressing a signed entity)."""
+    if not (payload.get_content_type() == "application/pkcs7-mime"
+            and payload.get_param("smime-type") == "compressed-data"):
+        return payload.get_content_type()
+    head = _inflate(_body(payload), PEEK_BYTES, whole=False)
+    end = min((index for index in (head.find(b"\r\n\r\n"), head.find(b"\n\n")) if index >= 0), default=len(head))
+    return parse_mime(head[:end] + b"\r\n\r\n").get_content_type()
+
+
 def decompress_cms(data: bytes, max_bytes: int) -> bytes:
     """Inflate a CMS CompressedData (zlib), refusing content larger than ``max_bytes``.
 
     Raises pyas2lib's ``DecompressionError`` so the disposition is
     ``decompression-failed``.
     """
+    return _inflate(data, max_bytes, whole=True)
+
+
+def _inflate(data: bytes, max_bytes: int, whole: bool) -> bytes:
+    """Inflate the CompressedData in ``data``, never holding more than ``max_bytes`` + 1
+    bytes of output: zlib stops there (``max_length``), before the size is checked.
+    ``whole=False`` gives the first ``max_bytes`` and nothing is refused for size."""
     try:
         content_info = cms.ContentInfo.load(data)
         if content_info["content_type"].native != "compressed_data":
@@ -231,11 +264,13 @@ def decompress_cms(data: bytes, max_bytes: int) -> bytes:
             raise DecompressionError(f"unsupported compression algorithm {algorithm!r}")
         inflater = zlib.decompressobj()
         content = inflater.decompress(compressed["encap_content_info"]["content"].native,
-                                      max_bytes + 1)
+                                      max_bytes + 1 if whole else max_bytes)
     except DecompressionError:
         raise
     except Exception as error:  # noqa: BLE001 - any malformed input is a decompression failure
         raise DecompressionError(f"decompression failed: {error}") from error
+    if not whole:
+        return content
     if len(content) > max_bytes:
         raise DecompressionError(f"decompressed content exceeds the limit of {max_bytes} bytes")
     if not inflater.eof:

@@ -226,3 +226,23 @@ def test_certs_retire_refuses_the_only_key_unless_forced_and_says_why(tmp_path):
         ("development identity replaced by VENDORX", "us", False), ("certs retire", "us", False),
         ("certs retire", "partner PARTNERY", True)]
     assert_one_clear_line(edi_gateway(tmp_path, "certs", "retire", "abc"), "neither a certificate id nor a fingerprint")
+
+
+def test_where_async_mdns_may_go_is_set_and_checked_from_the_command_line(tmp_path):
+    assert edi_gateway(tmp_path, "init").returncode == 0
+    certificate = tmp_path / "amazon.pem"
+    certificate.write_bytes(generate_organization_key("AMAZON", b"x", valid_days=400).certificate_pem)
+    added = edi_gateway(tmp_path, "partners", "add", "--as2-id", "AMAZON", "--certificate", str(certificate),
+                        "--url", "https://as2.amazon.example/as2", "--mdn-hosts", "mdn.amazon.example, MDN2.amazon.example")
+    assert added.returncode == 0, added.stderr
+    assert edi_gateway(tmp_path, "partners", "update", "AMAZON", "--allow-private-mdn-addresses").returncode == 0
+    shown = edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout
+    assert '"mdn_hosts": [\n' in shown and '"mdn2.amazon.example"' in shown
+    assert '"allow_private_mdn_addresses": true' in shown
+
+    refused = edi_gateway(tmp_path, "partners", "update", "AMAZON", "--mdn-hosts", "https://evil.example/x")
+    assert refused.returncode == 2 and "as2.mdn_hosts" in refused.stderr
+    cleared = edi_gateway(tmp_path, "partners", "update", "AMAZON", "--mdn-hosts", "", "--no-private-mdn-addresses")
+    assert cleared.returncode == 0, cleared.stderr
+    shown = edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout
+    assert '"mdn_hosts": []' in shown and '"allow_private_mdn_addresses": false' in shown

@@ -67,3 +67,19 @@ def test_a_message_page_lays_out_the_x12_and_shows_headers_and_mdn(site):
     assert "<dt>File name</dt><dd>850-2XK7QP9M.edi</dd>" in page
     assert "automatic-action/MDN-sent-automatically; processed" in page and "multipart/signed" in page
     assert f'href="/purchase-orders/{PO_NUMBER}"' in page
+
+
+def test_credentials_stored_before_redaction_are_not_shown_and_a_partial_body_says_so(site):
+    """Rows written before the receiver redacted may hold an Authorization or a Cookie."""
+    message_id = inbound_850(site.settings)
+    with session_scope(site.settings) as session:
+        message = session.get(Message, message_id)
+        message.headers = {**message.headers, "Authorization": "Basic c2VjcmV0LXBhc3N3b3Jk",
+                           "Cookie": "session=stolen-session-id", "Proxy-Authorization": "Bearer proxy-token"}
+        message.body, message.body_size = b"ISA*00*", 1_000_000  # the start of a stranger's body
+    with site.sign_in("ops") as client:
+        page = client.get(f"/messages/{message_id}").text
+    for secret in ("c2VjcmV0LXBhc3N3b3Jk", "stolen-session-id", "proxy-token"):
+        assert secret not in page
+    assert page.count("[redacted]") == 3
+    assert "only the first 7 of its 1000000 bytes were kept" in page

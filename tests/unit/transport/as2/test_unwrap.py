@@ -44,7 +44,8 @@ def by_unwrap(raw: bytes, us, partner) -> Unwrapped:
                              for index in range(len(partner.certificates))],
         require_encryption=partner.encrypt, require_signature=partner.sign,
         canonicalize_as_binary=partner.canonicalize_as_binary,
-        max_decompressed_bytes=ReceiveLimits().max_decompressed_bytes))
+        max_decompressed_bytes=ReceiveLimits().max_decompressed_bytes,
+        max_unverified_decompressed_bytes=ReceiveLimits().max_unverified_decompressed_bytes))
 
 
 def by_pyas2lib(raw: bytes, us, partner) -> dict[str, object]:
