@@ -101,3 +101,16 @@ def test_the_home_page_shows_every_critical_exception_however_many_high_ones_the
     assert all(f"CRIT{number:04d}" in urgent for number in range(120)), "every critical one is listed"
     assert urgent.count("IMS down") == 100
     assert 'id="more-high"' in urgent and "severity=high" in urgent
+
+
+def test_forged_messages_answered_with_a_negative_mdn_count_as_refusals(tmp_path, free_port):
+    """A forger claiming to be Amazon gets a signed negative MDN (a 200): refused all the same."""
+    with running_stack(tmp_path, free_port, as2_refusal_limit="2") as stack:
+        forged = [stranger_post(stack.url, sender="AMAZON", headers={"Disposition-Notification-To": "x@forger"})
+                  for _ in range(3)]
+        with session_scope(stack.settings) as session:
+            [problem] = session.scalars(select(OperationalException)).all()
+    assert [answer.status_code for answer in forged] == [200, 200, 429]
+    assert b"processed/Error" in forged[0].content
+    assert (problem.severity, problem.subject_id, problem.count) == ("high", "AMAZON", 2), \
+        "a sender claiming to be a partner may be that partner failing: it keeps the kind's severity"
