@@ -194,12 +194,17 @@ class X12Group(Base):
     """
 
     __tablename__ = "x12_group"
+    # The replay check of every inbound interchange (gateway.exchange.inbound) asks for a
+    # partner's interchange control number.
+    __table_args__ = (Index("ix_x12_group_partner_interchange", "partner_id", "interchange_control_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("message.id"), index=True)
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("trading_partner.id"), index=True)
     direction: Mapped[str] = mapped_column(String(8))
     interchange_control_number: Mapped[str] = mapped_column(String(9))
+    # ISA06 of the interchange (inbound, from revision 0012): control numbers are counted per sender.
+    interchange_sender_id: Mapped[str | None] = mapped_column(String(15))
     functional_id: Mapped[str] = mapped_column(String(2))
     control_number: Mapped[str] = mapped_column(String(9), index=True)
     version: Mapped[str] = mapped_column(String(12))

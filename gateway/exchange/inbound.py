@@ -8,6 +8,7 @@ service ``receivers`` names for its type (an 850 becomes a purchase order, an 86
 to one); the tasks they ask for are queued after the commit. Amazon's own 997s close our
 tracker rows here. An interchange whose envelope is bad is refused whole with a TA1: the
 message ends ``refused`` with a critical exception naming what Amazon believes it sent.
+So is an interchange whose control number its sender already used (a replay, TA1 note 025).
 A payload that is not X12 at all fails visibly; nothing is dropped.
 """
 from __future__ import annotations
@@ -15,17 +16,18 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import structlog
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from edi_maps.amazon import TranslationError
 from edi_maps.canonical_json import to_json_dict
 from edi_maps.documents import FunctionalAck
 from edi_maps.salvage import Carried, carried
-from edi_maps.validation import TA1_NOTES, InterchangeResult, ValidationReport, validate_interchange
+from edi_maps.validation import TA1_NOTES, InterchangeResult, Issue, ValidationReport, validate_interchange
 from edi_maps.x12.errors import X12Error, X12WriteError
 from edi_maps.x12.reader import X12Reader, transaction_sets
 from gateway.platform import audit
@@ -33,7 +35,7 @@ from gateway.exchange import retailers, transports
 from gateway.partners.registry import profile_of
 from gateway.platform.config import Settings
 from gateway.platform.db import existing, session_scope
-from gateway.operations.exception_queue import record_exception
+from gateway.operations.exception_queue import Severity, record_exception
 from gateway.exchange.envelopes import (
     build_functional_acks,
     build_ta1_interchange,
@@ -48,6 +50,8 @@ from gateway.exchange.tracker import apply_functional_ack
 
 log = structlog.get_logger("gateway.exchange.inbound")
 
+# The TA1 note of an interchange control number its sender already used: a replay.
+REPLAY_NOTE = "025"
 # Statuses from which processing (re)starts; anything else was already handled.
 PENDING = (MessageStatus.ACCEPTED, MessageStatus.PROCESSING)
 
@@ -83,6 +87,7 @@ def process_inbound_message(settings: Settings, message_id: int, receivers: Mapp
     with session_scope(settings) as session:
         message = existing(session, Message, message_id)
         partner = existing(session, TradingPartner, message.partner_id)
+        _refuse_replays(session, message, report, timedelta(days=settings.interchange_replay_days))
         refused = any(interchange.ta1_note_code is not None for interchange in report.interchanges)
         if report.errors and not refused:
             message.status, message.error = MessageStatus.FAILED.value, "; ".join(report.errors)
@@ -125,6 +130,42 @@ def document_type(report: ValidationReport, found: Sequence[Carried] = ()) -> st
     return "+".join(set_ids) if len(set_ids) <= 2 else "mixed"
 
 
+def _refuse_replays(session: Session, message: Message, report: ValidationReport, window: timedelta) -> None:
+    """Mark each sound interchange whose control number its sender used within ``window``
+    as refused with TA1 note 025, so nothing in it is taken in.
+
+    A signed message replayed under a new AS2 Message-ID passes every AS2 check; its ISA13
+    is what gives it away. Partners number interchanges per sender (ISA06) and wrap only
+    after a billion, so a number seen again within the window is the same interchange:
+    taking it in again would apply an 860 twice. Only interchanges with groups are
+    recorded, and only those are checked: an empty one carries nothing to take in twice.
+    """
+    since = datetime.now(timezone.utc) - window
+    seen_here: set[tuple[str, str]] = set()
+    for interchange in report.interchanges:
+        if interchange.ta1_note_code is not None or not interchange.groups:
+            continue
+        identity = (interchange.sender_id, interchange.control_number)
+        earlier = session.scalars(
+            select(X12Group).where(
+                X12Group.partner_id == message.partner_id, X12Group.direction == Direction.INBOUND.value,
+                X12Group.interchange_control_number == interchange.control_number,
+                or_(X12Group.interchange_sender_id == interchange.sender_id,
+                    X12Group.interchange_sender_id.is_(None)),  # recorded before senders were kept
+                X12Group.message_id != message.id, X12Group.created_at >= since)
+            .order_by(X12Group.id).limit(1)).first()
+        if earlier is not None:
+            interchange.issues.append(Issue(REPLAY_NOTE, (
+                f"interchange {interchange.control_number} from {interchange.sender_id} was already taken in from "
+                f"message {earlier.message_id} on {earlier.created_at:%Y-%m-%d %H:%M} UTC: this copy is a replay "
+                f"[TA1 note {REPLAY_NOTE}: {TA1_NOTES[REPLAY_NOTE]}]")))
+        elif identity in seen_here:
+            interchange.issues.append(Issue(REPLAY_NOTE, (
+                f"interchange {interchange.control_number} from {interchange.sender_id} appears twice in this "
+                f"message: the second copy is refused [TA1 note {REPLAY_NOTE}: {TA1_NOTES[REPLAY_NOTE]}]")))
+        seen_here.add(identity)
+
+
 def _refuse(session: Session, settings: Settings, message: Message, partner: TradingPartner,
             interchange: InterchangeResult, found: Sequence[Carried]) -> list[int]:
     """Queue the TA1 refusing an interchange whose envelope is bad, and open the exception
@@ -161,6 +202,8 @@ def _refuse(session: Session, settings: Settings, message: Message, partner: Tra
         f"nothing in it was taken in. " + "; ".join(findings)[:1500],
         subject_type="message", subject_id=message.id, key=interchange.control_number,
         po_number=po_numbers[0] if len(po_numbers) == 1 else None,
+        # A replay's orders were taken in the first time: someone must look, nothing is lost.
+        severity=Severity.HIGH if note == REPLAY_NOTE else None,
         detail={"interchange_control_number": interchange.control_number, "sender_id": interchange.sender_id,
                 "ta1_note_code": note, "po_numbers": po_numbers, "findings": findings,
                 "ta1_message_id": refusal.id if refusal is not None else None})
@@ -190,7 +233,8 @@ def _acknowledge(session: Session, settings: Settings, message: Message, partner
     for group in interchange.groups:
         row = X12Group(
             message_id=message.id, partner_id=partner.id, direction=Direction.INBOUND.value,
-            interchange_control_number=interchange.control_number, functional_id=group.functional_id,
+            interchange_control_number=interchange.control_number,
+            interchange_sender_id=interchange.sender_id[:15] or None, functional_id=group.functional_id,
             control_number=group.control_number, version=group.version, ack_status=group.status,
             ack_codes=list(group.codes), ack_message_id=ack.id if ack else None, acked_at=answered_at if ack else None,
         )

@@ -107,7 +107,10 @@ def record_exception(
         raise UnknownKind(f"unknown exception kind {kind!r}")
     fingerprint = hashlib.sha256(f"{kind}|{subject_type}|{subject_id}|{po_number}|{key}".encode()).hexdigest()
     now = datetime.now(timezone.utc)
-    row = session.scalars(select(OperationalException).where(OperationalException.fingerprint == fingerprint)).first()
+    # Locked: the same problem is often seen by requests in parallel (a flood of refusals),
+    # and each must add its one to the count, not write back a count another has read too.
+    row = session.scalars(select(OperationalException).where(OperationalException.fingerprint == fingerprint)
+                          .with_for_update()).first()
     if row is None:
         row = OperationalException(
             fingerprint=fingerprint, kind=kind, severity=severity or KINDS[kind].severity, subject_type=subject_type,

@@ -97,6 +97,18 @@ class Settings:
     login_lockout_seconds: int = 900
     login_burst_failures: int = 20
     login_burst_seconds: int = 60
+    # The internet edge (gateway.web.edge). How many proxies in front of the gateway set
+    # X-Forwarded-For: 0 (none) ignores the header, so a client cannot choose its address.
+    trusted_proxies: int = 0
+    # Refused requests to /as2 and /as2/mdn: past this many from one address within the
+    # window, the address gets 429 before any work (counted per web process).
+    as2_refusal_limit: int = 20
+    as2_refusal_window_seconds: float = 60.0
+    # Below this much free space under the data folder /as2 answers 503 and /readyz fails.
+    min_free_disk_mb: int = 1024
+    # An interchange control number (ISA13) seen from the same sender within this many
+    # days is a replay: refused with a TA1 (note 025).
+    interchange_replay_days: int = 365
 
     @property
     def cookie_secure(self) -> bool:
@@ -181,6 +193,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         sandbox_stock=sandbox_stock,
         sandbox_ims_port=_integer(get, "SANDBOX_IMS_PORT", "8090", 1, 65535),
         key_passphrase=_key_passphrase(env, data_dir),
+        trusted_proxies=_integer(get, "TRUSTED_PROXIES", "0", 0, 10),
+        as2_refusal_limit=_integer(get, "AS2_REFUSAL_LIMIT", "20", 1, 100000),
+        as2_refusal_window_seconds=_number(get, "AS2_REFUSAL_WINDOW_SECONDS", "60", 1, 86400),
+        min_free_disk_mb=_integer(get, "MIN_FREE_DISK_MB", "1024", 0, 10**9),
+        interchange_replay_days=_integer(get, "INTERCHANGE_REPLAY_DAYS", "365", 1, 3650),
         **_alert_settings(get, env),
         **_sign_in_settings(get),
     )

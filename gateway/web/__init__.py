@@ -10,6 +10,7 @@ import time
 
 import structlog
 from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway.platform.config import Settings, load_settings
 from gateway.platform.logging import REQUEST_ID_HEADER, bind_request_id, new_request_id
@@ -21,6 +22,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["GATEWAY_SETTINGS"] = settings
+    if settings.trusted_proxies:
+        # request.remote_addr is then the client's address as the nearest trusted proxy
+        # saw it; with none, X-Forwarded-For is ignored, so a client cannot choose it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     # Refuse bodies past the AS2 cap even when they come chunked, without a Content-Length.
     from gateway.transport.as2.receiver import LIMITS
 

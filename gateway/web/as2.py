@@ -13,9 +13,10 @@ from werkzeug.exceptions import ClientDisconnected
 
 from gateway.transport.as2.receiver import LIMITS, HttpAnswer, receive_as2
 from gateway.transport.as2.sender import receive_async_mdn
-from gateway.web import settings_of
+from gateway.web import as2_edge, settings_of
 
 blueprint = Blueprint("as2", __name__)
+as2_edge.guard(blueprint)  # the refusal limit and the free-disk floor, before any work
 
 _READ_SIZE = 64 * 1024
 

@@ -1,13 +1,15 @@
 """Liveness and readiness probes for load balancers, compose health checks and people.
 
 ``/healthz`` says the process answers; ``/readyz`` says it can do its work: the database
-answers at the current schema and the broker accepts connections.
+answers at the current schema, the broker accepts connections and the data folder has
+more free space than its floor (below it ``/as2`` turns messages away).
 """
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
 from gateway.platform import db
+from gateway.platform.disk_space import check_free_disk
 from gateway.platform.queue import check_broker
 from gateway.web import settings_of
 
@@ -25,6 +27,7 @@ def readyz():
     checks = {
         "database": _check(lambda: _database_at_head(settings)),
         "broker": _check(lambda: check_broker(settings)),
+        "disk": _check(lambda: check_free_disk(settings)),
     }
     ready = all(check["ok"] for check in checks.values())
     return jsonify(status="ok" if ready else "unavailable", checks=checks), 200 if ready else 503

@@ -45,9 +45,11 @@ login.protect(blueprint)
 
 # A PO whose 855 is due within this long is listed on the home page, and its deadline marked.
 ACK_DUE_SOON = timedelta(hours=6)
-SEVERITY_ORDER = {severity.value: rank for rank, severity in enumerate(Severity)}
 TRACKER_ROWS = 200
 PO_ROWS = 50
+# The home page lists every critical exception and at most this many high ones, newest
+# first, with a link to the whole queue when there are more.
+HOME_LESSER_ROWS = 100
 
 
 def init_app(app: Flask) -> None:
@@ -113,11 +115,14 @@ def deadline_state(due: datetime | None, owes_855: bool, now: datetime) -> str:
 def home():
     now = datetime.now(timezone.utc)
     with session_scope(settings_of(current_app)) as db:
-        urgent = list(db.scalars(
-            select(OperationalException)
-            .where(OperationalException.status.in_(UNRESOLVED), OperationalException.severity.in_(ALERT_SEVERITIES))
-            .order_by(OperationalException.last_seen.desc()).limit(100)))
-        urgent.sort(key=lambda row: SEVERITY_ORDER.get(row.severity, 9))
+        unresolved = select(OperationalException).where(OperationalException.status.in_(UNRESOLVED)) \
+            .order_by(OperationalException.last_seen.desc())
+        # Every critical one, however many: a flood of lesser ones must never hide one.
+        urgent = list(db.scalars(unresolved.where(OperationalException.severity == Severity.CRITICAL)))
+        lesser = list(db.scalars(unresolved.where(OperationalException.severity.in_(ALERT_SEVERITIES),
+                                                  OperationalException.severity != Severity.CRITICAL)
+                                 .limit(HOME_LESSER_ROWS + 1)))
+        urgent += lesser[:HOME_LESSER_ROWS]
         overdue = list(db.scalars(
             select(X12Group).options(selectinload(X12Group.sets))
             .where(X12Group.direction == Direction.OUTBOUND.value, X12Group.ack_status.is_(None),
@@ -128,7 +133,8 @@ def home():
             select(PurchaseOrder).options(selectinload(PurchaseOrder.ack_message))
             .where(an_855_owed(), PurchaseOrder.ack_due_at.is_not(None), PurchaseOrder.ack_due_at < now + ACK_DUE_SOON)
             .order_by(PurchaseOrder.ack_due_at).limit(100)))
-        return render_template("home.html", urgent=urgent, overdue=overdue, due_soon=due_soon, now=now)
+        return render_template("home.html", urgent=urgent, lesser_capped=len(lesser) > HOME_LESSER_ROWS,
+                               overdue=overdue, due_soon=due_soon, now=now)
 
 
 @blueprint.get("/tracker")

@@ -15,6 +15,7 @@ import socket
 import httpx
 import structlog
 from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.platform import audit, tls
@@ -22,6 +23,7 @@ from gateway.transport.as2.protocol import (
     InboundResult,
     InboundStatus,
     MdnMode,
+    UNKNOWN_TRADING_PARTNER,
     PartnerProfile,
     ReceiveLimits,
     async_mdn_url_refusal,
@@ -31,7 +33,7 @@ from gateway.transport.as2.protocol import (
 )
 from gateway.platform.config import Settings
 from gateway.platform.db import engine, existing, session_scope
-from gateway.operations.exception_queue import record_exception
+from gateway.operations.exception_queue import Severity, record_exception
 from gateway.models import Direction, Message, TradingPartner
 from gateway.partners.registry import profile_of
 from gateway.platform.queue import enqueue
@@ -240,10 +242,37 @@ def _record_outcome(settings: Settings, connection: Connection, message_id: int,
                  disposition=result.disposition, error=result.error)
     if status is MessageStatus.REJECTED:
         with Session(bind=connection) as session:  # in the connection's transaction
-            record_exception(session, "inbound_rejected", f"AS2 message from {as2_from or '?'} rejected: "
-                             f"{result.disposition}{f' ({result.error})' if result.error else ''}",
-                             subject_type="message", subject_id=message_id)
+            _record_refusal(session, message_id, as2_from, result)
             session.flush()
+
+
+def _record_refusal(session: Session, message_id: int, as2_from: str, result: InboundResult) -> None:
+    """One exception per claimed sender and reason, counted, not one per message.
+
+    A refused message proved nothing about who sent it, so anyone can send thousands: one
+    row each would bury the queue and push real problems off the home page. A claimed
+    sender we do not know is noise until it recurs (medium); one claiming to be a partner
+    may be that partner failing to reach us (a certificate rolled over), so it keeps the
+    kind's severity.
+    """
+    claimed = (as2_from or "?")[:64]
+    unknown = UNKNOWN_TRADING_PARTNER in result.disposition
+    for last_try in (False, True):
+        try:
+            # A savepoint: refusals from one sender arrive in parallel, and the first of two
+            # that find no row loses the insert to the other; tried again, it finds the row.
+            with session.begin_nested():
+                record_exception(session, "inbound_rejected",
+                                 f"AS2 message from {claimed}{' (unknown sender)' if unknown else ''} refused: "
+                                 f"{result.disposition}{f' ({result.error})' if result.error else ''}; "
+                                 f"latest: message {message_id}",
+                                 subject_type="as2_sender", subject_id=claimed, key=result.disposition[:200],
+                                 detail={"latest_message_id": message_id},
+                                 severity=Severity.MEDIUM if unknown else None)
+            return
+        except IntegrityError:
+            if last_try:
+                raise
 
 
 def _queue_follow_ups(settings: Settings, message_id: int, result: InboundResult) -> None:

@@ -23,7 +23,7 @@ def test_run_serves_health_processes_a_task_and_stops_on_ctrl_c(tmp_path, free_p
         wait_for(lambda: httpx.get(f"{base}/healthz").json()["status"] == "ok", 60, "/healthz")
         ready = wait_for(lambda: httpx.get(f"{base}/readyz"), 30, "/readyz")
         assert ready.status_code == 200
-        assert ready.json()["checks"] == {"database": {"ok": True}, "broker": {"ok": True}}
+        assert ready.json()["checks"] == {"database": {"ok": True}, "broker": {"ok": True}, "disk": {"ok": True}}
 
         queued = httpx.post(f"{base}/diagnostics/heartbeat", headers={"X-Request-ID": "run-test-1"})
         assert queued.status_code == 202

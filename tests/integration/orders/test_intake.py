@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from gateway.orders.deadlines import ack_deadline
 from gateway.partners.profile import AcknowledgementSettings
@@ -17,7 +17,7 @@ from gateway.orders.allocation import TIMELINE
 from gateway.catalogue.items import import_catalogue, read_catalogue_csv
 from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import open_exceptions
-from gateway.models import AuditEvent, Message, OperationalException, PurchaseOrder
+from gateway.models import AuditEvent, Message, OperationalException, PurchaseOrder, PurchaseOrderLine
 from tests.fixtures import AMAZON_FIXTURES
 from tests.support.processes import wait_for
 
@@ -52,10 +52,10 @@ def timeline(stack, po_number: str) -> list[str]:
             AuditEvent.subject_type == TIMELINE, AuditEvent.subject_id == po_number).order_by(AuditEvent.id)))
 
 
-def processed_messages(stack) -> int:
+def inbound_statuses(stack) -> list[str]:
     with session_scope(stack.settings) as session:
-        return session.scalar(select(func.count()).select_from(Message).where(
-            Message.direction == "inbound", Message.status == "processed"))
+        return list(session.scalars(select(Message.status).where(Message.direction == "inbound")
+                                    .order_by(Message.id)))
 
 
 def exceptions(stack, po_number: str) -> dict[str, str]:
@@ -64,7 +64,7 @@ def exceptions(stack, po_number: str) -> dict[str, str]:
         return {row.kind: row.message for row in open_exceptions(session, po_number=po_number)}
 
 
-def test_an_850_over_as2_becomes_a_sales_order_and_the_same_interchange_again_creates_nothing(stack, ims):
+def test_an_850_over_as2_becomes_a_sales_order_and_the_same_interchange_again_is_refused_as_a_replay(stack, ims):
     stack.start_worker()
     stack.amazon.send(stack.url, SINGLE_PO)
     wait_for(lambda: status_of(stack, "2XK7QP9M") == "allocated", 60, f"the sales order\n{stack.worker_log()}")
@@ -85,9 +85,9 @@ def test_an_850_over_as2_becomes_a_sales_order_and_the_same_interchange_again_cr
                                                "purchase_order.allocation_received"]
     assert exceptions(stack, "2XK7QP9M") == {}
 
-    stack.amazon.send(stack.url, SINGLE_PO)  # a new AS2 Message-ID, the same interchange
-    wait_for(lambda: processed_messages(stack) == 2, 60, "the re-sent interchange to be processed")
-    assert "purchase_order.duplicate_received" in timeline(stack, "2XK7QP9M")
+    stack.amazon.send(stack.url, SINGLE_PO)  # a new AS2 Message-ID, the same interchange (ISA13)
+    wait_for(lambda: inbound_statuses(stack) == ["processed", "refused"], 60, "the re-sent interchange refused")
+    assert "purchase_order.interchange_refused" in timeline(stack, "2XK7QP9M")
     with session_scope(stack.settings) as session:
         assert session.scalar(select(func.count()).select_from(PurchaseOrder)) == 1
     assert ims.order("2XK7QP9M")["revision"] == order["revision"]
@@ -113,7 +113,8 @@ def test_each_line_problem_is_an_exception_and_a_different_resend_is_a_duplicate
         ("1", 24, "12.40"), ("2", 72, "40.00")], "only mapped lines go to the IMS, at Amazon's cost, PO4's pack"
     assert [line.status for line in purchase_order(stack, "2XK7QP9M").lines] == ["allocated", "allocated", "held"]
 
-    stack.amazon.send(stack.url, SINGLE_PO)  # the same PO number, different content
+    # The same PO number, different content, in a new interchange (the same ISA13 is a replay).
+    stack.amazon.send(stack.url, SINGLE_PO.replace(b"*000000101*", b"*000000201*").replace(b"*000000101~", b"*000000201~"))
     wait_for(lambda: "duplicate_po" in exceptions(stack, "2XK7QP9M"), 60, "the duplicate_po exception")
     assert purchase_order(stack, "2XK7QP9M").lines[0].unit_cost == Decimal("12.40"), "the first PO is kept"
 
@@ -245,6 +246,39 @@ def test_an_860_cancelling_a_line_and_lowering_another_reaches_the_ims(stack, im
     assert stored.status == "allocated"
     events = timeline(stack, "2XK7QP9M")
     assert events.index("purchase_order.change_applied") < events.index("purchase_order.sales_order_updated")
+
+
+def test_a_captured_860_replayed_with_a_new_message_id_is_refused_with_ta1_025_and_not_applied_again(stack, ims):
+    """The replay passes every AS2 check (it is the partner's own signed bytes); its ISA13
+    is what gives it away. Applying it again would roll back what changed since."""
+    stack.start_worker()
+    stack.amazon.send(stack.url, SINGLE_PO)
+    wait_for(lambda: status_of(stack, "2XK7QP9M") == "allocated", 60, f"the sales order\n{stack.worker_log()}")
+    original, _ = stack.amazon.send(stack.url, CHANGE)
+    wait_for(lambda: "purchase_order.sales_order_updated" in timeline(stack, "2XK7QP9M"), 60,
+             f"the change to reach the IMS\n{stack.worker_log()}")
+    revision = ims.order("2XK7QP9M")["revision"]
+    with session_scope(stack.settings) as session:  # what happened since the 860: the IMS allocated more
+        line = next(line for line in purchase_order(stack, "2XK7QP9M").lines if line.line_number == "2")
+        session.execute(update(PurchaseOrderLine).where(PurchaseOrderLine.id == line.id).values(quantity=5))
+
+    replay, response = stack.amazon.send(stack.url, CHANGE)  # the same bytes, a new Message-ID
+    assert replay.message_id != original.message_id and response.status_code == 200
+    wait_for(lambda: inbound_statuses(stack) == ["processed", "processed", "refused"], 60,
+             f"the replay refused\n{stack.worker_log()}")
+    ta1 = wait_for(lambda: next((p for p in stack.amazon.received if b"TA1*" in p), None), 60, "the TA1")
+    assert b"TA1*000000105*261120*0930*R*025" in ta1
+    stored = purchase_order(stack, "2XK7QP9M")
+    assert [(line.quantity, line.status) for line in stored.lines] == [
+        (24, "allocated"), (5, "allocated"), (10, "cancelled")], "nothing in the replay was applied"
+    assert timeline(stack, "2XK7QP9M").count("purchase_order.change_applied") == 1
+    assert ims.order("2XK7QP9M")["revision"] == revision
+    with session_scope(stack.settings) as session:
+        [problem] = [row for row in open_exceptions(session) if row.kind == "interchange_refused"]
+    assert problem.severity == "high" and problem.detail["ta1_note_code"] == "025"
+    assert problem.message.startswith("Interchange 000000105 from AMAZON (ISA06) refused with TA1 note 025 "
+                                      "(duplicate interchange control number)")
+    assert "It carries PO 2XK7QP9M" in problem.message and "already taken in from message" in problem.message
 
 
 def _write(stack, text: str):
