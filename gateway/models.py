@@ -262,6 +262,25 @@ class CatalogueItem(Base):
     removed_at: Mapped[datetime | None]
 
 
+class Warehouse(Base):
+    """A place shipments leave from, named by its code; the 856's ship-from (N1*SF, N3, N4)
+    needs its name and address, so they are kept here rather than typed per shipment."""
+
+    __tablename__ = "warehouse"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    # Lengths are the X12 maxima of the segments they fill (gateway.shipping.warehouses).
+    name: Mapped[str] = mapped_column(String(60))
+    street: Mapped[str] = mapped_column(String(55))
+    city: Mapped[str] = mapped_column(String(30))
+    state: Mapped[str | None] = mapped_column(String(2))
+    postal_code: Mapped[str] = mapped_column(String(15))
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class PurchaseOrder(Base):
     """An Amazon purchase order as received (850) and as it stands after changes (860).
 

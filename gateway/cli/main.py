@@ -176,6 +176,7 @@ LAZY_COMMANDS = {
     "catalogue": "gateway.cli.catalogue:catalogue",
     "tokens": "gateway.cli.tokens:tokens",
     "users": "gateway.cli.users:users",
+    "warehouses": "gateway.cli.warehouses:warehouses",
     "x12": "gateway.cli.x12:x12",
     # The reference IMS is a separate service (its own database); the CLI only starts it.
     "sandbox-ims": "reference_ims.cli:sandbox_ims",
