@@ -9,9 +9,9 @@ from sqlalchemy import select
 from gateway.models import AuditEvent, Message, OperationalException
 from gateway.partners.registry import get_partner, update_profile
 from gateway.platform.db import session_scope
-from gateway.platform.queue import enqueue
 from gateway.recovery.sweep import requeue_stalled_work
-from gateway.transport.as2.sender import queue_outbound
+from tests.integration.transport.as2.test_as2_outbound import message
+from tests.integration.transport.as2.test_as2_outbound import queue as queue_855
 from tests.support.processes import wait_for
 
 pytestmark = pytest.mark.slow  # every test starts a worker process
@@ -20,17 +20,7 @@ PAYLOAD = b"ISA*00*an 855 for PO 2XK7QP9M~"
 
 
 def queue(stack) -> int:
-    with session_scope(stack.settings) as session:
-        message = queue_outbound(session, stack.settings, get_partner(session, "AMAZON"), PAYLOAD,
-                                 document_type="855", filename="855-2XK7QP9M.edi", po_number="2XK7QP9M")
-        message_id = message.id
-    enqueue(stack.settings, "workers.tasks.send_as2_message", message_id=message_id)
-    return message_id
-
-
-def message(stack, message_id) -> Message:
-    with session_scope(stack.settings) as session:
-        return session.get(Message, message_id)
+    return queue_855(stack, PAYLOAD, po_number="2XK7QP9M")
 
 
 def exceptions_of(stack, message_id) -> list[OperationalException]:

@@ -15,10 +15,11 @@ pytestmark = pytest.mark.slow  # every test starts a worker process
 PAYLOAD = b"ISA*00*test payload~"
 
 
-def queue(stack) -> int:
+def queue(stack, payload: bytes = PAYLOAD, po_number: str | None = None) -> int:
+    """Store an 855 for Amazon (about ``po_number``, if given) and queue its send."""
     with session_scope(stack.settings) as session:
-        message = queue_outbound(session, stack.settings, get_partner(session, "AMAZON"), PAYLOAD,
-                                 document_type="855", filename="855.edi")
+        message = queue_outbound(session, stack.settings, get_partner(session, "AMAZON"), payload,
+                                 document_type="855", filename="855.edi", po_number=po_number)
         message_id = message.id
     enqueue(stack.settings, "workers.tasks.send_as2_message", message_id=message_id)
     return message_id
