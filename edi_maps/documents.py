@@ -12,7 +12,7 @@ Amazon uses across 850, 855, 856, 810 and 820.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
@@ -235,45 +235,85 @@ def acknowledgement_type(lines: tuple[AcknowledgementLine, ...]) -> Acknowledgem
 # --- 856 ship notice (outbound) --------------------------------------------------------
 
 
+class ShipNoticePurpose(Enum):
+    """BSN01 (X12 element 353): the first 856 of a shipment, or one replacing it."""
+
+    ORIGINAL = "00"
+    REPLACEMENT = "05"
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A party's name and address as N1 (name), N3 (street) and N4 (city, state, postal code, country) carry it."""
+
+    name: str
+    street: str
+    city: str
+    state: str | None
+    postal_code: str
+    country: str  # ISO 3166-1 alpha-2
+
+
 @dataclass(frozen=True, slots=True)
 class ShippedItem:
+    """An item (HL I): what one carton holds of one PO line, in the PO line's unit."""
+
     line_number: str  # PO101 of the ordered line
-    identifier: ProductIdentifier
-    quantity: Decimal
-    unit: UnitOfMeasure
-    lot_number: str | None = None
-    expiry_date: date | None = None
+    identifier: ProductIdentifier  # the qualifier and value Amazon used on that PO line (LIN)
+    quantity: Decimal  # SN102, in ``unit``: whole cases for a line ordered in CA
+    unit: UnitOfMeasure  # the PO line's unit (SN103)
+    lot_number: str | None = None  # perishables
+    expiry_date: date | None = None  # perishables
 
 
 @dataclass(frozen=True, slots=True)
 class Carton:
-    """A pack (HL P) with its SSCC-18, optionally on a pallet (HL T)."""
+    """A pack (HL P) with its SSCC-18 (MAN*GM), exactly as printed on its label."""
 
     sscc: str
     items: tuple[ShippedItem, ...]
-    pallet_sscc: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class ShippedOrder:
-    """An order (HL O) within the shipment."""
+class Pallet:
+    """A tare (HL T) carrying cartons; ``sscc`` None when the pallet has no SSCC label."""
 
-    po_number: str
+    sscc: str | None
     cartons: tuple[Carton, ...]
 
 
 @dataclass(frozen=True, slots=True)
+class ShippedOrder:
+    """An order (HL O, PRF) within the shipment: its cartons on pallets, and its loose cartons."""
+
+    po_number: str
+    po_date: date  # PRF04: the PO's date (BEG05)
+    pallets: tuple[Pallet, ...]
+    cartons: tuple[Carton, ...]  # loose, not on a pallet
+
+
+@dataclass(frozen=True, slots=True)
 class ShipNotice:
-    """One 856 = one delivery: one truck, one warehouse, one arrival day."""
+    """One 856 = one delivery: one truck, one warehouse, one arrival day, one or more POs.
+
+    A pallet that carries cartons of several POs is written under each of its orders with
+    those orders' cartons (S/O/T/P/I); ``pallet_count`` counts it once.
+    """
 
     shipment_id: str  # BSN02, kept by a replacement ASN
-    ship_date: date
-    estimated_delivery_date: date | None
-    carrier_scac: str
-    bill_of_lading: str
-    pro_number: str | None
-    ship_from: str
-    ship_to: str  # Amazon fulfilment centre code
+    purpose: ShipNoticePurpose  # BSN01
+    shipped_at: datetime  # DTM*011 date and time, UTC
+    estimated_delivery_date: date | None  # DTM*017
+    carrier_scac: str  # TD5 02 = 2 (SCAC), 03
+    bill_of_lading: str  # REF*BM
+    pro_number: str | None  # REF*CN
+    ship_from_code: str
+    ship_from: Address  # N1*SF, N3, N4
+    ship_to: str  # N1*ST**92: the Amazon fulfilment centre code, as on the POs
+    carton_count: int  # TD1 lading quantity
+    pallet_count: int
+    gross_weight: Decimal | None  # TD1 weight, in ``weight_unit``
+    weight_unit: str  # LB or KG (X12 element 355)
     orders: tuple[ShippedOrder, ...]
 
 
