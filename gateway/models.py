@@ -255,6 +255,8 @@ class CatalogueItem(Base):
     case_pack: Mapped[int | None]  # eaches per case; None: not sold in cases
     critical: Mapped[bool] = mapped_column(default=False)
     discontinued: Mapped[bool] = mapped_column(default=False)
+    # Amazon wants the lot and expiry of every carton of a perishable SKU in the 856.
+    perishable: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Set when a replacing import (or drop-demo) left the entry out. Kept rather than
     # deleted: no new PO line maps to it, but POs that already name its SKU still find
@@ -315,6 +317,10 @@ class PurchaseOrder(Base):
     # The latest 855 sent for the PO: its delivery is the PO's (``exchange.outbound.delivery_of``).
     ack_message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
 
+    # When the IMS reported the order shipped (a sales order with status ``shipped``): the
+    # 856 must follow within 30 minutes (``gateway.shipping.watch``).
+    ims_shipped_at: Mapped[datetime | None]
+
     ack_message: Mapped[Message | None] = relationship(foreign_keys=[ack_message_id])
     lines: Mapped[list[PurchaseOrderLine]] = relationship(back_populates="purchase_order",
                                                           order_by="PurchaseOrderLine.id",
@@ -347,8 +353,97 @@ class PurchaseOrderLine(Base):
     backorder_ship_date: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(24), default="open")
     outcomes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # Shipped so far, in ``unit`` (cases for a CA line), over the shipments as they now
+    # stand (a replacement replaces its shipment's quantities): ``gateway.shipping``.
+    shipped: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal(0))
 
     purchase_order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
+
+
+class Shipment(Base):
+    """One delivery the IMS confirmed packed and gone (the source of one 856).
+
+    ``body`` is the IMS's JSON as received (``body_sha256`` of its canonical form): the same
+    body again is the same shipment, a different one with the same ``shipment_id`` a
+    replacement, which bumps ``revision`` and replaces the pallets and cartons.
+    """
+
+    __tablename__ = "shipment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[str] = mapped_column(String(30), unique=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("trading_partner.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    ship_date: Mapped[date]
+    shipped_at: Mapped[datetime] = mapped_column(index=True)
+    estimated_delivery_date: Mapped[date | None]
+    ship_from: Mapped[str] = mapped_column(String(20))
+    ship_to: Mapped[str] = mapped_column(String(32))
+    carrier_scac: Mapped[str] = mapped_column(String(4))
+    bill_of_lading: Mapped[str] = mapped_column(String(30), index=True)
+    pro_number: Mapped[str | None] = mapped_column(String(30))
+    weight_unit: Mapped[str] = mapped_column(String(2), default="LB")
+    gross_weight: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    po_numbers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    body: Mapped[dict[str, Any]]
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    # The latest 856 sent for it: its delivery is the shipment's (``exchange.outbound.delivery_of``).
+    asn_message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    asn_message: Mapped[Message | None] = relationship(foreign_keys=[asn_message_id])
+    pallets: Mapped[list[ShipmentPallet]] = relationship(back_populates="shipment", order_by="ShipmentPallet.id",
+                                                         cascade="all, delete-orphan")
+    cartons: Mapped[list[ShipmentCarton]] = relationship(back_populates="shipment", order_by="ShipmentCarton.id",
+                                                         cascade="all, delete-orphan")
+
+
+class ShipmentPallet(Base):
+    """A pallet of a shipment, with its SSCC-18 when it is labelled with one."""
+
+    __tablename__ = "shipment_pallet"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_ref: Mapped[int] = mapped_column(ForeignKey("shipment.id"), index=True)
+    pallet_id: Mapped[str] = mapped_column(String(64))
+    sscc: Mapped[str | None] = mapped_column(String(18), index=True)
+
+    shipment: Mapped[Shipment] = relationship(back_populates="pallets")
+
+
+class ShipmentCarton(Base):
+    """A carton of a shipment: its SSCC-18 (as on its label and in MAN*GM), its PO and pallet."""
+
+    __tablename__ = "shipment_carton"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_ref: Mapped[int] = mapped_column(ForeignKey("shipment.id"), index=True)
+    sscc: Mapped[str] = mapped_column(String(18), index=True)
+    pallet_id: Mapped[str | None] = mapped_column(String(64))
+    po_number: Mapped[str] = mapped_column(String(22), index=True)
+    weight: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+
+    shipment: Mapped[Shipment] = relationship(back_populates="cartons")
+    items: Mapped[list[ShipmentItem]] = relationship(back_populates="carton", order_by="ShipmentItem.id",
+                                                     cascade="all, delete-orphan")
+
+
+class ShipmentItem(Base):
+    """What one carton holds of one PO line: eaches as the IMS counts, and in the PO line's unit."""
+
+    __tablename__ = "shipment_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    carton_id: Mapped[int] = mapped_column(ForeignKey("shipment_carton.id"), index=True)
+    purchase_order_line_id: Mapped[int] = mapped_column(ForeignKey("purchase_order_line.id"), index=True)
+    line_number: Mapped[str] = mapped_column(String(20))
+    sku: Mapped[str] = mapped_column(String(64))
+    eaches: Mapped[int] = mapped_column(Integer)
+    lot_number: Mapped[str | None] = mapped_column(String(30))
+    expiry_date: Mapped[date | None]
+
+    carton: Mapped[ShipmentCarton] = relationship(back_populates="items")
 
 
 class OperationalException(Base):

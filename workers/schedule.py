@@ -8,6 +8,8 @@ def beat_schedule() -> dict:
         "requeue-stalled-work": {"task": "workers.tasks.requeue_stalled_work", "schedule": 120.0},
         "requeue-stalled-sales-orders": {"task": "workers.tasks.requeue_stalled_sales_orders", "schedule": 120.0},
         "ack-deadlines": {"task": "workers.tasks.watch_ack_deadlines", "schedule": 300.0},
+        # Every minute: the 856 is due 30 minutes after the truck leaves.
+        "ship-notices": {"task": "workers.tasks.watch_ship_notices", "schedule": 60.0},
         "overdue-997s": {"task": "workers.tasks.raise_overdue_acks", "schedule": 600.0},
         "check-certificates": {"task": "workers.tasks.check_certificates", "schedule": 6 * 3600.0},
         "send-alerts": {"task": "workers.tasks.send_alerts", "schedule": 60.0},

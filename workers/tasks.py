@@ -21,6 +21,7 @@ from gateway.partners import certificate_watch
 from gateway.platform import audit
 from gateway.platform.db import session_scope
 from gateway.recovery import sweep
+from gateway.shipping import watch
 from gateway.transport.as2 import receiver, sender
 from workers.celery_app import app
 
@@ -136,6 +137,12 @@ def send_alerts() -> list[int]:
 def acknowledge_purchase_order(purchase_order_id: int) -> str:
     """Send (or re-send) the PO's 855 when its allocation is complete."""
     return acknowledgement.acknowledge_purchase_order(settings(), purchase_order_id)
+
+
+@app.task(name="workers.tasks.watch_ship_notices")
+def watch_ship_notices() -> dict:
+    """Beat: raise 856s not through 30 minutes after the truck left, and shipments the IMS never sent."""
+    return watch.watch_ship_notices(settings())
 
 
 @app.task(name="workers.tasks.watch_ack_deadlines")

@@ -30,7 +30,7 @@ from gateway.models import CatalogueItem
 
 QUALIFIERS = ("BP", "EN", "UP", "IB", "VN", "VP")  # as in PO1: ASIN, EAN, UPC, ISBN, vendor item/part
 REQUIRED_COLUMNS = ("qualifier", "identifier", "sku", "unit_cost", "case_pack", "critical")
-COLUMNS = (*REQUIRED_COLUMNS, "discontinued")
+COLUMNS = (*REQUIRED_COLUMNS, "discontinued", "perishable")
 TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0", "")
 
 
@@ -47,6 +47,7 @@ class CatalogueRow:
     case_pack: int | None  # eaches per case; None: the SKU is not sold in cases
     critical: bool
     discontinued: bool
+    perishable: bool = False  # the 856 must carry the lot and expiry of every carton of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +101,8 @@ def _row(record: dict[str, str | None], where: str) -> CatalogueRow:
     if not sku or len(sku) > 64:
         raise CatalogueError(f"{where}: sku must be 1 to 64 characters")
     return CatalogueRow(qualifier, identifier, sku, _cost(value("unit_cost"), where), _pack(value("case_pack"), where),
-                        _flag(value("critical"), "critical", where), _flag(value("discontinued"), "discontinued", where))
+                        _flag(value("critical"), "critical", where), _flag(value("discontinued"), "discontinued", where),
+                        _flag(value("perishable"), "perishable", where))
 
 
 def _cost(text: str, where: str) -> Decimal | None:
@@ -156,7 +158,7 @@ def import_catalogue(session: Session, rows: Iterable[CatalogueRow], *, actor: s
         else:
             updated += 1
         item.sku, item.unit_cost, item.case_pack = row.sku, row.unit_cost, row.case_pack
-        item.critical, item.discontinued = row.critical, row.discontinued
+        item.critical, item.discontinued, item.perishable = row.critical, row.discontinued, row.perishable
     removed = remove_items(known.values()) if replace else 0
     audit.record(session, "catalogue.imported", actor=actor, subject_type="catalogue", created=created, updated=updated,
                  removed=removed, replace=replace)
@@ -190,7 +192,7 @@ def export_catalogue(session: Session, output: TextIO) -> int:
             item.qualifier, item.identifier, item.sku,
             "" if item.unit_cost is None else money_text(item.unit_cost),
             "" if item.case_pack is None else item.case_pack,
-            str(item.critical).lower(), str(item.discontinued).lower(),
+            str(item.critical).lower(), str(item.discontinued).lower(), str(item.perishable).lower(),
         ])
     return len(items)
 

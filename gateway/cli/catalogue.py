@@ -20,7 +20,7 @@ def catalogue() -> None:
 @click.option("--replace", is_flag=True,
               help="The file is the whole catalogue: entries not in it are removed (kept for POs that name them).")
 def catalogue_import(csv_file: Path, replace: bool) -> None:
-    """Add or update entries from CSV: qualifier,identifier,sku,unit_cost,case_pack,critical[,discontinued]."""
+    """Add or update entries from CSV: qualifier,identifier,sku,unit_cost,case_pack,critical[,discontinued,perishable]."""
     from gateway.cli.main import settings
 
     rows = read_catalogue_csv(csv_file)

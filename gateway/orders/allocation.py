@@ -8,7 +8,7 @@ one. The 855 is built from what is stored here: only allocated eaches are accept
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from gateway.platform import audit
 from gateway.models import PurchaseOrder
 from gateway.orders.status import (
     IMS_LINE_STATUSES,
+    SHIPPING_STARTED,
     TIMELINE,
     LineStatus,
     PurchaseOrderStatus,
@@ -71,6 +72,11 @@ class SalesOrderAllocation:
     @property
     def cancelled(self) -> bool:
         return self.status == "cancelled"
+
+    @property
+    def shipped(self) -> bool:
+        """The IMS says the order has shipped: an 856 must reach the gateway (and Amazon) soon."""
+        return self.status == "shipped"
 
     @property
     def order_status(self) -> PurchaseOrderStatus:
@@ -160,7 +166,10 @@ def store_allocation(session: Session, purchase_order: PurchaseOrder, allocation
         move_line(line, reported.status)
     purchase_order.ims_order_id = allocation.po_number
     purchase_order.ims_revision = allocation.revision
-    move(purchase_order, allocation.order_status)
+    if allocation.shipped and purchase_order.ims_shipped_at is None:
+        purchase_order.ims_shipped_at = datetime.now(timezone.utc)  # the 856 must follow (gateway.shipping.watch)
+    if purchase_order.status not in SHIPPING_STARTED:
+        move(purchase_order, allocation.order_status)
     audit.record(session, "purchase_order.allocation_received", subject_type=TIMELINE,
                  subject_id=purchase_order.po_number, source=source, revision=allocation.revision,
                  status=allocation.order_status.value,

@@ -9,6 +9,11 @@ A PO's life::
        |--(860 before the IMS answered / after) ---------------------> change_pending   cancelled
        \\--(860 cancels every line before the IMS has it)--> cancelled
 
+    (any acknowledged state) --(a shipment)--> partially_shipped --(all accepted shipped)--> shipped
+
+Once goods have shipped the PO's status follows its shipments (:func:`status_after_shipping`,
+moved by ``gateway.shipping``), never an allocation the IMS reports after.
+
 Every allocation the IMS reports (create answer, change answer, callback) decides the
 status again with :func:`status_of_allocation`. A line is ``open`` (sendable, waiting for
 the IMS), ``held`` (cannot be sent: see its exception), then takes the status the IMS
@@ -24,7 +29,9 @@ rejections are final for Amazon all the same), so it is not moved when an 855 go
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from edi_maps.documents import LineOutcome
 from gateway.models import PurchaseOrder, PurchaseOrderLine
@@ -43,6 +50,8 @@ class PurchaseOrderStatus(StrEnum):
     BACKORDERED = "backordered"
     UNAVAILABLE = "unavailable"
     CANCELLED = "cancelled"
+    PARTIALLY_SHIPPED = "partially_shipped"  # some accepted quantity has shipped (an 856 went out)
+    SHIPPED = "shipped"  # everything accepted has shipped
 
 
 class LineStatus(StrEnum):
@@ -76,6 +85,10 @@ AWAITING_IMS = frozenset({PurchaseOrderStatus.RECEIVED, PurchaseOrderStatus.HELD
 # The IMS reported its allocation: the 855 can say what is accepted.
 ALLOCATION_REPORTED = frozenset({PurchaseOrderStatus.ALLOCATED, PurchaseOrderStatus.PARTIALLY_ALLOCATED,
                                  PurchaseOrderStatus.BACKORDERED, PurchaseOrderStatus.UNAVAILABLE})
+
+
+# Goods have left: the PO's status is its shipments', whatever the IMS reports of its allocation after.
+SHIPPING_STARTED = frozenset({PurchaseOrderStatus.PARTIALLY_SHIPPED, PurchaseOrderStatus.SHIPPED})
 
 
 def move(purchase_order: PurchaseOrder, status: PurchaseOrderStatus) -> None:
@@ -125,3 +138,19 @@ def line_status_shown(status: str, outcome_codes: Iterable[str]) -> LineStatus |
     if stored is LineStatus.CANCELLED:
         return stored
     return acknowledged_as(outcome_codes) or stored
+
+
+def status_after_shipping(lines: Iterable[tuple[Decimal, Decimal]]) -> PurchaseOrderStatus | None:
+    """The PO's status from its lines' (accepted, shipped), in the PO's units: shipped once
+    every accepted quantity has, partially shipped once any has; None while nothing has."""
+    lines = list(lines)
+    if not any(shipped > 0 for _, shipped in lines):
+        return None
+    if all(shipped >= accepted for accepted, shipped in lines):
+        return PurchaseOrderStatus.SHIPPED
+    return PurchaseOrderStatus.PARTIALLY_SHIPPED
+
+
+def accepted_quantity(outcomes: Iterable[dict[str, Any]]) -> Decimal:
+    """What the latest 855 accepted of a line (its ``accepted`` outcomes), in the line's unit."""
+    return sum((Decimal(str(o["quantity"])) for o in outcomes if o["code"] == LineOutcome.ACCEPTED.value), Decimal(0))

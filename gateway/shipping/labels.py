@@ -37,11 +37,12 @@ class Label:
     carrier: str
     pro_number: str
     bol_number: str
-    po_number: str
+    po_number: str | None  # None: a pallet carrying several POs' cartons (no PO barcode then)
     carton_number: int
     carton_count: int
     quantity: int
     sku: str | None = None
+    kind: str = "CARTON"  # or PALLET: what "n of N" counts
 
     def __post_init__(self) -> None:
         """A label with a wrong SSCC or carton count would be a chargeback: refuse it here."""
@@ -65,7 +66,11 @@ class Label:
 
     @property
     def carton_text(self) -> str:
-        return f"CARTON {self.carton_number} OF {self.carton_count}"
+        return f"{self.kind} {self.carton_number} OF {self.carton_count}"
+
+    @property
+    def po_text(self) -> str:
+        return f"PO {self.po_number}" if self.po_number else "MIXED POs"
 
 
 def labels_pdf(labels: Sequence[Label]) -> bytes:
@@ -89,9 +94,10 @@ def _draw_label(canvas: Canvas, label: Label) -> None:
                 MARGIN, top - 1.5 * inch)
     canvas.line(0, top - 2.2 * inch, PAGE_WIDTH, top - 2.2 * inch)
     canvas.setFont("Helvetica-Bold", 11)
-    canvas.drawString(MARGIN, top - 2.4 * inch, f"PO {label.po_number}")
-    _draw_modules(canvas, Code128(label.po_number).build()[0], MARGIN + 0.1 * inch, top - 2.95 * inch,
-                  PO_MODULE, PO_BAR_HEIGHT)
+    canvas.drawString(MARGIN, top - 2.4 * inch, label.po_text)
+    if label.po_number:
+        _draw_modules(canvas, Code128(label.po_number).build()[0], MARGIN + 0.1 * inch, top - 2.95 * inch,
+                      PO_MODULE, PO_BAR_HEIGHT)
     canvas.line(0, top - 3.1 * inch, PAGE_WIDTH, top - 3.1 * inch)
     canvas.setFont("Helvetica-Bold", 12)
     canvas.drawString(MARGIN, top - 3.35 * inch, label.carton_text)
@@ -144,8 +150,8 @@ def _label_zpl(label: Label) -> str:
         "^FO0,300^GB812,3,3^FS",
         _zpl_block("CARRIER", (label.carrier, f"PRO {label.pro_number}", f"BOL {label.bol_number}"), 30, 320),
         "^FO0,470^GB812,3,3^FS",
-        f"^FO30,490^A0N,32,32{_zpl_data(f'PO {label.po_number}')}",
-        f"^FO30,530^BY2^BCN,90,N,N,N{_zpl_data(label.po_number)}",
+        f"^FO30,490^A0N,32,32{_zpl_data(label.po_text)}",
+        f"^FO30,530^BY2^BCN,90,N,N,N{_zpl_data(label.po_number)}" if label.po_number else "",
         "^FO0,650^GB812,3,3^FS",
         f"^FO30,670^A0N,40,40{_zpl_data(label.carton_text)}",
         f"^FO30,720^A0N,30,30{_zpl_data(label.contents_text)}",
@@ -154,7 +160,7 @@ def _label_zpl(label: Label) -> str:
         f"^FO0,1130^FB812,1,0,C^A0N,40,40{_zpl_data(label.sscc_text)}",
         "^XZ",
     ]
-    return "\n".join(rows) + "\n"
+    return "\n".join(row for row in rows if row) + "\n"
 
 
 def _zpl_block(title: str, lines: Sequence[str], x: int, y: int) -> str:

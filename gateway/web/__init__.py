@@ -31,12 +31,13 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.config["MAX_CONTENT_LENGTH"] = LIMITS.max_body_bytes
 
-    from gateway.web import api, as2, diagnostics, health, ims_callbacks
+    from gateway.web import api, as2, diagnostics, health, ims_callbacks, shipments
 
     app.register_blueprint(health.blueprint)
     app.register_blueprint(as2.blueprint)
     app.register_blueprint(diagnostics.blueprint)
     app.register_blueprint(ims_callbacks.blueprint)
+    app.register_blueprint(shipments.blueprint)
     app.register_blueprint(api.blueprint)
 
     from gateway.web import errors, login, metrics, pages, request_guard, security_headers

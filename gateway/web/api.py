@@ -28,6 +28,7 @@ from gateway.orders.read_model import (
     list_purchase_orders,
     purchase_order_detail,
 )
+from gateway.shipping.read_model import list_shipments, shipment_summary
 from gateway.web import settings_of
 from gateway.web.auth import problem, requires_token_role
 
@@ -39,6 +40,8 @@ STATUS_WORD = re.compile(r"[a-z][a-z0-9_-]{0,23}")
 # control characters (PostgreSQL refuses NUL) out of the catalogue.
 CODE = re.compile(r"[!-~]+")
 CATALOGUE_FIELDS = ("qualifier", "identifier", "sku", "unit_cost", "case_pack", "critical", "discontinued")
+# Added after the fields above: optional, so clients written before it keep working.
+OPTIONAL_CATALOGUE_FIELDS = ("perishable",)
 EXCEPTION_STATUSES = (*(status.value for status in ExceptionStatus), "unresolved")  # unresolved: open or acknowledged
 EXCEPTIONS_SHOWN = 200
 MAX_CASE_PACK = 1_000_000
@@ -101,7 +104,9 @@ def purchase_order(po_number: str):
         if len(found) > 1:
             codes = ", ".join(po.vendor_code for po in found)
             return problem(409, "Conflict", f"PO {po_number} exists for vendor codes {codes}; add ?vendor_code=")
-        return jsonify(purchase_order_detail(session, found[0]))
+        detail = purchase_order_detail(session, found[0])
+        detail["shipments"] = [shipment_summary(session, row) for row in list_shipments(session, po_number=po_number)]
+        return jsonify(detail)
 
 
 # --- catalogue ---------------------------------------------------------------------------
@@ -155,6 +160,7 @@ def _catalogue_json(item: CatalogueItem) -> dict[str, Any]:
         "case_pack": item.case_pack,
         "critical": item.critical,
         "discontinued": item.discontinued,
+        "perishable": item.perishable,
     }
 
 
@@ -183,7 +189,7 @@ def _catalogue_row(raw: Any, where: str) -> tuple[CatalogueRow | None, list[dict
         return None, [{"pointer": where, "detail": "expected an object"}]
     errors = [{"pointer": f"{where}/{name}", "detail": "is required"} for name in CATALOGUE_FIELDS if name not in raw]
     errors += [{"pointer": f"{where}/{_escape(name)}", "detail": "is not a catalogue field"}
-               for name in raw if name not in CATALOGUE_FIELDS]
+               for name in raw if name not in CATALOGUE_FIELDS + OPTIONAL_CATALOGUE_FIELDS]
     if errors:
         return None, errors
 
@@ -205,12 +211,14 @@ def _catalogue_row(raw: Any, where: str) -> tuple[CatalogueRow | None, list[dict
     case_pack = raw["case_pack"]
     if case_pack is not None and (type(case_pack) is not int or not 1 <= case_pack <= MAX_CASE_PACK):
         fail("case_pack", f"must be null or a whole number from 1 to {MAX_CASE_PACK}")
-    for flag in ("critical", "discontinued"):
-        if not isinstance(raw[flag], bool):
+    perishable = raw.get("perishable", False)
+    for flag, value in (("critical", raw["critical"]), ("discontinued", raw["discontinued"]), ("perishable", perishable)):
+        if not isinstance(value, bool):
             fail(flag, "must be true or false")
     if errors:
         return None, errors
-    return CatalogueRow(qualifier, identifier, sku, unit_cost, case_pack, raw["critical"], raw["discontinued"]), []
+    return CatalogueRow(qualifier, identifier, sku, unit_cost, case_pack, raw["critical"], raw["discontinued"],
+                        perishable), []
 
 
 def _is_code(value: Any, longest: int) -> bool:
