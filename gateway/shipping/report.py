@@ -168,20 +168,23 @@ class _Object:
                  required: tuple[str, ...]) -> None:
         self.pointer, self.problems = pointer, problems
         self.value: dict[str, Any] = value if isinstance(value, dict) else {}
-        before = len(problems)
-        if not isinstance(value, dict):
+        # Not an object: nothing to read. Otherwise every field present is read, so that one
+        # 422 lists every problem, the missing and unknown fields among them.
+        self.ok = isinstance(value, dict)
+        if not self.ok:
             problems.append(Problem(pointer, "must be a JSON object"))
-        else:
-            problems.extend(Problem(f"{pointer}/{name}", "is required") for name in required if name not in value)
-            problems.extend(Problem(f"{pointer}/{_escape(name)}", "is not a field of the shipment contract")
-                            for name in value if name not in known)
-        self.ok = len(problems) == before
+            return
+        problems.extend(Problem(f"{pointer}/{name}", "is required") for name in required if name not in value)
+        problems.extend(Problem(f"{pointer}/{_escape(name)}", "is not a field of the shipment contract")
+                        for name in value if name not in known)
 
     def present(self, name: str) -> bool:
         return name in self.value
 
     def fail(self, name: str, detail: str) -> None:
-        self.problems.append(Problem(f"{self.pointer}/{name}", detail))
+        """A problem with a field present; a missing one was reported once, as required."""
+        if name in self.value:
+            self.problems.append(Problem(f"{self.pointer}/{name}", detail))
 
     def text(self, name: str, *, max_length: int = 64, pattern: re.Pattern[str] | None = None, shape: str = "",
              nullable: bool = False) -> str | None:
