@@ -70,11 +70,11 @@ def init() -> None:
 
 
 def initialise(current: Settings) -> None:
-    """Data folder, schema, and on a new installation a development organisation with a key
-    and the demo catalogue."""
+    """Data folder, schema, and on a new installation a development organisation with a key,
+    the demo catalogue and the demo warehouse."""
     from gateway.platform import db
     from gateway.sandbox.development import ensure_development_identity
-    from gateway.sandbox import import_demo_catalogue, is_new_installation
+    from gateway.sandbox import add_demo_warehouse, import_demo_catalogue, is_new_installation
 
     current.data_dir.mkdir(parents=True, exist_ok=True)
     check_database(current)
@@ -83,6 +83,7 @@ def initialise(current: Settings) -> None:
     ensure_development_identity(current)
     if new:
         import_demo_catalogue(current)
+        add_demo_warehouse(current)
 
 
 @cli.command()

@@ -8,8 +8,10 @@ callback token revoked. A new development installation gets the demo ``catalogue
 so the sample 850s in tests/fixtures/amazon map to the sandbox's SKUs at once; the
 brand's own catalogue replaces it (``catalogue import --replace``), or ``catalogue
 drop-demo`` removes it.
+A new installation also gets the demo warehouse ``WH1`` the sandbox IMS ships from, so a
+shipment it posts names a ship-from the gateway knows (``warehouses add WH1 ...`` changes it).
 ``development`` gives a new installation an organisation and a key pair.
-May import ``gateway.partners``, ``gateway.catalogue``, ``gateway.access`` and below.
+May import ``gateway.shipping``, ``gateway.partners``, ``gateway.catalogue``, ``gateway.access`` and below.
 """
 from __future__ import annotations
 
@@ -30,10 +32,14 @@ from gateway.platform.db import session_scope
 from gateway.models import ApiToken, CatalogueItem, Organisation
 from gateway.platform.preflight import StartupError
 from gateway.access.tokens import create_token
+from gateway.shipping.warehouses import WarehouseAddress, add_or_update_warehouse
 
 log = structlog.get_logger("gateway.sandbox")
 
 DEMO_CATALOGUE = Path(__file__).parent / "catalogue.csv"
+# The sandbox IMS's default ship-from (reference_ims --ship-from); a made-up address.
+DEMO_WAREHOUSE = ("WH1", WarehouseAddress(name="Acme Brands demo warehouse", street="1 Demo Way", city="Reno",
+                                          postal_code="89501", country="US", state="NV"))
 CALLBACK_TOKEN_LABEL = "sandbox IMS (edi-gateway run)"
 
 
@@ -84,6 +90,13 @@ def import_demo_catalogue(settings: Settings) -> None:
     log.warning("new development installation: imported the demo catalogue; replace it with "
                 "`edi-gateway catalogue import --replace FILE.csv` or `edi-gateway catalogue drop-demo`",
                 entries=result.created)
+
+
+def add_demo_warehouse(settings: Settings) -> None:
+    with session_scope(settings) as session:
+        add_or_update_warehouse(session, *DEMO_WAREHOUSE, actor="init")
+    log.warning("new development installation: added the demo warehouse WH1; give your own with "
+                "`edi-gateway warehouses add CODE --name ... --street ... --city ... --postal-code ... --country ..`")
 
 
 def demo_catalogue_items(session: Session) -> list[CatalogueItem]:

@@ -39,6 +39,7 @@ class Line:
     status: str = "allocated"
     unit: str = "EA"
     cost: str = "12.50"
+    pack_size: int | None = None  # eaches per case, for a CA line
 
 
 # Three lines the 855 answers three ways: all accepted; 20 of 24 accepted and 4 rejected
@@ -73,8 +74,9 @@ def allocated_po(settings, po_number: str, lines: tuple[Line, ...] = THREE_WAYS,
         for number, line in enumerate(lines, 1):
             po.lines.append(PurchaseOrderLine(
                 line_number=str(number), qualifier="EN", identifier=line.identifier, quantity=Decimal(line.quantity),
-                unit=line.unit, unit_cost=Decimal(line.cost), sku=line.sku,
-                eaches=line.quantity if line.sku else None, allocated=line.allocated, status=line.status))
+                unit=line.unit, unit_cost=Decimal(line.cost), sku=line.sku, pack_size=line.pack_size,
+                eaches=line.quantity * (line.pack_size or 1) if line.sku else None, allocated=line.allocated,
+                status=line.status))
         session.add(po)
         session.flush()
         return po.id

@@ -1,11 +1,11 @@
 """Labels read back by a decoder nobody here wrote: the PDF rasterised (pypdfium2) and decoded (zxing-cpp)."""
 from dataclasses import replace
 
-import pypdfium2
 import pytest
 import zxingcpp
 
 from gateway.shipping.labels import Label, labels_pdf, labels_zpl
+from tests.support.labels import decoded_pages
 
 LABEL = Label(
     sscc="006141411234567890",
@@ -18,17 +18,6 @@ MIXED = Label(
     sscc="106141410000000019", ship_from=LABEL.ship_from, ship_to=LABEL.ship_to, carrier="UPSN",
     pro_number="123456", bol_number="BOL0001", po_number="7XQ2M9KP", carton_number=2, carton_count=2, quantity=36,
 )
-
-
-def decoded_pages(pdf: bytes) -> list[list[zxingcpp.Barcode]]:
-    """Every page at 300 dpi in grey, and the barcodes zxing-cpp finds on it."""
-    pages = []
-    for page in pypdfium2.PdfDocument(pdf):
-        bitmap = page.render(scale=300 / 72, grayscale=True)
-        image = zxingcpp.ImageView(memoryview(bitmap.buffer).cast("B"), bitmap.width, bitmap.height,
-                                   zxingcpp.ImageFormat.Lum, bitmap.stride)
-        pages.append(zxingcpp.read_barcodes(image))
-    return pages
 
 
 def test_each_label_is_a_page_whose_barcodes_decode_to_its_sscc_and_po() -> None:
