@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from edi_maps.amazon.elements import number_text
 from edi_maps.documents import (
     AcknowledgedQuantity,
     Acknowledgement,
@@ -41,23 +42,17 @@ def acknowledgement_segments(
         ["BAK", "00", ack.acknowledgement_type.value, ack.po_number, ack.po_date.strftime("%Y%m%d")],
     ]
     for line in ack.lines:
-        segments.append(["PO1", line.line_number, _number(line.ordered_quantity), line.unit.value,
-                         _number(line.unit_cost), "", line.identifier.qualifier.value, line.identifier.value])
+        segments.append(["PO1", line.line_number, number_text(line.ordered_quantity), line.unit.value,
+                         number_text(line.unit_cost), "", line.identifier.qualifier.value, line.identifier.value])
         if line.pack_size:
             segments.append(["PO4", str(line.pack_size)])
         for outcome in line.outcomes:
-            ack_segment = ["ACK", ack_code(outcome, codes), _number(outcome.quantity), outcome.unit.value]
+            ack_segment = ["ACK", ack_code(outcome, codes), number_text(outcome.quantity), outcome.unit.value]
             if outcome.scheduled_ship_date:
                 ack_segment += ["068", outcome.scheduled_ship_date.strftime("%Y%m%d")]
             segments.append(ack_segment)
             if outcome.scheduled_delivery_date:
                 segments.append(["DTM", "067", outcome.scheduled_delivery_date.strftime("%Y%m%d")])
     total = sum((line.ordered_quantity for line in ack.lines), Decimal(0))
-    segments.append(["CTT", str(len(ack.lines)), _number(total)])
+    segments.append(["CTT", str(len(ack.lines)), number_text(total)])
     return segments
-
-
-def _number(value: Decimal) -> str:
-    """X12 R/N0 values: no exponent, no trailing zeros after the point, no bare point."""
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -4,7 +4,7 @@ Every translator goes through these helpers so that a bad date or quantity alway
 as a ``TranslationError`` naming the element (e.g. ``BEG05``) and the segment's position
 in the interchange, never as a bare ``ValueError`` from deep inside ``datetime``.
 They are written for speed (no regexes): an 850 with 10,000 lines passes every PO1
-through them.
+through them. :func:`number_text` goes the other way, for the outbound maps.
 """
 from __future__ import annotations
 
@@ -187,3 +187,10 @@ def product_identifiers(segment: Segment, first: int) -> tuple[ProductIdentifier
         value = required_text(segment, index + 1, "product id")
         identifiers.append(ProductIdentifier(qualifier, value))
     return tuple(identifiers)
+
+
+def number_text(value: Decimal) -> str:
+    """A decimal as an outbound X12 R/N0 value: no exponent, no trailing zeros after the
+    point, no bare point (855 quantities and costs, 856 quantities and weights)."""
+    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

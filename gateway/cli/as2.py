@@ -27,6 +27,7 @@ from gateway.partners.profile import (
     DIGEST_ALGORITHMS,
     ENCRYPTION_ALGORITHMS,
     SECTIONS,
+    SHIP_NOTICE_VERSIONS,
     USAGE_INDICATORS,
     DeadlinePolicy,
     MdnMode,
@@ -81,6 +82,8 @@ def x12_options(command):
         click.option("--element-separator", metavar="CHAR", help="ISA element separator (default *)."),
         click.option("--component-separator", metavar="CHAR", help="ISA16 component separator (default >)."),
         click.option("--segment-terminator", metavar="CHAR", help="Segment terminator (default ~)."),
+        click.option("--repetition-separator", metavar="CHAR",
+                     help="ISA11 of our 005010 interchanges (default ^; 004010 ones carry U)."),
         click.option("--segment-suffix", type=click.Choice(list(SEGMENT_SUFFIXES)),
                      help="Written after each segment terminator (default none)."),
         click.option("--usage-indicator", type=click.Choice(USAGE_INDICATORS), help="ISA15: P production, T test."),
@@ -107,6 +110,17 @@ def acknowledgement_options(command):
         click.option("--transit-days", type=int, help="Days from ship to delivery for backorder dates (default 2)."),
         click.option("--ack-code", "ack_codes", multiple=True, metavar="OUTCOME=CODE",
                      help="ACK01 code of an outcome, e.g. backordered=IB or rejected:ObsoleteProduct=R3 (repeatable)."),
+    ]
+    return _with(options, command)
+
+
+def ship_notice_options(command):
+    """Options for the 856: its X12 version and deadline (section ``ship_notice``)."""
+    options = [
+        click.option("--856-version", "version", type=click.Choice(SHIP_NOTICE_VERSIONS),
+                     help="X12 version the 856 is written in (default 005010)."),
+        click.option("--856-deadline-minutes", "deadline_minutes", type=float,
+                     help="Minutes after shipping by which the 856 must be delivered and accepted (default 30)."),
     ]
     return _with(options, command)
 
@@ -242,6 +256,7 @@ def partners() -> None:
 @as2_options
 @x12_options
 @acknowledgement_options
+@ship_notice_options
 def partners_add(as2_id, name, x12_id, x12_qualifier, certificate_file, **settings) -> None:
     """Add a trading partner: by default it must sign and encrypt, and gets signed synchronous MDNs."""
     changes = _profile_changes(settings)
@@ -261,8 +276,9 @@ def partners_add(as2_id, name, x12_id, x12_qualifier, certificate_file, **settin
 @as2_options
 @x12_options
 @acknowledgement_options
+@ship_notice_options
 def partners_update(as2_id: str, active: bool | None, **settings) -> None:
-    """Change a partner's profile (AS2, X12, 855 codes and deadlines) or switch it on or off.
+    """Change a partner's profile (AS2, X12, 855 codes and deadlines, 856) or switch it on or off.
 
     Every setting is checked before anything is stored: one bad value changes nothing.
     """

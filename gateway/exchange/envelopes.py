@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from edi_maps.functional_ack import build_ack_groups, build_ta1, reply_envelope
 from edi_maps.validation import InterchangeResult
+from edi_maps.x12.delimiters import NO_REPETITION
 from edi_maps.x12.writer import (
     Delimiters,
     Envelope,
@@ -44,11 +45,14 @@ class OutboundInterchange:
     functional_id: str
 
 
-def partner_delimiters(partner: TradingPartner) -> Delimiters:
-    """The delimiters the partner's profile asks for (section ``x12``; the guides' ``* > ~`` by default)."""
+def partner_delimiters(partner: TradingPartner, version: str = "004010") -> Delimiters:
+    """The delimiters the partner's profile asks for (section ``x12``; the guides' ``* > ~`` by default)
+    in an interchange of ``version``: ISA11 is the profile's repetition separator (``^`` by
+    default) from 00402 on, and the standards identifier 'U' before."""
     x12 = profile_of(partner).x12
+    repetition = x12.repetition_separator if X12_VERSIONS[version] >= "00402" else NO_REPETITION
     return Delimiters(element=x12.element_separator, component=x12.component_separator,
-                      segment=x12.segment_terminator, suffix=x12.segment_suffix)
+                      segment=x12.segment_terminator, repetition=repetition, suffix=x12.segment_suffix)
 
 
 def partner_envelope(organisation: Organisation, partner: TradingPartner, version: str = "004010") -> Envelope:
@@ -91,7 +95,7 @@ def build_interchange(
         version=version,
         transaction_sets=transaction_sets,
     )
-    text = write_interchange(envelope, isa, [group], delimiters=partner_delimiters(partner),
+    text = write_interchange(envelope, isa, [group], delimiters=partner_delimiters(partner, version),
                              when=when or datetime.now(timezone.utc))
     return OutboundInterchange(text, isa, gs, tuple(s.control_number for s in transaction_sets), functional_id)
 

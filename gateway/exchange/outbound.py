@@ -1,10 +1,11 @@
 """``send_document``: the one way business code sends a document to a partner.
 
-The caller hands a canonical document (an ``Acknowledgement`` today; ship notices,
+The caller hands a canonical document (an ``Acknowledgement`` or a ``ShipNotice`` today;
 invoices and inventory advice next) inside its own transaction. The partner's profile
-picks the retailer's map that writes the set, the envelope is written with our control
-numbers in the partner's delimiters, the transport the profile names stores it, and the
-tracker starts waiting for the partner's 997. Once the caller's transaction has committed,
+picks the retailer's map that writes the set and the X12 version it is written in, the
+envelope is written with our control numbers in the partner's delimiters for that version,
+the transport the profile names stores it, and the tracker starts waiting for the
+partner's 997. Once the caller's transaction has committed,
 :func:`start_delivery` queues the send.
 
 How a sent document's delivery stands is :class:`Delivery`, read from its message by
@@ -45,14 +46,16 @@ def send_document(session: Session, settings: Settings, partner: TradingPartner,
     profile = profile_of(partner)
     mapping = retailers.BY_NAME[profile.retailer].outbound_map(document)
     reference = mapping.reference(document)
+    version = mapping.version(profile)
     interchange = build_interchange(session, the_organisation(session), partner, mapping.functional_id,
-                                    [SetBody(mapping.set_id, mapping.body(document, profile))], when=when)
+                                    [SetBody(mapping.set_id, mapping.body(document, profile))],
+                                    version=version, when=when)
     message = transports.queue_payload(session, settings, partner, profile.transport, interchange.text.encode(),
                                        document_type=mapping.set_id,
                                        filename=f"{mapping.set_id}-{reference or interchange.interchange_control_number}.edi",
-                                       po_number=reference)
+                                       po_number=mapping.message_po_number(document))
     expect_functional_ack(session, message, partner, interchange, mapping.set_id,
-                          {number: reference for number in interchange.set_control_numbers})
+                          {number: reference for number in interchange.set_control_numbers}, version)
     return QueuedDocument(message.id, profile.transport, mapping.set_id, reference)
 
 

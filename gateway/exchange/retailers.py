@@ -13,7 +13,8 @@ from typing import Any
 
 from edi_maps import amazon
 from edi_maps.amazon.acknowledgement import acknowledgement_segments
-from edi_maps.documents import Acknowledgement
+from edi_maps.amazon.ship_notice import ship_notice_segments
+from edi_maps.documents import Acknowledgement, ShipNotice
 from edi_maps.x12.segment import Segment
 from gateway.partners.profile import Profile
 
@@ -27,8 +28,18 @@ class OutboundMap:
     set_id: str  # ST01, e.g. "855"
     functional_id: str  # GS01, e.g. "PR"
     body: Callable[[Any, Profile], SegmentBody]
-    # The business key kept on the tracker's row (the PO number for 855/856/810).
+    # The business key kept on the tracker's row (the PO number for the 855 and 810, the
+    # shipment id for the 856).
     reference: Callable[[Any], str | None]
+    # The X12 version (GS08, "004010" or "005010") the partner gets this set in.
+    version: Callable[[Profile], str] = lambda profile: "004010"
+    # The PO the stored message is about (``Message.po_number``: what a delivery failure
+    # names, and what a PO's page lists), None when it is about several; the reference when
+    # not given, as for the 855.
+    po_number: Callable[[Any], str | None] | None = None
+
+    def message_po_number(self, document: Any) -> str | None:
+        return (self.po_number or self.reference)(document)
 
 
 @dataclass(frozen=True)
@@ -49,10 +60,28 @@ def _amazon_855(ack: Acknowledgement, profile: Profile) -> SegmentBody:
     return acknowledgement_segments(ack, profile.acknowledgement.ack_codes)
 
 
+def _amazon_856(notice: ShipNotice, profile: Profile) -> SegmentBody:
+    return ship_notice_segments(notice, profile.ship_notice.version)
+
+
+def _only_po(notice: ShipNotice) -> str | None:
+    """The 856's PO when it carries one; a message about several POs names none."""
+    po_numbers = {order.po_number for order in notice.orders}
+    return po_numbers.pop() if len(po_numbers) == 1 else None
+
+
 AMAZON = Retailer(
     name="amazon",
     translate=amazon.translate_transaction_set,
-    outbound={Acknowledgement: OutboundMap("855", "PR", _amazon_855, lambda ack: ack.po_number)},
+    outbound={
+        # The 855 stays in 004010, the version Amazon's 850 comes in.
+        Acknowledgement: OutboundMap("855", "PR", _amazon_855, lambda ack: ack.po_number),
+        # One 856 may carry several POs, and the tracker's reference column holds one
+        # business key (String 64): the shipment id (BSN02), which a replacement ASN keeps,
+        # names the 856 and leads to its POs.
+        ShipNotice: OutboundMap("856", "SH", _amazon_856, lambda notice: notice.shipment_id,
+                                version=lambda profile: profile.ship_notice.version, po_number=_only_po),
+    },
 )
 
 # Every name in ``gateway.partners.profile.RETAILERS`` has its entry (a unit test checks).

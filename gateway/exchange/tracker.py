@@ -39,7 +39,8 @@ def expect_functional_ack(
     session: Session, message: Message, partner: TradingPartner, interchange: OutboundInterchange,
     set_code: str, references: dict[str, str | None] | None = None, version: str = "004010",
 ) -> X12Group:
-    """Record an outbound group and when its 997 is due. ``references`` maps ST02 to a PO number."""
+    """Record an outbound group and when its 997 is due. ``references`` maps ST02 to the set's
+    business key (the PO number of an 855, the shipment id of an 856)."""
     references = references or {}
     group = X12Group(
         message_id=message.id, partner_id=partner.id, direction=Direction.OUTBOUND.value,

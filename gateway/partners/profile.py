@@ -4,10 +4,13 @@ Everything that differs between partners and is configuration, not code, lives h
 section per concern, stored as JSON on the partner row (``trading_partner.profile``):
 
 - ``as2``: how messages cross the wire (URL, signing, encryption, algorithms, MDN mode);
-- ``x12``: the envelope we write (delimiters, usage indicator) and how long the partner
-  has to send its 997 for each group of ours;
+- ``x12``: the envelope we write (delimiters, the repetition separator of 005010
+  interchanges, usage indicator) and how long the partner has to send its 997 for each
+  group of ours;
 - ``acknowledgement``: the 855 (ACK01 codes per outcome, the 24 h window and the
   holidays that extend it, warnings, the margin and what to do when it comes);
+- ``ship_notice``: the 856 (the X12 version it is written in, and how long after the
+  shipment leaves it must be delivered and accepted);
 - ``retailer`` and ``transport``: whose maps the partner speaks (Amazon) and how its
   documents travel (AS2); ``gateway.exchange`` turns these names into code.
 
@@ -34,6 +37,10 @@ DIGEST_ALGORITHMS = ("sha1", "sha224", "sha256", "sha384", "sha512")
 # Our names, as in ``openssl cms``. RC2 is absent: OpenSSL 3 has no RC2.
 ENCRYPTION_ALGORITHMS = ("aes-128-cbc", "aes-192-cbc", "aes-256-cbc", "des-ede3-cbc")
 USAGE_INDICATORS = ("P", "T")  # ISA15: production, test
+SHIP_NOTICE_VERSIONS = ("005010", "004010")  # GS08 of the 856; Amazon's current 856 guide is 005010
+# A stored x12 section written before ``repetition_separator`` existed takes the first of
+# these its other separators leave free ("^" unless one of them is "^").
+REPETITION_SEPARATORS = ("^", "{", "!", "|")
 
 # ACK01 codes start from Amazon's usual ones (DEFAULT_ACK_CODES); its exact subset is in the
 # guide each vendor receives, so every entry can be overridden per partner, and
@@ -104,6 +111,9 @@ class X12Settings:
     element_separator: str = "*"
     component_separator: str = ">"
     segment_terminator: str = "~"
+    # ISA11 of our 005010 interchanges (the 856 when ship_notice.version is 005010); 004010
+    # interchanges carry the standards identifier 'U' there instead.
+    repetition_separator: str = "^"
     # Written after each segment terminator: "\n" gives one segment per line.
     segment_suffix: str = ""
     usage_indicator: str = "P"
@@ -113,7 +123,11 @@ class X12Settings:
     def __post_init__(self) -> None:
         separators = {"x12.element_separator": self.element_separator,
                       "x12.component_separator": self.component_separator,
-                      "x12.segment_terminator": self.segment_terminator}
+                      "x12.segment_terminator": self.segment_terminator,
+                      "x12.repetition_separator": self.repetition_separator}
+        if not isinstance(self.repetition_separator, str) or self.repetition_separator < " ":
+            raise ProfileSettingError(f"x12.repetition_separator must be one printable character, "
+                                      f"not {self.repetition_separator!r}")
         for name, value in separators.items():
             if len(value) != 1 or value.isalnum() or value == " ":
                 raise ProfileSettingError(f"{name} must be one character, not a letter, digit or space: {value!r}")
@@ -169,12 +183,28 @@ class AcknowledgementSettings:
 
 
 @dataclass(frozen=True)
+class ShipNoticeSettings:
+    """The 856: the X12 version it is written in, and its deadline (Amazon: the ASN is
+    due when the truck leaves, so it must be delivered and accepted within
+    ``deadline_minutes`` of the shipment's shipped_at)."""
+
+    version: str = "005010"
+    deadline_minutes: float = 30.0
+
+    def __post_init__(self) -> None:
+        _one_of("ship_notice.version", self.version, SHIP_NOTICE_VERSIONS)
+        minutes = _positive("ship_notice.deadline_minutes", self.deadline_minutes, "minutes")
+        object.__setattr__(self, "deadline_minutes", minutes)
+
+
+@dataclass(frozen=True)
 class Profile:
     retailer: str = "amazon"
     transport: str = "as2"
     as2: As2Settings = field(default_factory=As2Settings)
     x12: X12Settings = field(default_factory=X12Settings)
     acknowledgement: AcknowledgementSettings = field(default_factory=AcknowledgementSettings)
+    ship_notice: ShipNoticeSettings = field(default_factory=ShipNoticeSettings)
 
     def __post_init__(self) -> None:
         _one_of("retailer", self.retailer, RETAILERS)
@@ -209,7 +239,9 @@ class Profile:
 
 LEGACY_DELIMITERS = {"element": "element_separator", "component": "component_separator",
                      "segment": "segment_terminator", "suffix": "segment_suffix"}
-SECTIONS: dict[str, type[Any]] = {"as2": As2Settings, "x12": X12Settings, "acknowledgement": AcknowledgementSettings}
+SECTIONS: dict[str, type[Any]] = {"as2": As2Settings, "x12": X12Settings, "acknowledgement": AcknowledgementSettings,
+                                   "ship_notice": ShipNoticeSettings}
+SEPARATOR_SETTINGS = ("element_separator", "component_separator", "segment_terminator")
 
 
 def _section(name: str, kind: type[Any], values: Mapping[str, Any] | None) -> Any:
@@ -219,6 +251,10 @@ def _section(name: str, kind: type[Any], values: Mapping[str, Any] | None) -> An
         for old, new in LEGACY_DELIMITERS.items():
             if old in legacy:
                 values.setdefault(new, legacy[old])
+    if name == "x12" and "repetition_separator" not in values:
+        defaults = {f.name: f.default for f in fields(X12Settings)}
+        taken = {values.get(setting, defaults[setting]) for setting in SEPARATOR_SETTINGS}
+        values["repetition_separator"] = next(char for char in REPETITION_SEPARATORS if char not in taken)
     known = {f.name for f in fields(kind)}
     unknown = set(values) - known
     if unknown:
@@ -254,13 +290,13 @@ def _enum(name: str, kind: type[enum.Enum], value: object) -> Any:
         raise ProfileSettingError(f"{name} must be one of {', '.join(str(m.value) for m in kind)}, not {value!r}") from None
 
 
-def _positive(name: str, value: object) -> float:
+def _positive(name: str, value: object, unit: str = "hours") -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ProfileSettingError(f"{name} must be a number of hours, not {value!r}")
+        raise ProfileSettingError(f"{name} must be a number of {unit}, not {value!r}")
     try:
         number = float(value)
     except ValueError:
-        raise ProfileSettingError(f"{name} must be a number of hours, not {value!r}") from None
+        raise ProfileSettingError(f"{name} must be a number of {unit}, not {value!r}") from None
     if not number > 0 or number != number or number == float("inf"):
         raise ProfileSettingError(f"{name} must be more than 0, not {value!r}")
     return number

@@ -119,7 +119,8 @@ def test_the_whole_profile_is_set_from_the_command_line_and_a_bad_value_changes_
     updated = edi_gateway(tmp_path, "partners", "update", "AMAZON", "--on-deadline", "alert", "--warn-hours", "8,3",
                           "--deadline-margin-hours", "5", "--reack-window-hours", "72", "--transit-days", "3",
                           "--ack-code", "rejected:ObsoleteProduct=R3", "--997-window-hours", "12",
-                          "--segment-suffix", "lf", "--usage-indicator", "T", "--element-separator", "|")
+                          "--segment-suffix", "lf", "--usage-indicator", "T", "--element-separator", "|",
+                          "--repetition-separator", "!", "--856-version", "004010", "--856-deadline-minutes", "45")
     assert updated.returncode == 0, updated.stderr
     shown = json.loads(edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout)
     assert shown["acknowledgement"] == {
@@ -129,7 +130,9 @@ def test_the_whole_profile_is_set_from_the_command_line_and_a_bad_value_changes_
                       "rejected:InvalidProductIdentifier": "R2", "rejected:ObsoleteProduct": "R3"},
     }
     assert shown["x12"] == {"element_separator": "|", "component_separator": ">", "segment_terminator": "~",
-                            "segment_suffix": "\n", "usage_indicator": "T", "ack_window_hours": 12.0}
+                            "repetition_separator": "!", "segment_suffix": "\n", "usage_indicator": "T",
+                            "ack_window_hours": 12.0}
+    assert shown["ship_notice"] == {"version": "004010", "deadline_minutes": 45.0}
     assert (shown["retailer"], shown["transport"], shown["as2"]["mdn_mode"]) == ("amazon", "as2", "sync")
 
     # A bad value is refused at write time with one line, and the other options given with it are not applied.
@@ -141,7 +144,8 @@ def test_the_whole_profile_is_set_from_the_command_line_and_a_bad_value_changes_
     for bad, words in ((["--ack-code", "shipped=IS"], "unknown outcome(s) shipped"),
                        (["--holiday-country", "XX"], "holiday_country 'XX' is not a country code"),
                        (["--warn-hours", "6,soon"], "--warn-hours takes numbers"),
-                       (["--element-separator", "~"], "x12 separators must differ")):
+                       (["--element-separator", "~"], "x12 separators must differ"),
+                       (["--856-deadline-minutes", "0"], "ship_notice.deadline_minutes must be more than 0")):
         result = edi_gateway(tmp_path, "partners", "update", "AMAZON", *bad)
         assert result.returncode == 2 and words in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert json.loads(edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout) == shown

@@ -1,5 +1,6 @@
-"""The seam's tables: every retailer and transport a profile may name has its code, and the
-Amazon retailer writes the 855 from the profile's ACK01 codes."""
+"""The seam's tables: every retailer and transport a profile may name has its code, the
+Amazon retailer writes the 855 from the profile's ACK01 codes and the 856 in the profile's
+X12 version."""
 from datetime import date
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from edi_maps.documents import (
 )
 from gateway.exchange import retailers, transports
 from gateway.partners.profile import RETAILERS, TRANSPORTS, Profile
+from tests.unit.edi_maps.amazon.test_ship_notice_map import LOOSE, PALLETISED
 
 
 def test_every_retailer_and_transport_a_profile_may_name_is_implemented():
@@ -39,3 +41,19 @@ def test_the_amazon_855_uses_the_profiles_ack01_codes_and_keeps_the_po_number():
 def test_a_document_the_retailer_has_no_map_for_is_refused_by_name():
     with pytest.raises(LookupError, match="amazon has no outbound map for str"):
         retailers.AMAZON.outbound_map("an invoice")
+
+
+def test_the_amazon_856_is_written_in_the_profiles_version_and_keeps_the_shipment_id():
+    mapping = retailers.AMAZON.outbound_map(LOOSE)
+    assert (mapping.set_id, mapping.functional_id, mapping.reference(PALLETISED)) == ("856", "SH", "SHP20261130A")
+    assert mapping.version(Profile()) == "005010"
+    assert mapping.version(Profile().changed("ship_notice", {"version": "004010"})) == "004010"
+    assert mapping.body(LOOSE, Profile())[0][0] == "BSN"
+    assert (mapping.message_po_number(LOOSE), mapping.message_po_number(PALLETISED)) == ("2XK7QP9M", None)
+
+
+def test_the_amazon_855_stays_in_004010_whatever_the_ship_notice_version():
+    ack = Acknowledgement("2XK7QP9M", AcknowledgementType.WITH_DETAIL_NO_CHANGE, date(2026, 11, 20), ())
+    mapping = retailers.AMAZON.outbound_map(ack)
+    assert mapping.version(Profile().changed("ship_notice", {"version": "005010"})) == "004010"
+    assert mapping.message_po_number(ack) == "2XK7QP9M"

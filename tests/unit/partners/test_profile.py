@@ -25,6 +25,8 @@ def test_an_empty_profile_is_amazon_over_as2_with_the_guides_defaults():
     assert profile.acknowledgement.window_hours == 24.0
     assert profile.acknowledgement.on_deadline is DeadlinePolicy.ACKNOWLEDGE
     assert profile.acknowledgement.ack_codes == DEFAULT_ACK_CODES
+    assert profile.x12.repetition_separator == "^"
+    assert (profile.ship_notice.version, profile.ship_notice.deadline_minutes) == ("005010", 30.0)
 
 
 def test_to_json_and_back_gives_the_same_profile_and_plain_json():
@@ -60,6 +62,17 @@ def test_the_delimiters_stored_before_the_typed_profile_still_read():
     ("x12", {"usage_indicator": "X"}, "x12.usage_indicator must be one of P, T"),
     ("x12", {"ack_window_hours": 0}, "x12.ack_window_hours must be more than 0"),
     ("x12", {"ack_window_hours": "soon"}, "x12.ack_window_hours must be a number of hours"),
+    ("x12", {"repetition_separator": "^^"}, "x12.repetition_separator must be one character"),
+    ("x12", {"repetition_separator": "U"}, "x12.repetition_separator must be one character, not a letter"),
+    ("x12", {"repetition_separator": "\t"}, "x12.repetition_separator must be one printable character"),
+    ("x12", {"repetition_separator": ""}, "x12.repetition_separator must be one printable character"),
+    ("x12", {"repetition_separator": ">"}, "x12 separators must differ"),
+    ("x12", {"component_separator": "^"}, "x12 separators must differ"),
+    ("ship_notice", {"version": "004011"}, "ship_notice.version must be one of 005010, 004010, not '004011'"),
+    ("ship_notice", {"version": 5010}, "ship_notice.version must be one of 005010, 004010"),
+    ("ship_notice", {"deadline_minutes": 0}, "ship_notice.deadline_minutes must be more than 0"),
+    ("ship_notice", {"deadline_minutes": "soon"}, "ship_notice.deadline_minutes must be a number of minutes"),
+    ("ship_notice", {"format": "xml"}, "unknown ship_notice setting(s): format"),
     ("acknowledgement", {"on_deadline": "panic"}, "acknowledgement.on_deadline must be one of acknowledge, alert"),
     ("acknowledgement", {"holiday_country": "XX"}, "acknowledgement.holiday_country 'XX' is not a country code"),
     ("acknowledgement", {"margin_hours": 30}, "margin_hours (30) must be less than window_hours (24)"),
@@ -72,6 +85,23 @@ def test_a_bad_value_is_refused_with_one_line_naming_the_setting(section, change
     with pytest.raises(ProfileSettingError) as raised:
         Profile().changed(section, changes)
     assert words in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_the_ship_notice_section_is_stored_and_read_back():
+    profile = Profile().changed("ship_notice", {"version": "004010", "deadline_minutes": "45"})
+    assert (profile.ship_notice.version, profile.ship_notice.deadline_minutes) == ("004010", 45.0)
+    stored = json.loads(json.dumps(profile.to_json()))
+    assert stored["ship_notice"] == {"version": "004010", "deadline_minutes": 45.0}
+    assert stored["x12"]["repetition_separator"] == "^"
+    assert Profile.from_json(stored) == profile
+
+
+def test_a_stored_x12_section_without_a_repetition_separator_gets_one_its_separators_leave_free():
+    assert Profile.from_json({"x12": {"element_separator": "|"}}).x12.repetition_separator == "^"
+    assert Profile.from_json({"x12": {"component_separator": "^"}}).x12.repetition_separator == "{"
+    legacy = Profile.from_json({"x12": {"delimiters": {"element": "|", "component": "^", "segment": "\n"}}})
+    assert legacy.x12.repetition_separator == "{"
+    assert Profile.from_json({"x12": {"repetition_separator": "!"}}).x12.repetition_separator == "!"
 
 
 def test_unknown_sections_and_retailers_are_refused():
