@@ -25,7 +25,7 @@ def default_database() -> Path:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8090, show_default=True, help="HTTP port.")
 @click.option("--stock", "stock_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Starting stock: CSV with sku,on_hand,reserved[,restock_date,discontinued].")
+              help="Starting stock: CSV with sku,on_hand,reserved[,restock_date,discontinued,case_pack].")
 @click.option("--database", type=click.Path(dir_okay=False, path_type=Path),
               help="SQLite file [default: <EDI_GATEWAY_DATA_DIR or ./var>/sandbox-ims.sqlite3].")
 @click.option("--token", envvar="EDI_GATEWAY_SANDBOX_IMS_TOKEN", required=True,

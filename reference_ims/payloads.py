@@ -229,15 +229,16 @@ def _line_change(raw: Any, pointer: str, errors: list[tuple[str, str]]) -> LineC
 
 def parse_stock_update(body: Any) -> StockUpdate:
     errors: list[tuple[str, str]] = []
-    fields = _Fields(body, "", errors, ("on_hand", "reserved", "restock_date", "discontinued", "location"))
+    fields = _Fields(body, "", errors, ("on_hand", "reserved", "restock_date", "discontinued", "location", "case_pack"))
     on_hand, reserved = fields.count("on_hand", 0), fields.count("reserved", 0)
     restock_date = fields.day("restock_date", nullable=True) if fields.has("restock_date") else None
     discontinued = fields.boolean("discontinued") if fields.has("discontinued") else False
     location = fields.text("location", max_length=32) if fields.has("location") else DEFAULT_LOCATION
+    case_pack = fields.count("case_pack", 1) if fields.has("case_pack") else 1
     if errors:
         raise InvalidPayload(errors)
     return StockUpdate(on_hand=_given(on_hand), reserved=_given(reserved), restock_date=restock_date,
-                       discontinued=_given(discontinued), location=_given(location))
+                       discontinued=_given(discontinued), location=_given(location), case_pack=_given(case_pack))
 
 
 # --- responses ----------------------------------------------------------------------

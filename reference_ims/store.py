@@ -64,6 +64,7 @@ class SkuRow(Base):
     sku: Mapped[str] = mapped_column(String(64), primary_key=True)
     discontinued: Mapped[bool] = mapped_column(default=False)
     restock_date: Mapped[date | None] = mapped_column(Date)
+    case_pack: Mapped[int] = mapped_column(default=1)  # eaches per shipping carton
     locations: Mapped[list[StockRow]] = relationship(order_by="StockRow.location")
 
 
@@ -230,6 +231,7 @@ class Store:
             item = session.get(SkuRow, sku) or SkuRow(sku=sku)
             item.discontinued = update.discontinued
             item.restock_date = update.restock_date
+            item.case_pack = update.case_pack
             session.add(item)
             place = session.get(StockRow, (sku, update.location)) or StockRow(sku=sku, location=update.location)
             place.on_hand, place.reserved = update.on_hand, update.reserved
