@@ -33,11 +33,21 @@ class Answer:
 
     status: int | None
     text: str  # the response body, or the network error in words
-    final: bool  # no further attempt follows
+    last_attempt: bool
 
     @property
     def delivered(self) -> bool:
         return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def refused(self) -> bool:
+        """An answer that asking again will not change (a 4xx but 408 and 429)."""
+        return self.status is not None and not self.delivered and not _worth_retrying(self.status)
+
+    @property
+    def final(self) -> bool:
+        """No further attempt follows this one."""
+        return self.last_attempt or self.delivered or self.refused
 
 
 class Courier:
@@ -84,7 +94,7 @@ class Courier:
                 log.info("%s delivered (HTTP %s)", self.label(key), answer.status)
                 return
             problem = f"HTTP {answer.status}: {answer.text[:200]}" if answer.status else answer.text
-            if answer.status is not None and not _worth_retrying(answer.status):
+            if answer.refused:
                 log.error("%s refused, not retried: %s", self.label(key), problem)
                 return
             log.warning("%s, attempt %d of %d: %s", self.label(key), attempt, self.attempts, problem)
@@ -96,8 +106,8 @@ class Courier:
         try:
             response = client.post(self.url, json=self.read_body(key))
         except httpx.HTTPError as error:
-            return Answer(None, f"{type(error).__name__}: {error}", final=last)
-        return Answer(response.status_code, response.text, final=last or not _worth_retrying(response.status_code))
+            return Answer(None, f"{type(error).__name__}: {error}", last)
+        return Answer(response.status_code, response.text, last)
 
 
 def _worth_retrying(status: int) -> bool:
