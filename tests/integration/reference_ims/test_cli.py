@@ -33,6 +33,8 @@ def test_serves_the_stock_file_with_the_token_from_the_environment(tmp_path, fre
     ([], 2, "Missing option '--token'"),
     (["--token", ""], 1, "needs a bearer token"),
     (["--token", "t", "--callback-url", "http://127.0.0.1:9/api/v1/ims/allocations"], 1, "--callback-token"),
+    (["--token", "t", "--shipment-url", "http://127.0.0.1:9/api/v1/ims/shipments"], 1, "--callback-token"),
+    (["--token", "t", "--gs1-company-prefix", "06141X1"], 1, "must be 6 to 12 digits (--gs1-company-prefix)"),
 ])
 def test_start_up_needs_its_tokens(tmp_path, args, exit_code, message):
     result = subprocess.run([sys.executable, "-m", "reference_ims.cli", *args], env=gateway_environment(tmp_path),
