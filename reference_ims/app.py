@@ -75,10 +75,6 @@ def create_app(
     if callback_url and callback_token:  # one without the other was refused above
         store.on_change = AllocationNotifier(callback_url, callback_token, lambda po: order_json(store.order(po))).notify
     shipper = Shipper(store, shipping, shipment_url, callback_token)
-    if auto_ship_seconds > 0:
-        auto_shipper = AutoShipper(shipper, auto_ship_seconds)
-        app.extensions["reference_ims.auto_ship"] = auto_shipper  # tests stop it with the server
-        auto_shipper.start()
     if stock_csv is not None:
         for sku, update in read_stock_csv(stock_csv):
             store.set_stock(sku, update)
@@ -88,6 +84,10 @@ def create_app(
     _answer_errors(app)
     _routes(app, store)
     _sandbox_routes(app, store, shipper)
+    if auto_ship_seconds > 0:  # last: it ships from the stock the file has just set
+        auto_shipper = AutoShipper(shipper, auto_ship_seconds)
+        app.extensions["reference_ims.auto_ship"] = auto_shipper  # tests stop it with the server
+        auto_shipper.start()
     return app
 
 
@@ -190,7 +190,7 @@ def _routes(app: Flask, store: Store) -> None:
 
 
 def _sandbox_routes(app: Flask, store: Store, shipper: Shipper) -> None:
-    """Paths only the reference IMS has (docs/ims-api.yaml tags them reference-ims): the gateway never calls them."""
+    """Paths only the reference IMS has (docs/ims-api.yaml tags them reference-ims-sandbox): the gateway never calls them."""
 
     @app.post("/api/v1/sales-orders/<po_number>/shipments")
     def ship_sales_order(po_number: str) -> Response:

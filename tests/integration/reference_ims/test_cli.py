@@ -1,4 +1,5 @@
 """``sandbox_ims`` started as a program, the way ``edi-gateway sandbox-ims`` will run it."""
+import sqlite3
 import subprocess
 import sys
 
@@ -51,4 +52,15 @@ def test_a_bad_stock_file_stops_start_up_naming_the_line(tmp_path):
                             env=gateway_environment(tmp_path), capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert f"{stock}:2: on_hand='lots'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_database_of_an_older_reference_ims_stops_start_up_saying_what_to_do(tmp_path):
+    database = tmp_path / "old.sqlite3"
+    with sqlite3.connect(database) as old:  # the skus table before case packs
+        old.execute("CREATE TABLE skus (sku VARCHAR(64) PRIMARY KEY, discontinued BOOLEAN, restock_date DATE)")
+    result = subprocess.run([sys.executable, "-m", "reference_ims.cli", "--token", "t", "--database", str(database)],
+                            env=gateway_environment(tmp_path), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"{database} was made by an older reference IMS: table skus has no case_pack; delete the file" in result.stderr
     assert "Traceback" not in result.stderr
