@@ -71,7 +71,7 @@ class SalesOrder:
     ship_to: str
     ship_window: ShipWindow
     backorder_allowed: bool
-    status: str  # open or cancelled (the reference IMS never ships)
+    status: str  # open, cancelled or shipped (final; the sandbox's shipments)
     revision: int
     created_at: datetime
     updated_at: datetime

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from reference_ims.orders import LineChange, NewLine, NewOrder, OrderChange, SalesOrder, ShipWindow
+from reference_ims.shipping import ShipOptions, Shipment, ShipmentRecord
 from reference_ims.stock import DEFAULT_LOCATION, StockLevel, StockUpdate
 
 ORDER_TYPES = ("NE", "RO", "NP", "CN")
 PO_NUMBER = re.compile(r"[A-Za-z0-9]{1,22}")
 MONEY = re.compile(r"[0-9]+(\.[0-9]+)?")
+SCAC = re.compile(r"[A-Z]{2,4}")
 
 _T = TypeVar("_T")
 
@@ -229,15 +231,48 @@ def _line_change(raw: Any, pointer: str, errors: list[tuple[str, str]]) -> LineC
 
 def parse_stock_update(body: Any) -> StockUpdate:
     errors: list[tuple[str, str]] = []
-    fields = _Fields(body, "", errors, ("on_hand", "reserved", "restock_date", "discontinued", "location"))
+    fields = _Fields(body, "", errors, ("on_hand", "reserved", "restock_date", "discontinued", "location", "case_pack"))
     on_hand, reserved = fields.count("on_hand", 0), fields.count("reserved", 0)
     restock_date = fields.day("restock_date", nullable=True) if fields.has("restock_date") else None
     discontinued = fields.boolean("discontinued") if fields.has("discontinued") else False
     location = fields.text("location", max_length=32) if fields.has("location") else DEFAULT_LOCATION
+    case_pack = fields.count("case_pack", 1) if fields.has("case_pack") else 1
     if errors:
         raise InvalidPayload(errors)
     return StockUpdate(on_hand=_given(on_hand), reserved=_given(reserved), restock_date=restock_date,
-                       discontinued=_given(discontinued), location=_given(location))
+                       discontinued=_given(discontinued), location=_given(location), case_pack=_given(case_pack))
+
+
+def parse_ship_request(body: Any, defaults: ShipOptions) -> ShipOptions:
+    """The optional body of the sandbox's ``POST /api/v1/sales-orders/{po_number}/shipments``.
+
+    Every field falls back to ``defaults``; ``shipped_at`` must carry its offset, because
+    Amazon's 30-minute clock for the 856 starts at that instant.
+    """
+    errors: list[tuple[str, str]] = []
+    fields = _Fields(body, "", errors, ("ship_from", "carrier_scac", "pallets", "shipped_at"))
+    ship_from = fields.text("ship_from", max_length=32) if fields.has("ship_from") else defaults.ship_from
+    carrier_scac = fields.text("carrier_scac", max_length=4) if fields.has("carrier_scac") else defaults.carrier_scac
+    if fields.has("carrier_scac") and carrier_scac is not None and SCAC.fullmatch(carrier_scac) is None:
+        fields.fail("carrier_scac", "must be a Standard Carrier Alpha Code: 2 to 4 capital letters")
+    pallets = fields.boolean("pallets") if fields.has("pallets") else defaults.pallets
+    shipped_at = _instant(fields, "shipped_at") if fields.has("shipped_at") else defaults.shipped_at
+    if errors:
+        raise InvalidPayload(errors)
+    return ShipOptions(ship_from=_given(ship_from), carrier_scac=_given(carrier_scac), pallets=_given(pallets),
+                       shipped_at=_given(shipped_at))
+
+
+def _instant(fields: _Fields, name: str) -> datetime | None:
+    value = fields.raw(name)
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        fields.fail(name, "must be a date-time with its offset, e.g. 2026-12-02T14:30:00Z")
+        return None
+    return parsed.astimezone(UTC)
 
 
 # --- responses ----------------------------------------------------------------------
@@ -289,6 +324,57 @@ def stock_json(level: StockLevel) -> dict[str, Any]:
             {"location": place.location, "on_hand": place.on_hand, "reserved": place.reserved}
             for place in level.locations
         ],
+    }
+
+
+def shipment_json(shipment: Shipment) -> dict[str, Any]:
+    """The ``Shipment`` body of docs/ims-api.yaml, exactly as it is posted to the gateway."""
+    options = shipment.options
+    return {
+        "shipment_id": shipment.shipment_id,
+        "ship_date": options.ship_date.isoformat(),
+        "shipped_at": options.shipped_at.isoformat().replace("+00:00", "Z"),
+        "estimated_delivery_date": options.estimated_delivery_date.isoformat(),
+        "ship_from": options.ship_from,
+        "ship_to": shipment.ship_to,
+        "carrier_scac": options.carrier_scac,
+        "bill_of_lading": shipment.bill_of_lading,
+        "pro_number": shipment.pro_number,
+        "carton_count": len(shipment.cartons),
+        "pallet_count": len(shipment.pallets),
+        "pallets": [{"pallet_id": pallet_id, "sscc": sscc} for pallet_id, sscc in shipment.pallets],
+        "cartons": [
+            {
+                "sscc": carton.sscc,
+                "pallet_id": carton.pallet_id,
+                "po_number": shipment.po_number,
+                "items": [{"line_number": carton.line_number, "sku": carton.sku, "quantity": carton.quantity,
+                           "lot_number": None, "expiry_date": None}],
+            }
+            for carton in shipment.cartons
+        ],
+    }
+
+
+def shipment_record_json(record: ShipmentRecord) -> dict[str, Any]:
+    """A stored shipment with what the gateway answered to it (sandbox extension)."""
+    answer: Any = record.gateway_answer
+    if answer is not None:
+        try:
+            answer = json.loads(answer)
+        except ValueError:
+            pass  # not JSON: shown as the text it was
+    return {
+        "shipment_id": record.shipment_id,
+        "created_at": record.created_at.isoformat(),
+        "shipment": record.body,
+        "gateway": {
+            "state": record.state,
+            "attempts": record.attempts,
+            "status": record.gateway_status,
+            "answer": answer,
+            "answered_at": record.answered_at.isoformat() if record.answered_at else None,
+        },
     }
 
 

@@ -1,7 +1,10 @@
 """Stock per SKU, and the CSV file the reference IMS starts from.
 
 The file needs the columns ``sku,on_hand,reserved`` (reserved = held for other
-channels); ``restock_date`` (YYYY-MM-DD) and ``discontinued`` (true/false) are optional.
+channels); ``restock_date`` (YYYY-MM-DD), ``discontinued`` (true/false) and ``case_pack``
+(eaches per shipping carton, 1 when absent or empty) are optional. The case pack is how the
+IMS packs the SKU when it ships, which may differ from how Amazon orders it: a catalogue
+case pack of 1 means Amazon orders eaches, not that each one travels in its own carton.
 A bad file stops start-up with an error naming the line, because a demo running on
 half-loaded stock would mislead whoever watches it.
 """
@@ -31,6 +34,7 @@ class StockUpdate:
     restock_date: date | None = None
     discontinued: bool = False
     location: str = DEFAULT_LOCATION
+    case_pack: int = 1  # eaches per shipping carton; SKU-wide, like discontinued
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +86,17 @@ def _update(row: dict[str, str], path: Path, line: int) -> StockUpdate:
         reserved=_count(row, "reserved", path, line),
         restock_date=restock_date,
         discontinued=discontinued in TRUE_WORDS,
+        case_pack=_case_pack(row, path, line),
     )
+
+
+def _case_pack(row: dict[str, str], path: Path, line: int) -> int:
+    raw = (row.get("case_pack") or "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or int(raw) < 1:
+        raise StockFileError(f"{path}:{line}: case_pack={raw!r} is not a whole number of eaches of at least 1")
+    return int(raw)
 
 
 def _text(row: dict[str, str], column: str, path: Path, line: int) -> str:

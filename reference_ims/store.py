@@ -5,16 +5,24 @@ has no migrations. Every change runs under one lock, in one transaction, and end
 re-allocating the SKUs it touched, so the allocation rule always holds. Orders whose
 allocation changed get a new revision and are handed to ``on_change`` after the commit
 (the callback to the gateway).
+
+Shipping (a sandbox extension, reference_ims/shipping.py) takes the shipped eaches off
+the shelf and closes the order: a shipped order is final, as the contract says, so its
+lines leave the allocation and hold nothing any more.
 """
 from __future__ import annotations
 
+import json
 import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint, create_engine, event, func, select
+from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstraint, create_engine, event, func, inspect, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from reference_ims.allocation import (
@@ -28,10 +36,22 @@ from reference_ims.allocation import (
     settle_line,
 )
 from reference_ims.orders import LineChange, NewOrder, OrderChange, OrderLine, SalesOrder, ShipWindow
+from reference_ims.payloads import shipment_json
+from reference_ims.shipping import (
+    DeliveryState,
+    ShipLine,
+    ShipmentRecord,
+    ShipOptions,
+    build_shipment,
+    pack,
+    serial_capacity,
+)
 from reference_ims.stock import LocationStock, StockLevel, StockUpdate
 
 OPEN = "open"
 CANCELLED = "cancelled"
+SHIPPED = "shipped"
+SHIPMENT_NUMBERS = 10**9  # shipment numbers wrap here, long after any demo
 
 
 class OrderNotFound(LookupError):
@@ -54,6 +74,14 @@ class UnknownLine(ValueError):
     """A change names a line the order does not have."""
 
 
+class NothingToShip(Exception):
+    """The order has no allocated eaches that have not shipped."""
+
+
+class OutdatedDatabase(ValueError):
+    """The SQLite file was made by an older reference IMS and lacks a column this one needs."""
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -64,6 +92,7 @@ class SkuRow(Base):
     sku: Mapped[str] = mapped_column(String(64), primary_key=True)
     discontinued: Mapped[bool] = mapped_column(default=False)
     restock_date: Mapped[date | None] = mapped_column(Date)
+    case_pack: Mapped[int] = mapped_column(default=1)  # eaches per shipping carton
     locations: Mapped[list[StockRow]] = relationship(order_by="StockRow.location")
 
 
@@ -74,6 +103,33 @@ class StockRow(Base):
     location: Mapped[str] = mapped_column(String(32), primary_key=True)
     on_hand: Mapped[int]
     reserved: Mapped[int]
+
+
+class CounterRow(Base):
+    """A number that only goes up: SSCC serials and shipment numbers are never given twice."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    next_value: Mapped[int]
+
+
+class ShipmentRow(Base):
+    """A shipment as posted to the gateway (sandbox extension), and the gateway's last answer."""
+
+    __tablename__ = "shipments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[str] = mapped_column(String(30), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)  # the Shipment JSON, exactly as posted
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(default=0)
+    gateway_status: Mapped[int | None]
+    gateway_answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    order: Mapped[OrderRow] = relationship()
 
 
 class OrderRow(Base):
@@ -110,6 +166,7 @@ class LineRow(Base):
     quantity: Mapped[int]
     cancelled: Mapped[bool] = mapped_column(default=False)
     allocated: Mapped[int] = mapped_column(default=0)
+    shipped: Mapped[int] = mapped_column(default=0)  # of the allocated eaches
     backordered: Mapped[int] = mapped_column(default=0)
     unavailable: Mapped[int] = mapped_column(default=0)
     backorder_ship_date: Mapped[date | None] = mapped_column(Date)
@@ -149,6 +206,7 @@ class Store:
         self.engine = create_engine(f"sqlite:///{database_path}", connect_args={"timeout": 30})
         event.listen(self.engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(self.engine)
+        _check_columns(self.engine, database_path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.Lock()  # one writer at a time: allocation reads, then writes
         self.on_change: Callable[[list[str]], None] = lambda po_numbers: None  # e.g. AllocationNotifier.notify
@@ -215,12 +273,79 @@ class Store:
             row = _find_order(session, po_number)
             if row.status == CANCELLED:
                 return _sales_order(row)
+            if row.status == SHIPPED:
+                raise OrderClosed(f"sales order {po_number} has shipped and can no longer be cancelled")
             row.status = CANCELLED
             for line in row.lines:
                 line.cancelled = True
             changed = self._settle(session, {line.sku for line in row.lines}) | {row}
             self._commit(session, changed, _now())
             return _sales_order(row)
+
+    # --- shipments (sandbox extension) -------------------------------------------------
+
+    def ship_order(self, po_number: str, options: ShipOptions, *, company_prefix: str,
+                   state: DeliveryState) -> ShipmentRecord:
+        """Pack and ship every allocated each of the order that has not shipped; the order is then shipped.
+
+        The eaches leave the shelf (on_hand goes down) and the order's revision goes up,
+        so the allocation callback tells the gateway it shipped.
+        """
+        with self._write_lock, self._sessions() as session:
+            row = _find_order(session, po_number)
+            lines = [line for line in row.lines if not line.cancelled and line.allocated > line.shipped]
+            if row.status != OPEN or not lines:
+                why = {SHIPPED: "has shipped already (GET its /shipments)", CANCELLED: "is cancelled"}.get(
+                    row.status, "holds no allocated eaches that have not shipped")
+                raise NothingToShip(f"sales order {po_number} {why}: there is nothing to ship")
+            cartons, pallet_count = pack(
+                [ShipLine(line.line_number, line.sku, line.allocated - line.shipped, _case_pack(session, line.sku))
+                 for line in lines],
+                pallets=options.pallets)
+            first_serial = _take_numbers(session, "sscc", len(cartons) + pallet_count, serial_capacity(company_prefix))
+            number = _take_numbers(session, "shipment", 1, SHIPMENT_NUMBERS)
+            shipment = build_shipment(row.po_number, row.ship_to, number, options, cartons, pallet_count,
+                                      company_prefix=company_prefix, first_serial=first_serial)
+            now = _now()
+            stored = ShipmentRow(shipment_id=shipment.shipment_id, order=row, body=json.dumps(shipment_json(shipment)),
+                                 created_at=now, state=state, attempts=0)
+            session.add(stored)
+            for line in lines:
+                _take_off_shelf(session, line.sku, line.allocated - line.shipped)
+                line.shipped = line.allocated
+            row.status = SHIPPED
+            session.flush()
+            changed = self._settle(session, {line.sku for line in lines}) | {row}
+            self._commit(session, changed, now)
+            return _shipment_record(stored)
+
+    def shipments(self, po_number: str) -> list[ShipmentRecord]:
+        with self._sessions() as session:
+            row = _find_order(session, po_number)
+            stored = session.scalars(select(ShipmentRow).where(ShipmentRow.order_id == row.id).order_by(ShipmentRow.id))
+            return [_shipment_record(item) for item in stored]
+
+    def shipment_body(self, shipment_id: str) -> dict[str, Any]:
+        with self._sessions() as session:
+            return json.loads(_find_shipment(session, shipment_id).body)
+
+    def record_answer(self, shipment_id: str, state: DeliveryState, status: int | None, answer: str) -> None:
+        """Keep the gateway's answer to one attempt at posting the shipment."""
+        with self._write_lock, self._sessions() as session:
+            stored = _find_shipment(session, shipment_id)
+            stored.state, stored.gateway_status, stored.gateway_answer = state, status, answer
+            stored.attempts += 1
+            stored.answered_at = _now()
+            session.commit()
+
+    def orders_to_ship(self, unchanged_since: datetime) -> list[str]:
+        """Open orders holding allocated eaches, unchanged since ``unchanged_since`` (naive UTC), oldest first."""
+        with self._sessions() as session:
+            return list(session.scalars(
+                select(OrderRow.po_number).join(LineRow)
+                .where(OrderRow.status == OPEN, OrderRow.updated_at <= unchanged_since,
+                       LineRow.cancelled.is_(False), LineRow.allocated > LineRow.shipped)
+                .group_by(OrderRow.id).order_by(OrderRow.id)))
 
     # --- stock ------------------------------------------------------------------------
 
@@ -230,6 +355,7 @@ class Store:
             item = session.get(SkuRow, sku) or SkuRow(sku=sku)
             item.discontinued = update.discontinued
             item.restock_date = update.restock_date
+            item.case_pack = update.case_pack
             session.add(item)
             place = session.get(StockRow, (sku, update.location)) or StockRow(sku=sku, location=update.location)
             place.on_hand, place.reserved = update.on_hand, update.reserved
@@ -261,6 +387,7 @@ class Store:
             lines = session.scalars(
                 select(LineRow).join(OrderRow).where(LineRow.sku == sku).order_by(OrderRow.id, LineRow.position)
             ).all()
+            lines = [line for line in lines if line.order.status != SHIPPED]  # final: they hold nothing any more
             open_lines = [line for line in lines if not line.cancelled]
             allocated = reallocate(
                 position or StockPosition(on_hand=0, reserved=0),
@@ -308,6 +435,48 @@ def _find_order(session: Session, po_number: str) -> OrderRow:
     return row
 
 
+def _find_shipment(session: Session, shipment_id: str) -> ShipmentRow:
+    stored = session.scalar(select(ShipmentRow).where(ShipmentRow.shipment_id == shipment_id))
+    if stored is None:
+        raise LookupError(f"no shipment {shipment_id}")
+    return stored
+
+
+def _case_pack(session: Session, sku: str) -> int:
+    item = session.get(SkuRow, sku)
+    return item.case_pack if item is not None else 1
+
+
+def _take_numbers(session: Session, name: str, count: int, capacity: int) -> int:
+    """The first of ``count`` numbers never given before under ``name``, all below ``capacity``.
+
+    A new database starts from the clock rather than from 1, so a demo whose database was
+    deleted does not hand out again the SSCCs, bills of lading and shipment ids the gateway
+    has already seen (it refuses an SSCC reused within a year).
+    """
+    counter = session.get(CounterRow, name)
+    if counter is None:
+        counter = CounterRow(name=name, next_value=int(time.time() * 10) % capacity)
+        session.add(counter)
+    first = counter.next_value
+    if first + count > capacity:
+        first = 0  # wrapped: the numbers of long ago are free again
+    counter.next_value = first + count
+    return first
+
+
+def _take_off_shelf(session: Session, sku: str, quantity: int) -> None:
+    """Lower on_hand by the shipped eaches, from stock not reserved for other channels first."""
+    places = session.scalars(select(StockRow).where(StockRow.sku == sku).order_by(StockRow.location)).all()
+    for free_only in (True, False):
+        for place in places:
+            taken = min(quantity, max(0, place.on_hand - place.reserved) if free_only else place.on_hand)
+            place.on_hand -= taken
+            quantity -= taken
+    if quantity:
+        raise RuntimeError(f"shipping {sku} took more than its on_hand stock: the allocation rule was broken")
+
+
 def _position(item: SkuRow) -> StockPosition:
     return StockPosition(
         on_hand=sum(place.on_hand for place in item.locations),
@@ -320,7 +489,8 @@ def _position(item: SkuRow) -> StockPosition:
 def _stock_level(session: Session, item: SkuRow) -> StockLevel:
     position = _position(item)
     allocated = session.execute(
-        select(func.coalesce(func.sum(LineRow.allocated), 0)).where(LineRow.sku == item.sku)).scalar_one()
+        select(func.coalesce(func.sum(LineRow.allocated), 0)).join(OrderRow)
+        .where(LineRow.sku == item.sku, OrderRow.status != SHIPPED)).scalar_one()
     return StockLevel(
         sku=item.sku,
         on_hand=position.on_hand,
@@ -349,6 +519,32 @@ def _sales_order(row: OrderRow) -> SalesOrder:
             for line in row.lines
         ),
     )
+
+
+def _shipment_record(stored: ShipmentRow) -> ShipmentRecord:
+    return ShipmentRecord(
+        shipment_id=stored.shipment_id,
+        po_number=stored.order.po_number,
+        created_at=stored.created_at.replace(tzinfo=UTC),
+        body=json.loads(stored.body),
+        state=DeliveryState(stored.state),
+        attempts=stored.attempts,
+        gateway_status=stored.gateway_status,
+        gateway_answer=stored.gateway_answer,
+        answered_at=stored.answered_at.replace(tzinfo=UTC) if stored.answered_at else None,
+    )
+
+
+def _check_columns(engine: Engine, database_path: Path) -> None:
+    """create_all makes missing tables, never missing columns: say so rather than fail on the first query."""
+    inspector = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing = [column.name for column in table.columns if column.name not in present]
+        if missing:
+            raise OutdatedDatabase(
+                f"{database_path} was made by an older reference IMS: table {table.name} has no "
+                f"{', '.join(missing)}; delete the file (it is a sandbox) and start again")
 
 
 def _now() -> datetime:

@@ -43,12 +43,22 @@ DEMO_WAREHOUSE = ("WH1", WarehouseAddress(name="Acme Brands demo warehouse", str
 CALLBACK_TOKEN_LABEL = "sandbox IMS (edi-gateway run)"
 
 
+SANDBOX_AUTO_SHIP_SECONDS = 60
+SANDBOX_SHIP_FROM = "WH1"  # the warehouse the development setup registers
+
+
 def sandbox_ims_command(settings: Settings) -> list[str]:
-    """The `edi-gateway` arguments that start the sandbox IMS with callbacks to this gateway."""
+    """The `edi-gateway` arguments that start the sandbox IMS with callbacks to this gateway.
+
+    The sandbox IMS also ships every order a minute after its allocation settles and posts
+    the shipment here, so a demo goes from 850 to 856 without anyone packing a truck.
+    """
     # Compares the configured bind address to pick a callback address; binds nothing (bandit B104).
     gateway_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host  # nosec B104
+    gateway = f"http://{gateway_host}:{settings.port}/api/v1/ims"
     return ["sandbox-ims", "--port", str(settings.sandbox_ims_port), "--stock", str(settings.sandbox_stock),
-            "--callback-url", f"http://{gateway_host}:{settings.port}/api/v1/ims/allocations"]
+            "--callback-url", f"{gateway}/allocations", "--shipment-url", f"{gateway}/shipments",
+            "--auto-ship-seconds", str(SANDBOX_AUTO_SHIP_SECONDS), "--ship-from", SANDBOX_SHIP_FROM]
 
 
 def sandbox_ims_environment(settings: Settings) -> dict[str, str]:
