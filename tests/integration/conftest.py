@@ -17,7 +17,9 @@ from werkzeug.serving import make_server
 from gateway.platform import db
 from gateway.platform.db import session_scope
 from gateway.platform.config import Settings
+from gateway.sandbox import DEMO_WAREHOUSE
 from gateway.sandbox.development import ensure_development_identity
+from gateway.shipping.warehouses import add_or_update_warehouse
 from gateway.catalogue.items import import_catalogue, read_catalogue_csv
 from gateway.access.tokens import create_token
 from gateway.web import create_app
@@ -106,13 +108,15 @@ class Ims:
 
 @pytest.fixture
 def ims(stack, tmp_path):
-    """The reference IMS (the demo stock of tests/fixtures/amazon, faults enabled, callbacks to
-    the gateway) and a gateway with the demo catalogue, set up for the workers the test starts."""
+    """The reference IMS (the demo stock of tests/fixtures/amazon, faults enabled, callbacks and
+    shipments to the gateway) and a gateway with the demo catalogue, set up for the workers the test starts."""
     with session_scope(stack.settings) as session:
         import_catalogue(session, read_catalogue_csv(AMAZON_FIXTURES / "catalogue.csv"))
         callback_token = create_token(session, "ims", "reference IMS")
+        add_or_update_warehouse(session, *DEMO_WAREHOUSE)  # the reference IMS ships from WH1
     app = create_ims(tmp_path / "ims.sqlite3", token=IMS_TOKEN, stock_csv=AMAZON_FIXTURES / "stock.csv",
-                     callback_url=f"{stack.url}/api/v1/ims/allocations", callback_token=callback_token, faults=True)
+                     callback_url=f"{stack.url}/api/v1/ims/allocations", callback_token=callback_token,
+                     shipment_url=f"{stack.url}/api/v1/ims/shipments", faults=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}"

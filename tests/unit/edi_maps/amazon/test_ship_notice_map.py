@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from biip.checksums import gs1_standard_check_digit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,7 @@ from edi_maps.documents import (
 )
 from edi_maps.validation import validate_interchange
 from edi_maps.x12.writer import Delimiters, Envelope, FunctionalGroup, TransactionSet, write_interchange
+from tests.support.independent_x12 import independent_856_errors
 
 EA, CA = UnitOfMeasure.EACH, UnitOfMeasure.CASE
 VERSIONS = ("004010", "005010")
@@ -62,27 +64,27 @@ SHIPMENT_PARTIES = [
 # S/O/P/I: one PO, two loose cartons, the first holding two SKUs.
 LOOSE = notice(
     ShippedOrder("2XK7QP9M", date(2026, 11, 20), (), (
-        Carton("000123456700000011", (item("1", "012345678905", 12), item("2", "012345678912", 6))),
-        Carton("000123456700000028", (item("1", "012345678905", 24),)),
+        Carton("000123456700000015", (item("1", "012345678905", 12), item("2", "012345678912", 6))),
+        Carton("000123456700000022", (item("1", "012345678905", 24),)),
     )),
     cartons=2, gross_weight=Decimal("41.50"), pro_number="PRO5561")
 
 # S/O/T/P/I: two pallets; pallet ...0019 carries cartons of both POs, so it stands under both orders.
-PALLET_A, PALLET_B = "000123456700000019", "000123456700000026"
+PALLET_A, PALLET_B = "000123456700000015", "000123456700000022"
 PALLETISED = notice(
     ShippedOrder("2XK7QP9M", date(2026, 11, 20), (
-        Pallet(PALLET_A, (Carton("000123456700000101", (item("1", "012345678905", 2, CA),)),
-                          Carton("000123456700000118", (item("1", "012345678905", 2, CA),)))),
+        Pallet(PALLET_A, (Carton("000123456700000107", (item("1", "012345678905", 2, CA),)),
+                          Carton("000123456700000114", (item("1", "012345678905", 2, CA),)))),
     ), ()),
     ShippedOrder("7TQ4LL2B", date(2026, 11, 21), (
-        Pallet(PALLET_A, (Carton("000123456700000125", (item("3", "B07XJ8C8F5", 5, qualifier="BP"),)),)),
-        Pallet(PALLET_B, (Carton("000123456700000132", (item("4", "5012345678900", 8, qualifier="EN"),)),)),
+        Pallet(PALLET_A, (Carton("000123456700000121", (item("3", "B07XJ8C8F5", 5, qualifier="BP"),)),)),
+        Pallet(PALLET_B, (Carton("000123456700000138", (item("4", "5012345678900", 8, qualifier="EN"),)),)),
     ), ()),
     cartons=4, pallets=2, gross_weight=Decimal("612"), weight_unit="KG")
 
 PERISHABLE = notice(
     ShippedOrder("9PERISH1", date(2026, 11, 22), (), (
-        Carton("000123456700000200", (item("1", "012345678929", 10, lot="L2611A", expiry=date(2027, 5, 31)),)),
+        Carton("000123456700000206", (item("1", "012345678929", 10, lot="L2611A", expiry=date(2027, 5, 31)),)),
     )),
     cartons=1)
 
@@ -110,7 +112,7 @@ def test_loose_cartons_of_one_po_are_packs_under_the_order():
         ["HL", "2", "1", "O"],
         ["PRF", "2XK7QP9M", "", "", "20261120"],
         ["HL", "3", "2", "P"],
-        ["MAN", "GM", "000123456700000011"],
+        ["MAN", "GM", "000123456700000015"],
         ["HL", "4", "3", "I"],
         ["LIN", "1", "UP", "012345678905"],
         ["SN1", "", "12", "EA"],
@@ -118,7 +120,7 @@ def test_loose_cartons_of_one_po_are_packs_under_the_order():
         ["LIN", "2", "UP", "012345678912"],
         ["SN1", "", "6", "EA"],
         ["HL", "6", "2", "P"],
-        ["MAN", "GM", "000123456700000028"],
+        ["MAN", "GM", "000123456700000022"],
         ["HL", "7", "6", "I"],
         ["LIN", "1", "UP", "012345678905"],
         ["SN1", "", "24", "EA"],
@@ -139,12 +141,12 @@ def test_a_pallet_with_cartons_of_two_pos_stands_under_both_orders():
         ["HL", "3", "2", "T"],
         ["MAN", "GM", PALLET_A],
         ["HL", "4", "3", "P"],
-        ["MAN", "GM", "000123456700000101"],
+        ["MAN", "GM", "000123456700000107"],
         ["HL", "5", "4", "I"],
         ["LIN", "1", "UP", "012345678905"],
         ["SN1", "", "2", "CA"],
         ["HL", "6", "3", "P"],
-        ["MAN", "GM", "000123456700000118"],
+        ["MAN", "GM", "000123456700000114"],
         ["HL", "7", "6", "I"],
         ["LIN", "1", "UP", "012345678905"],
         ["SN1", "", "2", "CA"],
@@ -153,14 +155,14 @@ def test_a_pallet_with_cartons_of_two_pos_stands_under_both_orders():
         ["HL", "9", "8", "T"],
         ["MAN", "GM", PALLET_A],
         ["HL", "10", "9", "P"],
-        ["MAN", "GM", "000123456700000125"],
+        ["MAN", "GM", "000123456700000121"],
         ["HL", "11", "10", "I"],
         ["LIN", "3", "BP", "B07XJ8C8F5"],
         ["SN1", "", "5", "EA"],
         ["HL", "12", "8", "T"],
         ["MAN", "GM", PALLET_B],
         ["HL", "13", "12", "P"],
-        ["MAN", "GM", "000123456700000132"],
+        ["MAN", "GM", "000123456700000138"],
         ["HL", "14", "13", "I"],
         ["LIN", "4", "EN", "5012345678900"],
         ["SN1", "", "8", "EA"],
@@ -170,9 +172,9 @@ def test_a_pallet_with_cartons_of_two_pos_stands_under_both_orders():
 
 def test_a_pallet_without_an_sscc_has_no_man():
     unlabelled = notice(ShippedOrder("2XK7QP9M", date(2026, 11, 20), (
-        Pallet(None, (Carton("000123456700000101", (item("1", "012345678905", 2),)),)),), ()), cartons=1, pallets=1)
+        Pallet(None, (Carton("000123456700000107", (item("1", "012345678905", 2),)),)),), ()), cartons=1, pallets=1)
     assert ship_notice_segments(unlabelled, "005010")[14:18] == [
-        ["HL", "3", "2", "T"], ["HL", "4", "3", "P"], ["MAN", "GM", "000123456700000101"], ["HL", "5", "4", "I"]]
+        ["HL", "3", "2", "T"], ["HL", "4", "3", "P"], ["MAN", "GM", "000123456700000107"], ["HL", "5", "4", "I"]]
 
 
 def test_a_replacement_keeps_the_shipment_id_with_bsn01_05():
@@ -191,7 +193,7 @@ def test_a_perishable_item_carries_its_lot_and_expiry():
         ["HL", "2", "1", "O"],
         ["PRF", "9PERISH1", "", "", "20261122"],
         ["HL", "3", "2", "P"],
-        ["MAN", "GM", "000123456700000200"],
+        ["MAN", "GM", "000123456700000206"],
         ["HL", "4", "3", "I"],
         ["LIN", "1", "UP", "012345678929", "LT", "L2611A"],
         ["SN1", "", "10", "EA"],
@@ -251,6 +253,30 @@ def test_every_shipment_passes_our_856_map(shipment, version):
 
 
 @pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("shipment", [LOOSE, PALLETISED, PERISHABLE, REPLACEMENT],
+                         ids=["loose", "palletised", "perishable", "replacement"])
+def test_validators_nobody_here_wrote_agree(shipment, version):
+    """Bots' 856 grammar for the version (GS08) and x12-doctor's HL tree check pass what our map passes."""
+    assert independent_856_errors(interchange(ship_notice_segments(shipment, version), version).encode()) == []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_validators_nobody_here_wrote_catch_what_breaks_an_856(version):
+    segments = ship_notice_segments(PALLETISED, version)
+    wrong_parent = [["HL", segment[1], "99", segment[3]] if segment[:1] == ["HL"] and segment[3] == "I" else segment
+                    for segment in segments]
+    assert any("x12-doctor D01" in error for error in independent_856_errors(interchange(wrong_parent, version).encode()))
+    too_long = [["BSN", "00", "S" * 31, *segments[0][3:]], *segments[1:]]
+    assert any("BSN02" in error and "too big" in error
+               for error in independent_856_errors(interchange(too_long, version).encode()))
+    out_of_order = list(segments)
+    td1, td5 = next(i for i, s in enumerate(segments) if s[0] == "TD1"), next(i for i, s in enumerate(segments)
+                                                                               if s[0] == "TD5")
+    out_of_order[td1], out_of_order[td5] = segments[td5], segments[td1]
+    assert independent_856_errors(interchange(out_of_order, version).encode()) != []
+
+
+@pytest.mark.parametrize("version", VERSIONS)
 def test_an_item_whose_parent_is_not_an_earlier_hl_is_reported(version):
     segments = ship_notice_segments(LOOSE, version)
     at = segments.index(["HL", "4", "3", "I"])
@@ -276,7 +302,8 @@ def shipments(draw):
     serial = iter(range(1, 10_000))
 
     def sscc():
-        return f"{next(serial):018d}"
+        body = f"{next(serial):017d}"
+        return body + str(gs1_standard_check_digit(body))
 
     def carton():
         items = tuple(
@@ -318,5 +345,6 @@ def test_any_shipment_is_numbered_nested_and_counted_right_and_validates(shipmen
     assert all(marked.count(sscc) == 1 for sscc in carton_ssccs)
     assert sum(level == "P" for level in level_of.values()) == len(carton_ssccs)
     assert segments[-1] == ["CTT", str(len(hls))]
+    assert independent_856_errors(interchange(segments, version).encode()) == []
     report = validate_interchange(interchange(segments, version))
     assert report.is_valid, report.messages()
