@@ -26,8 +26,8 @@ def test_a_new_installation_gets_the_demo_catalogue_and_an_import_updates_it(tmp
     exported = edi_gateway(["catalogue", "export"], environ)
     assert exported.returncode == 0, exported.stderr
     demo = DEMO_CATALOGUE.read_text().splitlines()
-    assert exported.stdout.splitlines()[0] == demo[0] + ",discontinued"
-    assert sorted(line.removesuffix(",false") for line in exported.stdout.splitlines()[1:]) == sorted(demo[1:])
+    assert exported.stdout.splitlines()[0] == demo[0] + ",discontinued,perishable"
+    assert sorted(line.removesuffix(",false,false") for line in exported.stdout.splitlines()[1:]) == sorted(demo[1:])
 
     update = tmp_path / "update.csv"
     update.write_text("qualifier,identifier,sku,unit_cost,case_pack,critical,discontinued\n"
@@ -36,8 +36,8 @@ def test_a_new_installation_gets_the_demo_catalogue_and_an_import_updates_it(tmp
     assert imported.returncode == 0 and "1 new, 1 updated" in imported.stderr
     assert edi_gateway(["init"], environ).returncode == 0, "init again leaves the catalogue alone"
     rows = edi_gateway(["catalogue", "export"], environ).stdout.splitlines()
-    assert "EN,5012345678900,ACME-MUG-01,13.00,6,true,false" in rows
-    assert "VP,P-1,ACME-NEW,,,false,true" in rows and len(rows) == len(demo) + 1
+    assert "EN,5012345678900,ACME-MUG-01,13.00,6,true,false,false" in rows, "perishable is optional: false"
+    assert "VP,P-1,ACME-NEW,,,false,true,false" in rows and len(rows) == len(demo) + 1
 
 
 def audit_details(data_dir, action):
@@ -50,8 +50,9 @@ def test_a_replacing_import_makes_the_file_the_whole_catalogue_and_keeps_removed
     environ = gateway_environment(tmp_path / "data")
     assert edi_gateway(["init"], environ).returncode == 0
     mine = tmp_path / "mine.csv"
-    mine.write_text("qualifier,identifier,sku,unit_cost,case_pack,critical,discontinued\n"
-                    "EN,5012345678900,ACME-MUG-01,13.00,6,true,false\nBP,B0VENDORX1,VX-KETTLE,21.00,4,false,false\n")
+    mine.write_text("qualifier,identifier,sku,unit_cost,case_pack,critical,discontinued,perishable\n"
+                    "EN,5012345678900,ACME-MUG-01,13.00,6,true,false,false\n"
+                    "BP,B0VENDORX1,VX-KETTLE,21.00,4,false,false,true\n")
     imported = edi_gateway(["catalogue", "import", "--replace", str(mine)], environ)
     assert imported.returncode == 0, imported.stderr
     demo_entries = len(DEMO_CATALOGUE.read_text().splitlines()) - 1
@@ -92,7 +93,7 @@ def test_the_demo_catalogue_is_dropped_on_request_and_org_create_says_it_is_ther
     dropped = edi_gateway(["catalogue", "drop-demo"], environ)
     assert dropped.returncode == 0, dropped.stderr
     assert dropped.stdout == f"dropped the demo catalogue: {demo_entries - 1} entries removed (kept for the POs that name them)\n"
-    assert edi_gateway(["catalogue", "export"], environ).stdout.splitlines()[1:] == ["BP,B07XJ8C8F5,VX-LAMP,7.25,1,true,false"]
+    assert edi_gateway(["catalogue", "export"], environ).stdout.splitlines()[1:] == ["BP,B07XJ8C8F5,VX-LAMP,7.25,1,true,false,false"]
     assert audit_details(tmp_path / "data", "catalogue.demo_dropped") == [{"removed": demo_entries - 1}]
 
     assert edi_gateway(["catalogue", "drop-demo"], environ).stdout == "the demo catalogue is not in the catalogue: nothing to drop\n"

@@ -7,6 +7,8 @@ from tests.support.processes import gateway_environment
 
 pytestmark = pytest.mark.slow  # every test runs edi-gateway as a program
 
+# What `init` gives a new installation: the sandbox IMS ships from it.
+DEMO_WAREHOUSE = "WH1\tAcme Brands demo warehouse\t1 Demo Way\tReno\tNV\t89501\tUS"
 SEATTLE = ["--name", "Acme Seattle DC", "--street", "1 Harbor Way", "--city", "Seattle",
            "--postal-code", "98101", "--country", "us", "--state", "wa"]
 
@@ -31,9 +33,10 @@ def test_add_then_add_again_updates_and_list_shows_the_table(tmp_path):
         "code\tname\tstreet\tcity\tstate\tpostal_code\tcountry",
         "BER\tAcme Berlin\tLagerstr. 5\tBerlin\t\t10115\tDE",
         "SEA-1\tAcme Seattle DC\t2 Pier Road\tSeattle\tWA\t98101\tUS",
+        DEMO_WAREHOUSE,
     ]
-    assert [event["street"] for event in audit_details(data_dir, "warehouse.added")] == ["1 Harbor Way",
-                                                                                         "Lagerstr. 5"]
+    assert [event["street"] for event in audit_details(data_dir, "warehouse.added")] == [
+        "1 Demo Way", "1 Harbor Way", "Lagerstr. 5"]
     assert [event["street"] for event in audit_details(data_dir, "warehouse.updated")] == ["2 Pier Road"]
 
 
@@ -55,4 +58,4 @@ def test_each_refusal_is_one_line_with_exit_2_and_saves_nothing(tmp_path, code, 
     options = dict(zip(SEATTLE[::2], SEATTLE[1::2])) | change
     arguments = [part for option, value in options.items() for part in (option, value)]
     assert_one_clear_line(edi_gateway(["warehouses", "add", code, *arguments], environ), expected)
-    assert edi_gateway(["warehouses", "list"], environ).stdout.splitlines()[1:] == []
+    assert edi_gateway(["warehouses", "list"], environ).stdout.splitlines()[1:] == [DEMO_WAREHOUSE]

@@ -186,6 +186,7 @@ def test_a_purchase_order_with_lines_outcomes_exceptions_and_timeline(api):
             {"line_number": "1", "identifier": {"qualifier": "EN", "value": "5012345678900"}, "quantity": "10",
              "unit": "EA", "pack_size": None, "unit_cost": "12.50", "acknowledged_unit_cost": "12.50",
              "sku": "MUG-RED", "eaches": 10, "allocated": 6, "backordered": 4, "backorder_ship_date": "2026-11-26",
+             "shipped": "0",
              # What the 855 told Amazon, not the IMS's "allocated": 6 accepted and 4 backordered.
              "status": "partially_accepted",
              "outcomes": [{"code": "accepted", "quantity": 6, "reason": None, "ship_date": None,
@@ -195,10 +196,11 @@ def test_a_purchase_order_with_lines_outcomes_exceptions_and_timeline(api):
              "exceptions": []},
             {"line_number": "2", "identifier": {"qualifier": "BP", "value": "B000UNKNWN"}, "quantity": "2",
              "unit": "CA", "pack_size": 12, "unit_cost": "30.1234", "acknowledged_unit_cost": None, "sku": None,
-             "eaches": None, "allocated": None, "backordered": None, "backorder_ship_date": None, "status": "open",
-             "outcomes": [],
+             "eaches": None, "allocated": None, "backordered": None, "backorder_ship_date": None, "shipped": "0",
+             "status": "open", "outcomes": [],
              "exceptions": [sku_mismatch]},
         ],
+        "shipments": [],
         "exceptions": [deadline, sku_mismatch],
         "timeline": [
             # Actions without a sentence of their own read as words made from the key.
@@ -405,9 +407,9 @@ def test_unknown_paths_and_methods_under_the_api_are_problems_too(api):
 
 
 MUG = {"qualifier": "EN", "identifier": "5012345678900", "sku": "MUG-RED", "unit_cost": "12.50", "case_pack": 6,
-       "critical": True, "discontinued": False}
+       "critical": True, "discontinued": False, "perishable": False}
 BOOK = {"qualifier": "IB", "identifier": "9780306406157", "sku": "BOOK-1", "unit_cost": None, "case_pack": None,
-        "critical": False, "discontinued": True}
+        "critical": False, "discontinued": True, "perishable": True}
 
 
 def test_the_catalogue_is_upserted_and_read_back(api):
@@ -424,6 +426,12 @@ def test_the_catalogue_is_upserted_and_read_back(api):
     with session_scope(api.settings) as session:
         actors = session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "catalogue.imported")).all()
     assert actors == ["api:admin", "api:admin"]
+
+
+def test_perishable_may_be_left_out_by_clients_written_before_it(api):
+    older = {name: value for name, value in MUG.items() if name != "perishable"}
+    assert api.put("/api/v1/catalogue", [older]).status_code == 200
+    assert api.get("/api/v1/catalogue/EN/5012345678900", role="ops").json()["perishable"] is False
 
 
 def test_an_entry_a_replacing_import_removed_is_not_listed(api):

@@ -13,8 +13,8 @@ SANDBOX_STOCK = REPOSITORY / "gateway" / "sandbox" / "stock.csv"
 
 def test_reads_the_demo_stock():
     rows = dict(read_stock_csv(AMAZON_FIXTURES / "stock.csv"))
-    assert rows["ACME-SOAP-03"] == StockUpdate(on_hand=8, reserved=8)
-    assert rows["ACME-LAMP-02"] == StockUpdate(on_hand=50, reserved=10)
+    assert rows["ACME-SOAP-03"] == StockUpdate(on_hand=8, reserved=8, case_pack=24)
+    assert rows["ACME-LAMP-02"] == StockUpdate(on_hand=50, reserved=10, case_pack=2)
     assert len(rows) == 6
 
 
