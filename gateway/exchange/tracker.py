@@ -30,6 +30,22 @@ DOCUMENT_NAMES = {"855": "PO acknowledgement (855)", "856": "ship notice (856)",
                   "846": "inventory advice (846)"}
 
 
+def about(tset: X12Set) -> str:
+    """What a set of ours was about, for a sentence: " for PO 2XK7QP9M", or for an 856 (whose
+    business key is the shipment, which may carry several POs) " for shipment SHP-1"."""
+    if not tset.reference:
+        return ""
+    return f" for shipment {tset.reference}" if tset.set_id == "856" else f" for PO {tset.reference}"
+
+
+def po_number_of(group: X12Group, tset: X12Set) -> str | None:
+    """The PO a set of ours was about: its message's (an 856 of one PO has it), else the set's
+    reference, which is the PO number for every set but the 856 (a shipment id)."""
+    if group.message.po_number:
+        return group.message.po_number
+    return None if tset.set_id == "856" else tset.reference
+
+
 def ack_window(partner: TradingPartner) -> timedelta:
     """How long the partner has to send its 997 (profile ``x12.ack_window_hours``, default 4)."""
     return timedelta(hours=profile_of(partner).x12.ack_window_hours)
@@ -82,9 +98,9 @@ def apply_functional_ack(session: Session, partner: TradingPartner, message_id: 
         tset.errors = [] if set_ack.status.value == "A" else [sentence]
         if set_ack.status.value != "A":
             document = DOCUMENT_NAMES.get(tset.set_id, f"set {tset.set_id}")
-            po = f" for PO {tset.reference}" if tset.reference else ""
-            record_exception(session, "ack_997_rejected", f"{partner.as2_id} answered our {document}{po}: {sentence}",
-                             subject_type="x12_set", subject_id=tset.id, po_number=tset.reference)
+            record_exception(session, "ack_997_rejected",
+                             f"{partner.as2_id} answered our {document}{about(tset)}: {sentence}",
+                             subject_type="x12_set", subject_id=tset.id, po_number=po_number_of(group, tset))
     if ack.status.value != "A" and not ack.sets:
         record_exception(session, "ack_997_rejected", f"{partner.as2_id}: {sentences[0]}",
                          subject_type="x12_group", subject_id=group.id)
@@ -102,14 +118,14 @@ def raise_overdue(settings: Settings, now: datetime | None = None) -> list[int]:
                                        X12Group.ack_due_at < now)
         for group in session.scalars(query):
             partner = existing(session, TradingPartner, group.partner_id)
-            references = sorted({tset.reference for tset in group.sets if tset.reference})
+            references = "".join(sorted({about(tset) for tset in group.sets}))
             documents = ", ".join(sorted({DOCUMENT_NAMES.get(tset.set_id, tset.set_id) for tset in group.sets}))
             due = group.ack_due_at
             record_exception(
                 session, "ack_997_overdue",
-                f"no 997 from {partner.as2_id} for our {documents} (group {group.functional_id} "
-                f"{group.control_number}{', PO ' + ', '.join(references) if references else ''}); "
-                f"due {due:%Y-%m-%d %H:%M} UTC",
-                subject_type="x12_group", subject_id=group.id, po_number=references[0] if references else None)
+                f"no 997 from {partner.as2_id} for our {documents}{references} (group {group.functional_id} "
+                f"{group.control_number}); due {due:%Y-%m-%d %H:%M} UTC",
+                subject_type="x12_group", subject_id=group.id,
+                po_number=next(filter(None, (po_number_of(group, tset) for tset in group.sets)), None))
             overdue.append(group.id)
     return overdue

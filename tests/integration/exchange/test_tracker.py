@@ -14,16 +14,19 @@ from tests.fixtures import AMAZON_FIXTURES
 from tests.support.processes import wait_for
 
 
-def sent_group(settings, functional_id, group_number, set_code, set_number, po_number, due_in=timedelta(hours=4)):
-    """Record that we sent a group, as the 855/856 senders do."""
+def sent_group(settings, functional_id, group_number, set_code, set_number, reference, due_in=timedelta(hours=4),
+               po_number=None):
+    """Record that we sent a group, as send_document does: ``reference`` is the set's business
+    key (the PO number, the shipment id for an 856), ``po_number`` the message's PO (default: the reference)."""
     with session_scope(settings) as session:
         partner = get_partner(session, "AMAZON")
         message = Message(direction="outbound", partner_id=partner.id, status="delivered", headers={},
-                          body=b"", body_sha256="0" * 64, body_size=0, document_type=set_code)
+                          body=b"", body_sha256="0" * 64, body_size=0, document_type=set_code,
+                          po_number=po_number or reference)
         session.add(message)
         session.flush()
         interchange = OutboundInterchange("", 900, group_number, (set_number,), functional_id)
-        group = expect_functional_ack(session, message, partner, interchange, set_code, {set_number: po_number})
+        group = expect_functional_ack(session, message, partner, interchange, set_code, {set_number: reference})
         group.ack_due_at = datetime.now(timezone.utc) + due_in
         return group.id
 
@@ -52,7 +55,7 @@ def test_amazons_997_accepting_our_855_closes_the_group(stack):
 
 @pytest.mark.slow
 def test_amazons_997_rejecting_our_856_is_an_exception_in_words(stack):
-    group_id = sent_group(stack.settings, "SH", 5002, "856", "50021", "2XK7QP9M")
+    group_id = sent_group(stack.settings, "SH", 5002, "856", "50021", "SHP-1", po_number="2XK7QP9M")
     stack.start_worker()
     stack.amazon.send(stack.url, (AMAZON_FIXTURES / "997-rejects-856.edi").read_bytes())
     wait_for(lambda: group_status(stack.settings, group_id) == "R", 60, "the 997 to reject our group")
@@ -60,7 +63,7 @@ def test_amazons_997_rejecting_our_856_is_an_exception_in_words(stack):
         [problem] = open_exceptions(session)
     assert problem.kind == "ack_997_rejected" and problem.severity == "critical"
     assert problem.po_number == "2XK7QP9M"
-    for words in ("ship notice (856)", "PO 2XK7QP9M", "segment MAN at position 14", "MAN02", "invalid code value 'XX'"):
+    for words in ("ship notice (856) for shipment SHP-1", "segment MAN at position 14", "MAN02", "invalid code value 'XX'"):
         assert words in problem.message
 
 

@@ -260,3 +260,16 @@ def test_an_order_the_ims_says_shipped_without_a_shipment_is_critical_until_one_
                               .where(OperationalException.kind == "shipped_without_asn")).one()
         assert (row.severity, row.status) == ("critical", "resolved")
         assert "shipment SHP-1 reached the gateway" in row.notes[-1]["note"]
+
+
+def test_a_997_rejecting_the_856_reads_rejected_with_an_exception_naming_the_shipment(gateway):
+    assert gateway.post(shipment()).status_code == 202
+    message_id = gateway.asn_message_id("SHP-1")
+    attempt(gateway.settings, message_id)
+    amazon_997(gateway.settings, message_id, AckStatus.REJECTED)
+    assert gateway.get("/api/v1/shipments/SHP-1").json()["status"] == "asn_rejected"
+    with session_scope(gateway.settings) as session:
+        row = session.scalars(select(OperationalException)
+                              .where(OperationalException.kind == "ack_997_rejected")).one()
+    assert (row.severity, row.po_number) == ("critical", PO)
+    assert "answered our ship notice (856) for shipment SHP-1" in row.message
