@@ -154,3 +154,10 @@ def status_after_shipping(lines: Iterable[tuple[Decimal, Decimal]]) -> PurchaseO
 def accepted_quantity(outcomes: Iterable[dict[str, Any]]) -> Decimal:
     """What the latest 855 accepted of a line (its ``accepted`` outcomes), in the line's unit."""
     return sum((Decimal(str(o["quantity"])) for o in outcomes if o["code"] == LineOutcome.ACCEPTED.value), Decimal(0))
+
+
+def allocation_status(purchase_order: PurchaseOrder) -> PurchaseOrderStatus:
+    """The status the PO's stored allocation gives, for a PO no longer shipped (a replacement
+    856 took all of it off the truck)."""
+    return status_of_allocation(False, ((LineStatus(line.status), line.eaches or 0, line.allocated or 0,
+                                         line.backordered or 0) for line in purchase_order.lines))

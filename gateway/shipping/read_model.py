@@ -7,7 +7,6 @@ for the latest 856, so the API, the pages and the ASN watch cannot disagree. Rea
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from gateway.exchange.outbound import Delivery, delivered_at, delivery_of
 from gateway.models import AuditEvent, PurchaseOrderLine, Shipment, ShipmentCarton, X12Group, X12Set
+from gateway.orders.read_model import quantity_text
 from gateway.shipping.checks import quantity_in_unit
 from gateway.shipping.ship_notices import SHIPMENT
 
@@ -112,17 +112,17 @@ def shipment_detail(session: Session, shipment: Shipment) -> dict[str, Any]:
     detail = shipment_summary(session, shipment)
     detail.update({
         "weight_unit": shipment.weight_unit,
-        "gross_weight": None if shipment.gross_weight is None else _number(shipment.gross_weight),
+        "gross_weight": None if shipment.gross_weight is None else quantity_text(shipment.gross_weight),
         "carton_count": len(shipment.cartons),
         "pallet_count": len(shipment.pallets),
         "updated_at": _instant(shipment.updated_at),
         "pallets": [{"pallet_id": pallet.pallet_id, "sscc": pallet.sscc} for pallet in shipment.pallets],
         "cartons": [{
             "sscc": carton.sscc, "pallet_id": carton.pallet_id, "po_number": carton.po_number,
-            "weight": None if carton.weight is None else _number(carton.weight),
+            "weight": None if carton.weight is None else quantity_text(carton.weight),
             "items": [{
                 "line_number": item.line_number, "sku": item.sku, "eaches": item.eaches,
-                "quantity": _number(quantity_in_unit(item.eaches, lines[item.purchase_order_line_id].unit,
+                "quantity": quantity_text(quantity_in_unit(item.eaches, lines[item.purchase_order_line_id].unit,
                                                      lines[item.purchase_order_line_id].pack_size)),
                 "unit": lines[item.purchase_order_line_id].unit,
                 "lot_number": item.lot_number, "expiry_date": _date(item.expiry_date),
@@ -134,11 +134,6 @@ def shipment_detail(session: Session, shipment: Shipment) -> dict[str, Any]:
                         .order_by(AuditEvent.at, AuditEvent.id))],
     })
     return detail
-
-
-def _number(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
 
 
 def _date(value: date | None) -> str | None:

@@ -48,7 +48,15 @@ from gateway.models import (
     Warehouse,
 )
 from gateway.operations.exception_queue import resolve_cause_gone
-from gateway.orders.status import TIMELINE, PurchaseOrderStatus, accepted_quantity, move, status_after_shipping
+from gateway.orders.status import (
+    SHIPPING_STARTED,
+    TIMELINE,
+    PurchaseOrderStatus,
+    accepted_quantity,
+    allocation_status,
+    move,
+    status_after_shipping,
+)
 from gateway.platform import audit
 from gateway.platform.config import Settings
 from gateway.platform.db import existing, session_scope
@@ -115,7 +123,8 @@ def receive_shipment(settings: Settings, body: Any, *, actor: str, now: datetime
             refusal = replacement_refusal(report, previous, shipment.shipped_at, now)
             if refusal is not None:
                 raise ShipmentConflict(refusal)
-        orders = _purchase_orders(session, report.po_numbers)
+        # A replacement may drop a PO altogether: its lines' shipped quantities are counted again too.
+        orders = _purchase_orders(session, report.po_numbers + (shipment.po_numbers if shipment else []))
         problems = check_shipment(report, _facts(session, report, orders, shipment, now))
         partners = {po.partner_id for po in orders.values()}
         if len(partners) > 1:
@@ -207,7 +216,8 @@ def _store(session: Session, report: ShipmentReport, body: Any, digest: str, ord
         session.flush()
     weights = [carton.weight for carton in report.cartons if carton.weight is not None]
     shipment.partner_id = next(iter(orders.values())).partner_id
-    shipment.ship_date, shipment.shipped_at = report.ship_date, report.shipped_at or now
+    # Without shipped_at (an older IMS) the truck counts as leaving when the shipment first came.
+    shipment.ship_date, shipment.shipped_at = report.ship_date, report.shipped_at or shipment.shipped_at or now
     shipment.estimated_delivery_date = report.estimated_delivery_date
     shipment.ship_from, shipment.ship_to, shipment.carrier_scac = report.ship_from, report.ship_to, report.carrier_scac
     shipment.bill_of_lading, shipment.pro_number = report.bill_of_lading, report.pro_number
@@ -233,6 +243,8 @@ def _store(session: Session, report: ShipmentReport, body: Any, digest: str, ord
                                        if line.outcomes)
         if status is not None:
             move(po, status)
+        elif po.status in SHIPPING_STARTED:  # a replacement took all of it off the truck
+            move(po, allocation_status(po))
     return shipment
 
 

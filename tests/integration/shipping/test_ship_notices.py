@@ -273,3 +273,18 @@ def test_a_997_rejecting_the_856_reads_rejected_with_an_exception_naming_the_shi
                               .where(OperationalException.kind == "ack_997_rejected")).one()
     assert (row.severity, row.po_number) == ("critical", PO)
     assert "answered our ship notice (856) for shipment SHP-1" in row.message
+
+
+def test_a_replacement_that_drops_a_po_gives_it_back_its_allocation(gateway):
+    received = datetime.now(timezone.utc) - timedelta(hours=2)
+    other = allocated_po(gateway.settings, "8SHIP2PO", (Line("5012345678900", 12, 12),), received_at=received)
+    assert attempt(gateway.settings, acknowledge(gateway.settings, other, now=received)) == "delivered"
+    both = shipment()
+    both["cartons"].append({"sscc": sscc(5), "pallet_id": "P1", "po_number": "8SHIP2PO", "items": [
+        {"line_number": "1", "sku": "ACME-MUG-01", "quantity": 12, "lot_number": None, "expiry_date": None}]})
+    assert gateway.post(both).status_code == 202
+    assert gateway.get("/api/v1/purchase-orders/8SHIP2PO").json()["status"] == "shipped"
+    assert (answer := gateway.post(shipment())).status_code == 202, answer.text  # the same truck without 8SHIP2PO
+    po = gateway.get("/api/v1/purchase-orders/8SHIP2PO").json()
+    assert (po["status"], po["lines"][0]["shipped"], po["shipments"]) == ("allocated", "0", [])
+    assert gateway.get(f"/api/v1/purchase-orders/{PO}").json()["status"] == "shipped"
