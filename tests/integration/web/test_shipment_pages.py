@@ -97,5 +97,5 @@ def test_the_po_page_lists_its_shipments_and_what_each_line_shipped(site):
     [shipment] = table(page.text, "shipments")
     assert shipment[:2] == ["SHIP-0005", "856 accepted by Amazon"] and shipment[3] == "3"
     assert 'href="/shipments/SHIP-0005"' in page.text
-    assert [row[6] for row in table(page.text, "lines")] == ["24 EA", "2 CA"]
+    assert [row[8] for row in table(page.text, "lines")] == ["24 EA", "2 CA"]
     assert "856 ship notice written for shipment SHIP-0005 (3 cartons)" in page.text
