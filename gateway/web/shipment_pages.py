@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from gateway.orders.read_model import TimelineEvent
 from gateway.orders.timeline_words import Event, describe
 from gateway.platform.db import session_scope
 from gateway.shipping.read_model import find_shipment, list_shipments, shipment_detail, shipment_history
@@ -48,7 +49,8 @@ def shipment(shipment_id: str):
         if row is None:
             abort(404, description=f"No shipment {shipment_id} reached the gateway.")
         status, functional_ack = shipment_words(db, row, now)
-        history = [(event, describe(Event(event.action, event.detail))) for event in shipment_history(db, row)]
+        history = [TimelineEvent(event.at, event.actor, event.action, event.detail, None,
+                                 describe(Event(event.action, event.detail))) for event in shipment_history(db, row)]
         return render_template("shipment.html", shipment=row, detail=shipment_detail(db, row), status=status,
                                functional_ack=functional_ack, warehouse=find_warehouse(db, row.ship_from),
                                history=history)
