@@ -1,4 +1,5 @@
-"""A PO's timeline and its 855 outcomes in words, for people (the PO page, the API's ``text``).
+"""A PO's timeline, a shipment's history and the 855 outcomes in words, for people (the PO and
+shipment pages, the API's ``text``).
 
 Pure: an event is its action key, its stored ``detail`` and, for an event of a document
 sent about the PO, that document's type. :data:`SENTENCES` is the one table from action
@@ -84,6 +85,38 @@ def _855_written(again: bool) -> Callable[[Event], str]:
         return f"855 written{' again' if again else ''}{margin}" + (f" ({lines_told(lines)})" if lines else "")
 
     return sentence
+
+
+def _856_written(again: bool) -> Callable[[Event], str]:
+    """``purchase_order.856_sent``: a shipment carrying the PO was stored and its 856 written
+    and queued. "Written", like the 855: its delivery is the shipment's, on the shipment page."""
+
+    def sentence(event: Event) -> str:
+        shipment, cartons = event.detail.get("shipment_id"), event.detail.get("cartons")
+        head = f"{'Replacement 856' if again else '856'} ship notice written"
+        return head + (f" for shipment {shipment}" if shipment else "") + (f" ({_count(cartons, 'carton')})"
+                                                                           if cartons is not None else "")
+
+    return sentence
+
+
+def _shipment(replaced: bool) -> Callable[[Event], str]:
+    """``shipment.accepted`` / ``shipment.replaced``: the IMS's pack stored, its 856 written."""
+
+    def sentence(event: Event) -> str:
+        revision, cartons, pallets = (event.detail.get(key) for key in ("revision", "cartons", "pallets"))
+        packed = ", ".join(_count(number, word) for number, word in ((cartons, "carton"), (pallets, "pallet"))
+                           if number is not None)
+        head = (f"Replacement received from the IMS{f' (revision {revision})' if revision else ''}"
+                if replaced else "Shipment received from the IMS")
+        return f"{head}{f': {packed}' if packed else ''}; {'replacement ' if replaced else ''}856 written"
+
+    return sentence
+
+
+def _count(number: object, word: str) -> str:
+    """``2, "carton"`` -> "2 cartons"."""
+    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def _received(event: Event) -> str:
@@ -203,6 +236,11 @@ SENTENCES: dict[str, Callable[[Event], str]] = {
     "purchase_order.interchange_refused": _refused_interchange,
     "purchase_order.997_queued": _our_997,
     "purchase_order.replayed": _replayed,
+    "purchase_order.856_sent": _856_written(again=False),
+    "purchase_order.856_resent": _856_written(again=True),
+    # a shipment's own events (subject shipment: the shipment page's history)
+    "shipment.accepted": _shipment(replaced=False),
+    "shipment.replaced": _shipment(replaced=True),
     # the events of a document sent about the PO (subject message, or its X12 group)
     "as2.queued": lambda e: f"{_document(e)} queued for {e.detail.get('partner') or 'the partner'}",
     "as2.built": _built,

@@ -34,6 +34,17 @@ class ShipmentStatus(StrEnum):
     ASN_REJECTED = "asn_rejected"  # Amazon's 997 rejected it: see the exception
 
 
+# Each status as the pages say it.
+STATUS_WORDS = {
+    ShipmentStatus.ASN_PENDING: "856 pending delivery",
+    ShipmentStatus.ASN_RETRYING: "856 delivery retrying",
+    ShipmentStatus.ASN_FAILED: "856 delivery failed",
+    ShipmentStatus.ASN_DELIVERED: "856 delivered, 997 awaited",
+    ShipmentStatus.ASN_ACCEPTED: "856 accepted by Amazon",
+    ShipmentStatus.ASN_REJECTED: "856 rejected by Amazon",
+}
+
+
 def shipment_status(delivery: Delivery, functional_ack: str | None) -> ShipmentStatus:
     if functional_ack is not None:
         return ShipmentStatus.ASN_ACCEPTED if functional_ack in ACCEPTED_997 else ShipmentStatus.ASN_REJECTED
@@ -43,13 +54,18 @@ def shipment_status(delivery: Delivery, functional_ack: str | None) -> ShipmentS
 
 def asn_functional_ack(session: Session, shipment: Shipment) -> str | None:
     """Amazon's 997 code for the shipment's latest 856 (None while awaited)."""
+    return asn_functional_ack_due(session, shipment)[0]
+
+
+def asn_functional_ack_due(session: Session, shipment: Shipment) -> tuple[str | None, datetime | None]:
+    """Amazon's 997 code for the shipment's latest 856 (None while awaited) and when it is due."""
     if shipment.asn_message_id is None:
-        return None
-    code = session.scalars(select(func.coalesce(X12Set.ack_status, X12Group.ack_status))
-                           .join(X12Group, X12Set.group_id == X12Group.id)
-                           .where(X12Group.message_id == shipment.asn_message_id, X12Set.set_id == "856")
-                           .order_by(X12Set.id.desc()).limit(1)).first()
-    return code
+        return None, None
+    row = session.execute(select(func.coalesce(X12Set.ack_status, X12Group.ack_status), X12Group.ack_due_at)
+                          .join(X12Group, X12Set.group_id == X12Group.id)
+                          .where(X12Group.message_id == shipment.asn_message_id, X12Set.set_id == "856")
+                          .order_by(X12Set.id.desc()).limit(1)).first()
+    return (None, None) if row is None else (row[0], row[1])
 
 
 def status_of(session: Session, shipment: Shipment) -> ShipmentStatus:
@@ -64,8 +80,10 @@ def find_shipment(session: Session, shipment_id: str) -> Shipment | None:
 
 
 def list_shipments(session: Session, *, po_number: str | None = None, limit: int = 100) -> list[Shipment]:
-    """The newest shipments first; with ``po_number`` only those carrying that PO."""
-    query = select(Shipment).options(selectinload(Shipment.asn_message)).order_by(Shipment.received_at.desc(),
+    """The newest shipments first (their cartons and pallets loaded, to count); with
+    ``po_number`` only those carrying that PO."""
+    query = select(Shipment).options(selectinload(Shipment.asn_message), selectinload(Shipment.cartons),
+                                     selectinload(Shipment.pallets)).order_by(Shipment.received_at.desc(),
                                                                                  Shipment.id.desc())
     if po_number is not None:
         query = query.where(Shipment.id.in_(select(ShipmentCarton.shipment_ref)
@@ -129,11 +147,16 @@ def shipment_detail(session: Session, shipment: Shipment) -> dict[str, Any]:
             } for item in carton.items],
         } for carton in shipment.cartons],
         "history": [{"at": _instant(event.at), "actor": event.actor, "action": event.action, "detail": event.detail}
-                    for event in session.scalars(select(AuditEvent).where(
-                        AuditEvent.subject_type == SHIPMENT, AuditEvent.subject_id == shipment.shipment_id)
-                        .order_by(AuditEvent.at, AuditEvent.id))],
+                    for event in shipment_history(session, shipment)],
     })
     return detail
+
+
+def shipment_history(session: Session, shipment: Shipment) -> list[AuditEvent]:
+    """The shipment's own audit events (received, replaced), oldest first."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.subject_type == SHIPMENT,
+                                                         AuditEvent.subject_id == shipment.shipment_id)
+                                .order_by(AuditEvent.at, AuditEvent.id)))
 
 
 def _date(value: date | None) -> str | None:

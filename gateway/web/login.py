@@ -62,6 +62,7 @@ login_manager = LoginManager()
 PERMISSIONS = {
     "act_on_exceptions": ("ops", "finance"),  # acknowledge, assign, note, resolve
     "replay": ("ops",),
+    "print_labels": ("ops",),  # as the API: finance reads shipments, the warehouse side prints
     "manage_users": (),
 }
 # The Flask session key that holds the server-side session's token.

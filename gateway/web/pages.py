@@ -1,8 +1,8 @@
 """The operations pages: home (what needs action now), the 997 tracker, the purchase
-orders (a filtered list, and one PO with what Amazon was told of each line).
+orders (a filtered list, and one PO with what Amazon was told of each line and its shipments).
 
-Server-rendered templates, read-only here; the exception queue, the message archive and
-the users page live in their own blueprints. :func:`init_app` registers them all.
+Server-rendered templates, read-only here; the exception queue, the message archive, the
+shipments and the users page live in their own blueprints. :func:`init_app` registers them all.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from gateway.exchange.outbound import Delivery, delivered_at, delivery_of
 from gateway.orders.read_model import (
@@ -27,6 +27,7 @@ from gateway.orders.read_model import (
 )
 from gateway.orders.timeline_words import FUNCTIONAL_ACK_WORDS, outcome_words
 from gateway.platform.db import session_scope
+from gateway.shipping.read_model import STATUS_WORDS, asn_functional_ack_due, list_shipments, shipment_status
 from gateway.transport.status import MessageStatus
 from gateway.operations.alerts import ALERT_SEVERITIES
 from gateway.operations.exception_queue import KINDS, UNRESOLVED, Severity
@@ -35,6 +36,7 @@ from gateway.models import (
     Message,
     OperationalException,
     PurchaseOrder,
+    Shipment,
     X12Group,
     X12Set,
 )
@@ -54,7 +56,7 @@ HOME_LESSER_ROWS = 100
 
 def init_app(app: Flask) -> None:
     """Register the page blueprints and the template helpers they share."""
-    from gateway.web import archive, exception_queue, people
+    from gateway.web import archive, exception_queue, people, shipment_pages
 
     app.jinja_env.filters["when"] = when
     app.jinja_env.globals["delivery"] = delivery_words
@@ -63,7 +65,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["line_status"] = line_status
     app.jinja_env.globals["outcome_words"] = outcome_words
     app.jinja_env.globals["quantity"] = quantity_text
-    for module in (archive, exception_queue, people):
+    for module in (archive, exception_queue, people, shipment_pages):
         app.register_blueprint(module.blueprint)
     app.register_blueprint(blueprint)
 
@@ -99,6 +101,14 @@ def functional_ack_words(code: str | None, due: datetime | None, now: datetime) 
     if code:
         return FUNCTIONAL_ACK_WORDS.get(code, code)
     return "overdue" if due is not None and due < now else "waiting"
+
+
+def shipment_words(session: Session, shipment: Shipment, now: datetime) -> tuple[str, str]:
+    """A shipment's status and Amazon's 997 for its latest 856, in words: ("856 accepted by
+    Amazon", "accepted"), ("856 delivery retrying", "waiting")."""
+    assert shipment.asn_message is not None  # stored with its 856 in one transaction
+    code, due = asn_functional_ack_due(session, shipment)
+    return STATUS_WORDS[shipment_status(delivery_of(shipment.asn_message), code)], functional_ack_words(code, due, now)
 
 
 def deadline_state(due: datetime | None, owes_855: bool, now: datetime) -> str:
@@ -178,7 +188,7 @@ def purchase_orders():
 @blueprint.get("/purchase-orders/<po_number>")
 def purchase_order(po_number: str):
     """One PO: its header and lines (what the latest 855 told Amazon of each), the documents
-    that carried it, its exceptions and its timeline in words."""
+    that carried it, its shipments, its exceptions and its timeline in words."""
     now = datetime.now(timezone.utc)
     with session_scope(settings_of(current_app)) as db:
         orders = find_purchase_orders(db, po_number)
@@ -196,4 +206,6 @@ def purchase_order(po_number: str):
 
         return render_template("purchase_order.html", po_number=po_number, orders=orders, documents=documents,
                                problems=problems, timeline=timeline(db, po_number), functional_ack=functional_ack,
-                               state=lambda group: ack_state(group, now))
+                               state=lambda group: ack_state(group, now),
+                               shipments=list_shipments(db, po_number=po_number),
+                               shipment_state=lambda shipment: shipment_words(db, shipment, now)[0])

@@ -21,7 +21,7 @@ from tests.support.operations_pages import (  # noqa: F401  (site is a fixture)
 )
 
 PAGES = ["/", "/exceptions", "/exceptions/1", "/tracker", "/messages", "/messages/1", "/users",
-         f"/purchase-orders/{PO_NUMBER}"]
+         f"/purchase-orders/{PO_NUMBER}", "/shipments", "/shipments/SHIP-0001", "/shipments/SHIP-0001/labels.pdf"]
 
 
 def audit_actions(settings, subject_type, subject_id):
