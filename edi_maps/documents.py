@@ -336,24 +336,43 @@ class AllowanceOrCharge:
 
 @dataclass(frozen=True, slots=True)
 class InvoiceLine:
-    line_number: str
-    identifier: ProductIdentifier
-    quantity: Decimal  # never more than shipped
-    unit: UnitOfMeasure
-    unit_cost: Decimal  # equals the acknowledged cost
+    """An IT1: what is billed of one PO line, in the PO line's unit at the acknowledged cost."""
+
+    line_number: str  # PO101 of the ordered line
+    identifier: ProductIdentifier  # the qualifier and value Amazon used on that PO line
+    quantity: Decimal  # in ``unit``; never more than shipped minus already invoiced
+    unit: UnitOfMeasure  # the PO line's unit
+    unit_cost: Decimal  # per ``unit``: the cost the 855 acknowledged (per case for a CA line)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentTerms:
+    """ITD: the vendor's payment terms with Amazon (from the partner profile)."""
+
+    net_days: int
+    discount_percent: Decimal | None = None
+    discount_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Invoice:
-    """One 810 for one PO; total = lines + charges - allowances."""
+    """One 810 for one PO; total = lines + charges - allowances, above zero."""
 
-    invoice_number: str  # unique forever
-    invoice_date: date
-    po_number: str
-    shipment_id: str | None
+    invoice_number: str  # BIG02, unique forever
+    invoice_date: date  # BIG01
+    po_number: str  # BIG04
+    po_date: date  # BIG03: the PO's date (BEG05)
+    vendor_code: str | None  # REF*IA: the vendor code Amazon ordered under
+    currency: str  # CUR*SE, ISO 4217
+    remit_to: Address  # N1*RI: where Amazon pays (our organisation)
+    ship_from: Address | None  # N1*SF: the warehouse the goods left, when known
+    ship_to: str | None  # N1*ST**92: the Amazon fulfilment centre
+    terms: PaymentTerms  # ITD
+    shipment_id: str | None  # the shipment billed, when one (REF*BM carries its bill of lading)
+    bill_of_lading: str | None
     lines: tuple[InvoiceLine, ...]
     allowances_and_charges: tuple[AllowanceOrCharge, ...]
-    total_amount: Decimal
+    total_amount: Decimal  # TDS01, written in cents
 
 
 # --- 846 inventory advice (outbound) ---------------------------------------------------
