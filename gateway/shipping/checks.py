@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from gateway.shipping.report import Problem, ShipmentReport
+from gateway.platform.json_reading import Problem
+from gateway.shipping.report import ShipmentReport
 from gateway.shipping.sscc import check_sscc, sscc_reused
 
 PAST_DAYS, AHEAD_DAYS = 7, 2  # Amazon: the ship date lies within the past 7 days or up to 2 days ahead

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+from gateway.platform.json_reading import JsonObject, Problem
 
 SHIPMENT_ID = re.compile(r"[A-Za-z0-9-]{1,30}")
 SCAC = re.compile(r"[A-Z]{2,4}")
 PO_NUMBER = re.compile(r"[A-Za-z0-9]{1,22}")
 SSCC_SHAPE = re.compile(r"[0-9]{18}")
 WEIGHT_UNITS = ("LB", "KG")
-MAX_COUNT = 2**31 - 1
 # A truck carries at most a few thousand cartons; far more is a mistake or an attack, and
 # every carton becomes rows and segments.
 MAX_CARTONS = 10_000
@@ -33,17 +34,6 @@ PALLET_FIELDS = ("pallet_id", "sscc")
 CARTON_FIELDS = ("sscc", "pallet_id", "po_number", "items", "weight")
 CARTON_REQUIRED = ("sscc", "pallet_id", "po_number", "items")
 ITEM_FIELDS = ("line_number", "sku", "quantity", "lot_number", "expiry_date")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with the shipment: where (a JSON Pointer) and what, for the IMS's people."""
-
-    pointer: str
-    detail: str
-
-    def as_json(self) -> dict[str, str]:
-        return {"pointer": self.pointer, "detail": self.detail}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +86,7 @@ class ShipmentReport:
 def read_shipment(body: Any) -> tuple[ShipmentReport | None, list[Problem]]:
     """The body as a report, or every contract problem found (then no report)."""
     problems: list[Problem] = []
-    root = _Object(body, "", problems, FIELDS, REQUIRED)
+    root = JsonObject(body, "", problems, FIELDS, REQUIRED)
     if not root.ok:
         return None, problems
     shipment_id = root.text("shipment_id", pattern=SHIPMENT_ID, shape="1 to 30 letters, digits or hyphens")
@@ -124,7 +114,7 @@ def read_shipment(body: Any) -> tuple[ShipmentReport | None, list[Problem]]:
 
 
 def _pallet(raw: Any, pointer: str, problems: list[Problem]) -> ReportedPallet | None:
-    value = _Object(raw, pointer, problems, PALLET_FIELDS, PALLET_FIELDS)
+    value = JsonObject(raw, pointer, problems, PALLET_FIELDS, PALLET_FIELDS)
     if not value.ok:
         return None
     pallet_id = value.text("pallet_id", max_length=64)
@@ -133,7 +123,7 @@ def _pallet(raw: Any, pointer: str, problems: list[Problem]) -> ReportedPallet |
 
 
 def _carton(raw: Any, pointer: str, problems: list[Problem]) -> ReportedCarton | None:
-    value = _Object(raw, pointer, problems, CARTON_FIELDS, CARTON_REQUIRED)
+    value = JsonObject(raw, pointer, problems, CARTON_FIELDS, CARTON_REQUIRED)
     if not value.ok:
         return None
     sscc = value.text("sscc", pattern=SSCC_SHAPE, shape="18 digits (an SSCC-18)")
@@ -148,7 +138,7 @@ def _carton(raw: Any, pointer: str, problems: list[Problem]) -> ReportedCarton |
 
 
 def _item(raw: Any, pointer: str, problems: list[Problem]) -> ReportedItem | None:
-    value = _Object(raw, pointer, problems, ITEM_FIELDS, ITEM_FIELDS)
+    value = JsonObject(raw, pointer, problems, ITEM_FIELDS, ITEM_FIELDS)
     if not value.ok:
         return None
     line_number = value.text("line_number", max_length=20)
@@ -159,97 +149,3 @@ def _item(raw: Any, pointer: str, problems: list[Problem]) -> ReportedItem | Non
     if not (line_number and sku and eaches):
         return None
     return ReportedItem(line_number, sku, eaches, lot, expiry)
-
-
-class _Object:
-    """Reads the fields of one JSON object, adding a :class:`Problem` for each bad one."""
-
-    def __init__(self, value: Any, pointer: str, problems: list[Problem], known: tuple[str, ...],
-                 required: tuple[str, ...]) -> None:
-        self.pointer, self.problems = pointer, problems
-        self.value: dict[str, Any] = value if isinstance(value, dict) else {}
-        # Not an object: nothing to read. Otherwise every field present is read, so that one
-        # 422 lists every problem, the missing and unknown fields among them.
-        self.ok = isinstance(value, dict)
-        if not self.ok:
-            problems.append(Problem(pointer, "must be a JSON object"))
-            return
-        problems.extend(Problem(f"{pointer}/{name}", "is required") for name in required if name not in value)
-        problems.extend(Problem(f"{pointer}/{_escape(name)}", "is not a field of the shipment contract")
-                        for name in value if name not in known)
-
-    def present(self, name: str) -> bool:
-        return name in self.value
-
-    def fail(self, name: str, detail: str) -> None:
-        """A problem with a field present; a missing one was reported once, as required."""
-        if name in self.value:
-            self.problems.append(Problem(f"{self.pointer}/{name}", detail))
-
-    def text(self, name: str, *, max_length: int = 64, pattern: re.Pattern[str] | None = None, shape: str = "",
-             nullable: bool = False) -> str | None:
-        raw = self.value.get(name)
-        if raw is None and nullable:
-            return None
-        # Printable: a NUL reaches PostgreSQL, which refuses it in a query (a 500, not a 422).
-        if not isinstance(raw, str) or not raw or not raw.isprintable() or len(raw) > max_length:
-            self.fail(name, f"must be {'null or ' if nullable else ''}a string of 1 to {max_length} printable characters")
-            return None
-        if pattern is not None and not pattern.fullmatch(raw):
-            self.fail(name, f"{raw!r} is not {shape}")
-            return None
-        return raw
-
-    def day(self, name: str, *, nullable: bool = False) -> date | None:
-        raw = self.value.get(name)
-        if raw is None and nullable:
-            return None
-        try:
-            if isinstance(raw, str) and len(raw) == 10:
-                return date.fromisoformat(raw)
-        except ValueError:
-            pass
-        self.fail(name, f"must be {'null or ' if nullable else ''}a date YYYY-MM-DD")
-        return None
-
-    def moment(self, name: str) -> datetime | None:
-        raw = self.value.get(name)
-        try:
-            if isinstance(raw, str) and 19 <= len(raw) <= 35:
-                moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-                if moment.tzinfo is not None:
-                    return moment.astimezone(timezone.utc)
-        except ValueError:
-            pass
-        self.fail(name, "must be a date-time with its offset, e.g. 2026-12-02T14:30:00Z")
-        return None
-
-    def count(self, name: str, *, minimum: int, nullable: bool = False) -> int | None:
-        raw = self.value.get(name)
-        if raw is None and nullable:
-            return None
-        if isinstance(raw, bool) or not isinstance(raw, int) or not minimum <= raw <= MAX_COUNT:
-            self.fail(name, f"must be a whole number from {minimum} to {MAX_COUNT}")
-            return None
-        return raw
-
-    def weight(self, name: str) -> Decimal | None:
-        raw = self.value.get(name)
-        if raw is None:
-            return None
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 < raw < 100_000:
-            self.fail(name, "must be null or a weight above 0 and below 100000")
-            return None
-        return Decimal(str(raw)).quantize(Decimal("0.01"))
-
-    def array(self, name: str, *, minimum: int = 0, maximum: int) -> list[Any]:
-        raw = self.value.get(name)
-        if not isinstance(raw, list) or not minimum <= len(raw) <= maximum:
-            self.fail(name, f"must be an array of {minimum} to {maximum} entries")
-            return []
-        return raw
-
-
-def _escape(name: str) -> str:
-    """A member name as a JSON Pointer token (RFC 6901)."""
-    return name.replace("~", "~0").replace("/", "~1")

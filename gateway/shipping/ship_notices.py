@@ -68,7 +68,8 @@ from gateway.shipping.checks import (
     quantity_in_unit,
     replacement_refusal,
 )
-from gateway.shipping.report import Problem, ShipmentReport, read_shipment
+from gateway.platform.json_reading import Problem
+from gateway.shipping.report import ShipmentReport, read_shipment
 from gateway.shipping.sscc import REUSE_WINDOW_DAYS
 
 log = structlog.get_logger("gateway.shipping.ship_notices")

@@ -21,7 +21,8 @@ from gateway.shipping.checks import (
     check_shipment,
     replacement_refusal,
 )
-from gateway.shipping.report import Problem, ShipmentReport, read_shipment
+from gateway.platform.json_reading import Problem
+from gateway.shipping.report import ShipmentReport, read_shipment
 
 NOW = datetime(2026, 12, 2, 15, 0, tzinfo=timezone.utc)
 PO = "2YQ8HK9P"
