@@ -356,6 +356,8 @@ class PurchaseOrderLine(Base):
     # Shipped so far, in ``unit`` (cases for a CA line), over the shipments as they now
     # stand (a replacement replaces its shipment's quantities): ``gateway.shipping``.
     shipped: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal(0))
+    # Invoiced so far, in ``unit``, over every invoice of the PO: ``gateway.invoicing``.
+    invoiced: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal(0))
 
     purchase_order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
 
@@ -444,6 +446,58 @@ class ShipmentItem(Base):
     expiry_date: Mapped[date | None]
 
     carton: Mapped[ShipmentCarton] = relationship(back_populates="items")
+
+
+class Invoice(Base):
+    """One invoice for one PO (the source of one 810): posted by the IMS, or made by the
+    gateway from a delivered ASN when the partner's profile says so.
+
+    ``invoice_number`` is unique forever (Amazon rejects a number used before). ``body`` is
+    the IMS's JSON as received (None for an automatic one): the same body again changes
+    nothing, a different one under a known number is refused.
+    """
+
+    __tablename__ = "invoice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_number: Mapped[str] = mapped_column(String(22), unique=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("trading_partner.id"), index=True)
+    purchase_order_id: Mapped[int] = mapped_column(ForeignKey("purchase_order.id"), index=True)
+    po_number: Mapped[str] = mapped_column(String(22), index=True)
+    shipment_ref: Mapped[int | None] = mapped_column(ForeignKey("shipment.id"), index=True)
+    invoice_date: Mapped[date]
+    currency: Mapped[str] = mapped_column(String(3))
+    total_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    # [{"kind": "allowance"|"charge", "code": "C310", "amount": "10.00"}]
+    allowances_and_charges: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(16))  # ims or automatic
+    body: Mapped[dict[str, Any] | None]
+    body_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The 810 sent for it: its delivery is the invoice's (``exchange.outbound.delivery_of``).
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    message: Mapped[Message | None] = relationship(foreign_keys=[message_id])
+    shipment: Mapped[Shipment | None] = relationship(foreign_keys=[shipment_ref])
+    lines: Mapped[list[InvoiceLine]] = relationship(back_populates="invoice", order_by="InvoiceLine.id",
+                                                    cascade="all, delete-orphan")
+
+
+class InvoiceLine(Base):
+    """What an invoice bills of one PO line, in the line's unit at the acknowledged cost (IT1)."""
+
+    __tablename__ = "invoice_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    purchase_order_line_id: Mapped[int] = mapped_column(ForeignKey("purchase_order_line.id"), index=True)
+    line_number: Mapped[str] = mapped_column(String(20))
+    sku: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(12, 2))  # in the PO line's unit
+    unit: Mapped[str] = mapped_column(String(2))
+    unit_cost: Mapped[Decimal] = mapped_column(Numeric(12, 4))  # per ``unit``
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
 
 class OperationalException(Base):

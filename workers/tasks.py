@@ -20,6 +20,8 @@ from gateway.orders import acknowledgement, intake, po_changes
 from gateway.partners import certificate_watch
 from gateway.platform import audit
 from gateway.platform.db import session_scope
+from gateway.invoicing import invoices
+from gateway.invoicing import watch as invoicing_watch
 from gateway.recovery import sweep
 from gateway.shipping import watch
 from gateway.transport.as2 import receiver, sender
@@ -143,6 +145,18 @@ def acknowledge_purchase_order(purchase_order_id: int) -> str:
 def watch_ship_notices() -> dict:
     """Beat: raise 856s not through 30 minutes after the truck left, and shipments the IMS never sent."""
     return watch.watch_ship_notices(settings())
+
+
+@app.task(name="workers.tasks.invoice_delivered_shipments")
+def invoice_delivered_shipments() -> list[str]:
+    """Beat: invoice what each delivered 856 shipped, for partners whose profile asks for it."""
+    return invoices.invoice_delivered_shipments(settings())
+
+
+@app.task(name="workers.tasks.watch_uninvoiced")
+def watch_uninvoiced() -> list[str]:
+    """Beat: raise goods shipped and not invoiced after the partner's set number of days."""
+    return invoicing_watch.watch_uninvoiced(settings())
 
 
 @app.task(name="workers.tasks.watch_ack_deadlines")

@@ -23,6 +23,7 @@ from gateway.partners.keystore import (
     retire_certificate,
 )
 from gateway.models import Certificate, Organisation, TradingPartner
+from gateway.shipping.warehouses import WarehouseAddress, WarehouseError
 from gateway.partners.profile import (
     DIGEST_ALGORITHMS,
     ENCRYPTION_ALGORITHMS,
@@ -219,6 +220,9 @@ def org_create(as2_id: str, name: str | None, x12_id: str | None, x12_qualifier:
         else:
             organisation = existing
         click.echo(f"organisation {organisation.as2_id}")
+        if not organisation.profile.get("remit_to"):
+            click.echo("no remit-to yet: set where Amazon pays you, for the 810 invoices, with "
+                       "`edi-gateway org remit-to --name ... --street ... --city ... --postal-code ... --country CC`")
         if not organisation_keys(session, current, organisation) or replaces_development:
             certificate = create_organisation_certificate(session, current, organisation)
             click.echo(f"certificate {certificate.fingerprint_sha256[:16]} ({certificate.subject}) "
@@ -239,6 +243,24 @@ def org_show() -> None:
         organisation = the_organisation(session)
         click.echo(json.dumps({"name": organisation.name, "as2_id": organisation.as2_id,
                                "x12_qualifier": organisation.x12_qualifier, "x12_id": organisation.x12_id}, indent=2))
+
+
+@org.command("remit-to")
+@click.option("--name", required=True, help="Who Amazon pays (N102 of N1*RI, up to 60 characters).")
+@click.option("--street", required=True, help="Street address (N301, up to 55 characters).")
+@click.option("--city", required=True, help="City (N401, 2 to 30 characters).")
+@click.option("--postal-code", required=True, help="Postal code (N403, 3 to 15 characters).")
+@click.option("--country", required=True, help="ISO 3166-1 alpha-2 country code, e.g. US.")
+@click.option("--state", help="State or province code (two characters), where the country has them.")
+def org_remit_to(name: str, street: str, city: str, postal_code: str, country: str, state: str | None) -> None:
+    """Set where Amazon pays us: the remit-to every 810 invoice carries."""
+    from gateway.invoicing.remit_to import set_remit_to
+
+    address = WarehouseAddress(name=name, street=street, city=city, postal_code=postal_code, country=country,
+                               state=state)
+    with session_scope(_settings()) as session:
+        saved = set_remit_to(session, address, actor="cli")
+    click.echo(f"remit-to set: {saved.name}, {saved.street}, {saved.city} {saved.postal_code} {saved.country}")
 
 
 @click.group()
@@ -378,4 +400,4 @@ def certs_retire(reference: str, force: bool) -> None:
                        err=True)
 
 
-ERRORS = (PartnerError, KeystoreError)
+ERRORS = (PartnerError, KeystoreError, WarehouseError)

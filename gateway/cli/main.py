@@ -71,10 +71,10 @@ def init() -> None:
 
 def initialise(current: Settings) -> None:
     """Data folder, schema, and on a new installation a development organisation with a key,
-    the demo catalogue and the demo warehouse."""
+    the demo catalogue, the demo warehouse and remit-to."""
     from gateway.platform import db
     from gateway.sandbox.development import ensure_development_identity
-    from gateway.sandbox import add_demo_warehouse, import_demo_catalogue, is_new_installation
+    from gateway.sandbox import add_demo_addresses, import_demo_catalogue, is_new_installation
 
     current.data_dir.mkdir(parents=True, exist_ok=True)
     check_database(current)
@@ -83,7 +83,7 @@ def initialise(current: Settings) -> None:
     ensure_development_identity(current)
     if new:
         import_demo_catalogue(current)
-        add_demo_warehouse(current)
+        add_demo_addresses(current)
 
 
 @cli.command()

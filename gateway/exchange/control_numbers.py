@@ -1,4 +1,5 @@
-"""Interchange, group and set control numbers: per partner and direction, never reused.
+"""Interchange, group and set control numbers: per partner and direction, never reused;
+and the sequence automatic invoice numbers are drawn from (kind ``invoice``).
 
 Each allocation is a single ``UPDATE ... RETURNING`` on the sequence row, which the
 database serialises, so two worker processes writing at once never get the same number.
@@ -14,11 +15,11 @@ from gateway.models import ControlNumberSequence
 
 # ISA13 is nine digits and GS06/ST02 at most nine: wrap before overflowing the field.
 LIMIT = 999_999_999
-KINDS = ("isa", "gs", "st")
+KINDS = ("isa", "gs", "st", "invoice")
 
 
 def next_control_number(session: Session, partner_key: str, kind: str, direction: str = "outbound") -> int:
-    """Allocate the next number of ``kind`` (isa, gs or st) for ``partner_key``."""
+    """Allocate the next number of ``kind`` (isa, gs, st or invoice) for ``partner_key``."""
     if kind not in KINDS:
         raise ValueError(f"unknown control number kind {kind!r}; expected one of {KINDS}")
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

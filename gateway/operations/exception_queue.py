@@ -75,6 +75,8 @@ KINDS = {kind.name: kind for kind in (
     Kind("shipped_without_asn", Severity.CRITICAL, "Shipped but no ASN sent"),
     # Amazon charges 2-6% of the shipment's cost for an ASN that is late, missing or wrong.
     Kind("asn_late", Severity.CRITICAL, "856 not delivered and accepted within 30 minutes of shipping"),
+    # Goods Amazon received but was never billed for: unpaid until someone invoices them.
+    Kind("shipped_not_invoiced", Severity.HIGH, "Shipped but not invoiced"),
     Kind("unreconciled_payment", Severity.MEDIUM, "Remittance does not match the invoice"),
     # A burst of refused sign-ins across the site (gateway.access.throttle): someone is guessing.
     Kind("login_attack", Severity.HIGH, "Many refused sign-ins: passwords are being guessed"),

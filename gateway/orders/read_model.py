@@ -304,6 +304,7 @@ def _line(line: PurchaseOrderLine, exceptions: list[OperationalException]) -> di
         "backordered": line.backordered,
         "backorder_ship_date": _date(line.backorder_ship_date),
         "shipped": quantity_text(line.shipped),
+        "invoiced": quantity_text(line.invoiced),
         "status": line_status(line).value,
         "outcomes": [{"code": outcome["code"], "quantity": outcome["quantity"], "reason": outcome.get("reason"),
                       "ship_date": outcome.get("ship_date"), "delivery_date": outcome.get("delivery_date")}

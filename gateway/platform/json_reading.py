@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 MAX_COUNT = 2**31 - 1  # the largest INTEGER on PostgreSQL
-MONEY = re.compile(r"-?[0-9]{1,10}(\.[0-9]{1,4})?")
+MONEY = re.compile(r"[0-9]{1,10}(\.[0-9]{1,4})?")  # non-negative, like the contracts' Money
 
 
 @dataclass(frozen=True, slots=True)

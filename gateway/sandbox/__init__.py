@@ -9,9 +9,10 @@ so the sample 850s in tests/fixtures/amazon map to the sandbox's SKUs at once; t
 brand's own catalogue replaces it (``catalogue import --replace``), or ``catalogue
 drop-demo`` removes it.
 A new installation also gets the demo warehouse ``WH1`` the sandbox IMS ships from, so a
-shipment it posts names a ship-from the gateway knows (``warehouses add WH1 ...`` changes it).
+shipment it posts names a ship-from the gateway knows (``warehouses add WH1 ...`` changes it),
+and a demo remit-to for the 810 (``org remit-to ...`` changes it).
 ``development`` gives a new installation an organisation and a key pair.
-May import ``gateway.shipping``, ``gateway.partners``, ``gateway.catalogue``, ``gateway.access`` and below.
+May import ``gateway.invoicing``, ``gateway.shipping``, ``gateway.partners``, ``gateway.catalogue``, ``gateway.access`` and below.
 """
 from __future__ import annotations
 
@@ -32,14 +33,17 @@ from gateway.platform.db import session_scope
 from gateway.models import ApiToken, CatalogueItem, Organisation
 from gateway.platform.preflight import StartupError
 from gateway.access.tokens import create_token
+from gateway.invoicing.remit_to import set_remit_to
 from gateway.shipping.warehouses import WarehouseAddress, add_or_update_warehouse
 
 log = structlog.get_logger("gateway.sandbox")
 
 DEMO_CATALOGUE = Path(__file__).parent / "catalogue.csv"
-# The sandbox IMS's default ship-from (reference_ims --ship-from); a made-up address.
+# The sandbox IMS's default ship-from (reference_ims --ship-from) and where the demo is paid; made up.
 DEMO_WAREHOUSE = ("WH1", WarehouseAddress(name="Acme Brands demo warehouse", street="1 Demo Way", city="Reno",
                                           postal_code="89501", country="US", state="NV"))
+DEMO_REMIT_TO = WarehouseAddress(name="Acme Brands (development)", street="1 Demo Way", city="Reno", postal_code="89501",
+                                 country="US", state="NV")
 CALLBACK_TOKEN_LABEL = "sandbox IMS (edi-gateway run)"
 
 
@@ -102,11 +106,13 @@ def import_demo_catalogue(settings: Settings) -> None:
                 entries=result.created)
 
 
-def add_demo_warehouse(settings: Settings) -> None:
+def add_demo_addresses(settings: Settings) -> None:
+    """The demo warehouse WH1 and a demo remit-to, so the sandbox's shipments and invoices go out."""
     with session_scope(settings) as session:
         add_or_update_warehouse(session, *DEMO_WAREHOUSE, actor="init")
-    log.warning("new development installation: added the demo warehouse WH1; give your own with "
-                "`edi-gateway warehouses add CODE --name ... --street ... --city ... --postal-code ... --country ..`")
+        set_remit_to(session, DEMO_REMIT_TO, actor="init")
+    log.warning("new development installation: added the demo warehouse WH1 and a demo remit-to; give your own "
+                "with `edi-gateway warehouses add CODE ...` and `edi-gateway org remit-to ...`")
 
 
 def demo_catalogue_items(session: Session) -> list[CatalogueItem]:

@@ -62,13 +62,18 @@ def _checked(code: str, address: WarehouseAddress) -> tuple[str, dict[str, str |
     code = code.strip().upper()
     if not CODE.fullmatch(code):
         raise WarehouseError(f"code {code!r} must be 1 to 20 characters of A-Z, 0-9 and -")
+    return code, checked_address(address)
+
+
+def checked_address(address: WarehouseAddress) -> dict[str, str | None]:
+    """An address as N1/N3/N4 can carry it (also the invoices' remit-to), or a WarehouseError."""
     country = address.country.strip().upper()
     if not COUNTRY.fullmatch(country):
         raise WarehouseError(f"country {country!r} must be two letters (ISO 3166-1 alpha-2, e.g. US, GB, DE)")
     state = address.state.strip().upper() if address.state is not None else None
     if state is not None and not STATE.fullmatch(state):
         raise WarehouseError(f"state {state!r} must be a two-character code (X12 N402, e.g. WA)")
-    return code, {
+    return {
         "name": _text("name", address.name, NAME_LENGTH),
         "street": _text("street", address.street, STREET_LENGTH),
         "city": _text("city", address.city, CITY_LENGTH),

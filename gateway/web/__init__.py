@@ -31,13 +31,14 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.config["MAX_CONTENT_LENGTH"] = LIMITS.max_body_bytes
 
-    from gateway.web import api, as2, diagnostics, health, ims_callbacks, shipments
+    from gateway.web import api, as2, diagnostics, health, ims_callbacks, invoices, shipments
 
     app.register_blueprint(health.blueprint)
     app.register_blueprint(as2.blueprint)
     app.register_blueprint(diagnostics.blueprint)
     app.register_blueprint(ims_callbacks.blueprint)
     app.register_blueprint(shipments.blueprint)
+    app.register_blueprint(invoices.blueprint)
     app.register_blueprint(api.blueprint)
 
     from gateway.web import errors, login, metrics, pages, request_guard, security_headers

@@ -28,6 +28,7 @@ from gateway.orders.read_model import (
     list_purchase_orders,
     purchase_order_detail,
 )
+from gateway.invoicing.read_model import invoice_json, list_invoices
 from gateway.shipping.read_model import list_shipments, shipment_summary
 from gateway.web import settings_of
 from gateway.web.auth import problem, requires_token_role
@@ -106,6 +107,7 @@ def purchase_order(po_number: str):
             return problem(409, "Conflict", f"PO {po_number} exists for vendor codes {codes}; add ?vendor_code=")
         detail = purchase_order_detail(session, found[0])
         detail["shipments"] = [shipment_summary(session, row) for row in list_shipments(session, po_number=po_number)]
+        detail["invoices"] = [invoice_json(session, row) for row in list_invoices(session, po_number=po_number)]
         return jsonify(detail)
 
 
