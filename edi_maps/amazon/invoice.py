@@ -3,30 +3,34 @@
 Amazon pays against the 810: its payee system matches each invoice with the PO (BIG04)
 and what was received, line by line, and an invoice whose lines, costs or total do not
 add up is held. Source followed: Stedi's "Amazon Retail Invoice" guide (X12 810, release
-4010), kept "based on public documentation from Amazon"; Amazon's own guide is given to
-each vendor, not published. What that guide lays out, and so what this writes:
+4010, "based on public documentation from Amazon"; Amazon's own guide is given to each
+vendor, not published), of which only the overview could be read when this was written:
+heading ST, BIG, CUR, the N1 loops (named Remit To and Bill To in the copies read), ITD
+(required, once); detail IT1; summary TDS (required), TXI, the SAC loop, CTT (required).
+Element choices the overview does not show follow the X12 004010 810. What this writes:
 
 - heading: BIG (invoice date, invoice number, PO date, PO number), CUR*SE with the
-  currency, the N1 parties and one ITD (terms), all mandatory but the parties;
+  currency, the parties, and one ITD (terms);
 - parties: N1*RI remit-to (where Amazon pays, with N3/N4); N1*SF ship-from with its
   address when known; N1*ST**92 the fulfilment centre when known;
 - detail: one IT1 per billed PO line, echoing PO101 and the identifier Amazon ordered
   with, the quantity in the PO line's unit and the cost per that unit (per case for CA);
-- summary: TDS (the total in cents), one SAC per allowance or charge, then CTT with the
-  number of IT1 segments.
+- summary: TDS (the total in cents), one SAC per allowance or charge (the 004010 810
+  puts the invoice-level SAC loop after TDS), then CTT with the number of IT1 segments.
 
-Two segments the guide's overview does not show are written because the canonical
-invoice carries them and the X12 810 has a place for them in the heading: REF*IA (the
-vendor code Amazon ordered under, when known) and REF*BM (the bill of lading of the
-shipment billed, when known). The guide has no heading DTM, so no DTM*011 (ship date) is
-written. ITD follows X12: ITD01 08 (basic discount offered) with ITD03 percent and ITD05
-days when the terms carry a discount, 05 (discount not applicable) otherwise; ITD02 3
-(invoice date); ITD07 the net days.
+Two REFs the overview does not show are written because the canonical invoice carries
+them and the 004010 810 heading has REF: REF*IA (the vendor code Amazon ordered under)
+and REF*BM (the bill of lading of the shipment billed), each only when known. The guide
+has no heading DTM, so no DTM*011 (ship date) is written. ITD: ITD01 08 (basic discount
+offered) with ITD03 percent and ITD05 days when the terms carry a discount (X12 requires
+ITD05 with ITD03), 05 (discount not applicable) otherwise; ITD02 3 (from the invoice
+date); ITD07 the net days.
 
 Amounts are exact: TDS01 and SAC05 are X12 ``N2`` (implied two decimals, written as
 cents), so an amount with a fraction of a cent is refused, never rounded; the invoice's
-``total_amount`` must equal lines + charges - allowances. The pure function takes no
-clock: the same invoice always gives the same body.
+``total_amount`` must equal lines + charges - allowances (X12: TDS01 is the total
+"including charges and less allowances"). The pure function takes no clock: the same
+invoice always gives the same body.
 """
 from __future__ import annotations
 

@@ -373,5 +373,4 @@ def _percent(name: str, value: object) -> str:
         raise ProfileSettingError(f"{name} must be a decimal number, e.g. \"2\" or \"1.5\", not {value!r}") from None
     if not number.is_finite() or not 0 <= number <= 100 or number != number.quantize(Decimal("0.001")):
         raise ProfileSettingError(f"{name} must be from 0 to 100 with at most 3 decimals, not {value!r}")
-    text = format(number.normalize(), "f")
-    return text
+    return format(number.normalize(), "f")
