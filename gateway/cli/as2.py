@@ -126,6 +126,25 @@ def ship_notice_options(command):
     return _with(options, command)
 
 
+def invoicing_options(command):
+    """Options for the 810: automatic invoicing, numbers, terms, currency (section ``invoicing``)."""
+    options = [
+        click.option("--auto-invoice/--no-auto-invoice", "automatic", default=None,
+                     help="Invoice each delivered ASN automatically (default no)."),
+        click.option("--invoice-prefix", "number_prefix", metavar="PREFIX",
+                     help="Invoice numbers start with this: 0-10 of A-Z, 0-9, - (default INV-)."),
+        click.option("--terms-net-days", type=int, help="ITD net days, 0-365 (default 60)."),
+        click.option("--terms-discount-percent", metavar="PERCENT",
+                     help="ITD discount percent, e.g. 2 or 1.5, with --terms-discount-days (default none; "
+                          "none: no discount)."),
+        click.option("--terms-discount-days", type=int, help="Days within which the discount is earned."),
+        click.option("--not-invoiced-days", type=float,
+                     help="Days after shipping at which goods not invoiced are an exception (default 3)."),
+        click.option("--invoice-currency", "currency", metavar="CODE", help="CUR02, ISO 4217 (default USD)."),
+    ]
+    return _with(options, command)
+
+
 def _with(options, command):
     for option in reversed(options):
         command = option(command)
@@ -139,6 +158,8 @@ def _profile_changes(values: dict) -> dict[str, dict]:
         given["segment_suffix"] = SEGMENT_SUFFIXES[given["segment_suffix"]]
     if "holiday_country" in given and given["holiday_country"].lower() == "none":
         given["holiday_country"] = None
+    if str(given.get("terms_discount_percent", "")).lower() == "none":  # no discount: both settings cleared
+        given["terms_discount_percent"] = given["terms_discount_days"] = None
     if "warn_hours" in given:
         given["warn_hours"] = [_hours(text) for text in given["warn_hours"].split(",")]
     if "mdn_hosts" in given:
@@ -279,6 +300,7 @@ def partners() -> None:
 @x12_options
 @acknowledgement_options
 @ship_notice_options
+@invoicing_options
 def partners_add(as2_id, name, x12_id, x12_qualifier, certificate_file, **settings) -> None:
     """Add a trading partner: by default it must sign and encrypt, and gets signed synchronous MDNs."""
     changes = _profile_changes(settings)
@@ -299,8 +321,9 @@ def partners_add(as2_id, name, x12_id, x12_qualifier, certificate_file, **settin
 @x12_options
 @acknowledgement_options
 @ship_notice_options
+@invoicing_options
 def partners_update(as2_id: str, active: bool | None, **settings) -> None:
-    """Change a partner's profile (AS2, X12, 855 codes and deadlines, 856) or switch it on or off.
+    """Change a partner's profile (AS2, X12, 855 codes and deadlines, 856, 810) or switch it on or off.
 
     Every setting is checked before anything is stored: one bad value changes nothing.
     """

@@ -1,7 +1,7 @@
 """``send_document``: the one way business code sends a document to a partner.
 
-The caller hands a canonical document (an ``Acknowledgement`` or a ``ShipNotice`` today;
-invoices and inventory advice next) inside its own transaction. The partner's profile
+The caller hands a canonical document (an ``Acknowledgement``, a ``ShipNotice`` or an
+``Invoice`` today; inventory advice next) inside its own transaction. The partner's profile
 picks the retailer's map that writes the set and the X12 version it is written in, the
 envelope is written with our control numbers in the partner's delimiters for that version,
 the transport the profile names stores it, and the tracker starts waiting for the

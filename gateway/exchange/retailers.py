@@ -13,8 +13,9 @@ from typing import Any
 
 from edi_maps import amazon
 from edi_maps.amazon.acknowledgement import acknowledgement_segments
+from edi_maps.amazon.invoice import invoice_segments
 from edi_maps.amazon.ship_notice import ship_notice_segments
-from edi_maps.documents import Acknowledgement, ShipNotice
+from edi_maps.documents import Acknowledgement, Invoice, ShipNotice
 from edi_maps.x12.segment import Segment
 from gateway.partners.profile import Profile
 
@@ -28,8 +29,8 @@ class OutboundMap:
     set_id: str  # ST01, e.g. "855"
     functional_id: str  # GS01, e.g. "PR"
     body: Callable[[Any, Profile], SegmentBody]
-    # The business key kept on the tracker's row (the PO number for the 855 and 810, the
-    # shipment id for the 856).
+    # The business key kept on the tracker's row (the PO number for the 855, the shipment
+    # id for the 856, the invoice number for the 810).
     reference: Callable[[Any], str | None]
     # The X12 version (GS08, "004010" or "005010") the partner gets this set in.
     version: Callable[[Profile], str] = lambda profile: "004010"
@@ -64,6 +65,10 @@ def _amazon_856(notice: ShipNotice, profile: Profile) -> SegmentBody:
     return ship_notice_segments(notice, profile.ship_notice.version)
 
 
+def _amazon_810(invoice: Invoice, profile: Profile) -> SegmentBody:
+    return invoice_segments(invoice)
+
+
 def _only_po(notice: ShipNotice) -> str | None:
     """The 856's PO when it carries one; a message about several POs names none."""
     po_numbers = {order.po_number for order in notice.orders}
@@ -81,6 +86,13 @@ AMAZON = Retailer(
         # names the 856 and leads to its POs.
         ShipNotice: OutboundMap("856", "SH", _amazon_856, lambda notice: notice.shipment_id,
                                 version=lambda profile: profile.ship_notice.version, po_number=_only_po),
+        # The 810 is in 004010, the only version of Amazon's retail invoice guide. Its
+        # business key is the invoice number (BIG02): unique forever, what Amazon's 997,
+        # its remittance (820 RMR) and finance name the invoice by, while one PO may be
+        # invoiced several times (one invoice per shipment). The message still belongs to
+        # its PO (BIG04), so a PO's page lists its invoices.
+        Invoice: OutboundMap("810", "IN", _amazon_810, lambda invoice: invoice.invoice_number,
+                             po_number=lambda invoice: invoice.po_number),
     },
 )
 

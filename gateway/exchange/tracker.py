@@ -30,20 +30,27 @@ DOCUMENT_NAMES = {"855": "PO acknowledgement (855)", "856": "ship notice (856)",
                   "846": "inventory advice (846)"}
 
 
+# Sets whose business key (the tracker's reference) is not a PO number: the 856's is the
+# shipment id, the 810's the invoice number.
+REFERENCE_NAMES = {"856": "shipment", "810": "invoice"}
+
+
 def about(tset: X12Set) -> str:
     """What a set of ours was about, for a sentence: " for PO 2XK7QP9M", or for an 856 (whose
-    business key is the shipment, which may carry several POs) " for shipment SHP-1"."""
+    business key is the shipment, which may carry several POs) " for shipment SHP-1", or for
+    an 810 " for invoice INV-1"."""
     if not tset.reference:
         return ""
-    return f" for shipment {tset.reference}" if tset.set_id == "856" else f" for PO {tset.reference}"
+    return f" for {REFERENCE_NAMES.get(tset.set_id, 'PO')} {tset.reference}"
 
 
 def po_number_of(group: X12Group, tset: X12Set) -> str | None:
-    """The PO a set of ours was about: its message's (an 856 of one PO has it), else the set's
-    reference, which is the PO number for every set but the 856 (a shipment id)."""
+    """The PO a set of ours was about: its message's (an 856 of one PO and every 810 have it),
+    else the set's reference, which is the PO number for every set but the 856 (a shipment
+    id) and the 810 (an invoice number)."""
     if group.message.po_number:
         return group.message.po_number
-    return None if tset.set_id == "856" else tset.reference
+    return None if tset.set_id in REFERENCE_NAMES else tset.reference
 
 
 def ack_window(partner: TradingPartner) -> timedelta:
@@ -56,7 +63,7 @@ def expect_functional_ack(
     set_code: str, references: dict[str, str | None] | None = None, version: str = "004010",
 ) -> X12Group:
     """Record an outbound group and when its 997 is due. ``references`` maps ST02 to the set's
-    business key (the PO number of an 855, the shipment id of an 856)."""
+    business key (the PO number of an 855, the shipment id of an 856, the invoice number of an 810)."""
     references = references or {}
     group = X12Group(
         message_id=message.id, partner_id=partner.id, direction=Direction.OUTBOUND.value,

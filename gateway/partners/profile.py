@@ -11,6 +11,9 @@ section per concern, stored as JSON on the partner row (``trading_partner.profil
   holidays that extend it, warnings, the margin and what to do when it comes);
 - ``ship_notice``: the 856 (the X12 version it is written in, and how long after the
   shipment leaves it must be delivered and accepted);
+- ``invoicing``: the 810 (whether delivered ASNs are invoiced automatically, the invoice
+  number prefix, the payment terms and currency it states, and how many days shipped goods
+  may stay uninvoiced before that is an exception);
 - ``retailer`` and ``transport``: whose maps the partner speaks (Amazon) and how its
   documents travel (AS2); ``gateway.exchange`` turns these names into code.
 
@@ -24,12 +27,13 @@ import enum
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import holidays
 
 from edi_maps.amazon.acknowledgement import DEFAULT_ACK_CODES
-from edi_maps.documents import LineOutcome, RejectionReason
+from edi_maps.documents import LineOutcome, PaymentTerms, RejectionReason
 
 RETAILERS = ("amazon",)
 TRANSPORTS = ("as2",)
@@ -198,6 +202,53 @@ class ShipNoticeSettings:
 
 
 @dataclass(frozen=True)
+class InvoicingSettings:
+    """The 810: when it is sent and what it states besides the goods.
+
+    ``automatic`` invoices each delivered ASN without a person asking; invoice numbers are
+    ``number_prefix`` + a serial (BIG02 is 1-22 characters, so the prefix is kept short);
+    the terms (ITD) are ``terms_net_days`` net, with ``terms_discount_percent`` off when
+    paid within ``terms_discount_days`` (both or neither: X12 wants the discount days
+    with a discount percent); ``currency`` is CUR02. Shipped goods not invoiced after
+    ``not_invoiced_days`` are an exception: Amazon pays only what is invoiced."""
+
+    automatic: bool = False
+    number_prefix: str = "INV-"
+    terms_net_days: int = 60
+    # A decimal string, e.g. "2" or "1.5": percentages are exact, never floats.
+    terms_discount_percent: str | None = None
+    terms_discount_days: int | None = None
+    not_invoiced_days: float = 3.0
+    currency: str = "USD"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.automatic, bool):
+            raise ProfileSettingError(f"invoicing.automatic must be true or false, not {self.automatic!r}")
+        if not isinstance(self.number_prefix, str) or not re.fullmatch(r"[A-Z0-9-]{0,10}", self.number_prefix):
+            raise ProfileSettingError("invoicing.number_prefix must be 0-10 characters of A-Z, 0-9 and -, "
+                                      f"not {self.number_prefix!r}")
+        _days("invoicing.terms_net_days", self.terms_net_days)
+        if self.terms_discount_percent is not None:
+            object.__setattr__(self, "terms_discount_percent", _percent("invoicing.terms_discount_percent",
+                                                                        self.terms_discount_percent))
+        if self.terms_discount_days is not None:
+            _days("invoicing.terms_discount_days", self.terms_discount_days)
+        if (self.terms_discount_percent is None) != (self.terms_discount_days is None):
+            raise ProfileSettingError("invoicing.terms_discount_percent and terms_discount_days go together: "
+                                      "set both or neither")
+        days = _positive("invoicing.not_invoiced_days", self.not_invoiced_days, "days")
+        object.__setattr__(self, "not_invoiced_days", days)
+        if not isinstance(self.currency, str) or not re.fullmatch(r"[A-Z]{3}", self.currency):
+            raise ProfileSettingError(f"invoicing.currency must be an ISO 4217 code of 3 capital letters, "
+                                      f"not {self.currency!r}")
+
+    def payment_terms(self) -> PaymentTerms:
+        """The terms an invoice of this partner states (ITD)."""
+        percent = None if self.terms_discount_percent is None else Decimal(self.terms_discount_percent)
+        return PaymentTerms(self.terms_net_days, percent, self.terms_discount_days)
+
+
+@dataclass(frozen=True)
 class Profile:
     retailer: str = "amazon"
     transport: str = "as2"
@@ -205,6 +256,7 @@ class Profile:
     x12: X12Settings = field(default_factory=X12Settings)
     acknowledgement: AcknowledgementSettings = field(default_factory=AcknowledgementSettings)
     ship_notice: ShipNoticeSettings = field(default_factory=ShipNoticeSettings)
+    invoicing: InvoicingSettings = field(default_factory=InvoicingSettings)
 
     def __post_init__(self) -> None:
         _one_of("retailer", self.retailer, RETAILERS)
@@ -240,7 +292,7 @@ class Profile:
 LEGACY_DELIMITERS = {"element": "element_separator", "component": "component_separator",
                      "segment": "segment_terminator", "suffix": "segment_suffix"}
 SECTIONS: dict[str, type[Any]] = {"as2": As2Settings, "x12": X12Settings, "acknowledgement": AcknowledgementSettings,
-                                   "ship_notice": ShipNoticeSettings}
+                                   "ship_notice": ShipNoticeSettings, "invoicing": InvoicingSettings}
 SEPARATOR_SETTINGS = ("element_separator", "component_separator", "segment_terminator")
 
 
@@ -300,3 +352,25 @@ def _positive(name: str, value: object, unit: str = "hours") -> float:
     if not number > 0 or number != number or number == float("inf"):
         raise ProfileSettingError(f"{name} must be more than 0, not {value!r}")
     return number
+
+
+def _days(name: str, value: object) -> int:
+    """A whole number of days, 0-365 (ITD05 and ITD07 are X12 N0 of at most 3 digits)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
+        raise ProfileSettingError(f"{name} must be a whole number of days from 0 to 365, not {value!r}")
+    return value
+
+
+def _percent(name: str, value: object) -> str:
+    """A percentage as a decimal string from 0 to 100 with at most 3 decimals (ITD03 is an
+    X12 R of at most 6 digits); an integer is taken too, a float is not (it is not exact)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ProfileSettingError(f"{name} must be a decimal number written as a string, e.g. \"2\" or \"1.5\", "
+                                  f"not {value!r}")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ProfileSettingError(f"{name} must be a decimal number, e.g. \"2\" or \"1.5\", not {value!r}") from None
+    if not number.is_finite() or not 0 <= number <= 100 or number != number.quantize(Decimal("0.001")):
+        raise ProfileSettingError(f"{name} must be from 0 to 100 with at most 3 decimals, not {value!r}")
+    return format(number.normalize(), "f")

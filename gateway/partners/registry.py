@@ -72,7 +72,8 @@ def profile_of(partner: TradingPartner) -> Profile:
 
 
 def update_profile(partner: TradingPartner, section: str, changes: Mapping[str, Any]) -> Profile:
-    """Change settings of one profile section (``as2``, ``x12``, ``acknowledgement``, ``ship_notice``)."""
+    """Change settings of one profile section (``as2``, ``x12``, ``acknowledgement``, ``ship_notice``,
+    ``invoicing``)."""
     profile = _checked(lambda: Profile.from_json(partner.profile).changed(section, changes))
     partner.profile = profile.to_json()
     return profile

@@ -120,7 +120,10 @@ def test_the_whole_profile_is_set_from_the_command_line_and_a_bad_value_changes_
                           "--deadline-margin-hours", "5", "--reack-window-hours", "72", "--transit-days", "3",
                           "--ack-code", "rejected:ObsoleteProduct=R3", "--997-window-hours", "12",
                           "--segment-suffix", "lf", "--usage-indicator", "T", "--element-separator", "|",
-                          "--repetition-separator", "!", "--856-version", "004010", "--856-deadline-minutes", "45")
+                          "--repetition-separator", "!", "--856-version", "004010", "--856-deadline-minutes", "45",
+                          "--auto-invoice", "--invoice-prefix", "AC-", "--terms-net-days", "30",
+                          "--terms-discount-percent", "1.5", "--terms-discount-days", "10", "--not-invoiced-days", "2",
+                          "--invoice-currency", "CAD")
     assert updated.returncode == 0, updated.stderr
     shown = json.loads(edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout)
     assert shown["acknowledgement"] == {
@@ -133,6 +136,9 @@ def test_the_whole_profile_is_set_from_the_command_line_and_a_bad_value_changes_
                             "repetition_separator": "!", "segment_suffix": "\n", "usage_indicator": "T",
                             "ack_window_hours": 12.0}
     assert shown["ship_notice"] == {"version": "004010", "deadline_minutes": 45.0}
+    assert shown["invoicing"] == {"automatic": True, "number_prefix": "AC-", "terms_net_days": 30,
+                                  "terms_discount_percent": "1.5", "terms_discount_days": 10,
+                                  "not_invoiced_days": 2.0, "currency": "CAD"}
     assert (shown["retailer"], shown["transport"], shown["as2"]["mdn_mode"]) == ("amazon", "as2", "sync")
 
     # A bad value is refused at write time with one line, and the other options given with it are not applied.
@@ -145,10 +151,19 @@ def test_the_whole_profile_is_set_from_the_command_line_and_a_bad_value_changes_
                        (["--holiday-country", "XX"], "holiday_country 'XX' is not a country code"),
                        (["--warn-hours", "6,soon"], "--warn-hours takes numbers"),
                        (["--element-separator", "~"], "x12 separators must differ"),
-                       (["--856-deadline-minutes", "0"], "ship_notice.deadline_minutes must be more than 0")):
+                       (["--856-deadline-minutes", "0"], "ship_notice.deadline_minutes must be more than 0"),
+                       (["--invoice-prefix", "inv"], "invoicing.number_prefix must be 0-10 characters"),
+                       (["--terms-discount-percent", "250"], "invoicing.terms_discount_percent must be from 0 to 100"),
+                       (["--invoice-currency", "usd"], "invoicing.currency must be an ISO 4217 code")):
         result = edi_gateway(tmp_path, "partners", "update", "AMAZON", *bad)
         assert result.returncode == 2 and words in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert json.loads(edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout) == shown
+
+    # `--terms-discount-percent none` takes the discount off: percent and days together.
+    cleared = edi_gateway(tmp_path, "partners", "update", "AMAZON", "--terms-discount-percent", "none")
+    assert cleared.returncode == 0, cleared.stderr
+    invoicing = json.loads(edi_gateway(tmp_path, "partners", "show", "AMAZON").stdout)["invoicing"]
+    assert (invoicing["terms_discount_percent"], invoicing["terms_discount_days"]) == (None, None)
 
 
 def certificates(tmp_path) -> list[list[str]]:

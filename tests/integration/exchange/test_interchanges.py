@@ -12,6 +12,8 @@ from gateway.platform.storage import read_payload
 from gateway.exchange.envelopes import SetBody, build_interchange
 from gateway.exchange.outbound import send_document
 from gateway.models import Message, Organisation, TradingPartner, X12Group
+from tests.support.independent_x12 import independent_errors
+from tests.unit.edi_maps.amazon.test_invoice_map import WITH_EXTRAS
 from tests.unit.edi_maps.amazon.test_ship_notice_map import LOOSE, PALLETISED
 
 WHEN = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
@@ -95,3 +97,14 @@ def test_a_004010_partner_gets_its_856_in_004010_and_a_one_po_856_names_its_po(s
     assert (version, po_number) == ("004010", "2XK7QP9M")
     assert text.split("*")[11:13] == ["U", "00401"] and "*X*004010~" in text
     assert validate_interchange(text).is_valid
+
+
+def test_an_invoice_goes_out_as_an_810_in_004010_under_its_invoice_number_and_its_po(settings):
+    text, set_id, po_number, filename, version, sets = sent(settings, {"ship_notice": {"version": "005010"}},
+                                                           WITH_EXTRAS)
+    assert (set_id, version, sets, po_number) == ("810", "004010", [("810", "INV-2611300001")], "2XK7QP9M")
+    assert filename == "810-INV-2611300001.edi"
+    assert text.split("*")[11:13] == ["U", "00401"] and "GS*IN*ACMEBRANDS*AMAZON*" in text
+    report = validate_interchange(text)
+    assert report.is_valid, report.messages()
+    assert independent_errors(text.encode()) == []

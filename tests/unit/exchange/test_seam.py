@@ -1,6 +1,6 @@
 """The seam's tables: every retailer and transport a profile may name has its code, the
-Amazon retailer writes the 855 from the profile's ACK01 codes and the 856 in the profile's
-X12 version."""
+Amazon retailer writes the 855 from the profile's ACK01 codes, the 856 in the profile's
+X12 version and the 810 in 004010 under its invoice number."""
 from datetime import date
 from decimal import Decimal
 
@@ -18,6 +18,7 @@ from edi_maps.documents import (
 )
 from gateway.exchange import retailers, transports
 from gateway.partners.profile import RETAILERS, TRANSPORTS, Profile
+from tests.unit.edi_maps.amazon.test_invoice_map import WITH_EXTRAS
 from tests.unit.edi_maps.amazon.test_ship_notice_map import LOOSE, PALLETISED
 
 
@@ -57,3 +58,12 @@ def test_the_amazon_855_stays_in_004010_whatever_the_ship_notice_version():
     mapping = retailers.AMAZON.outbound_map(ack)
     assert mapping.version(Profile().changed("ship_notice", {"version": "005010"})) == "004010"
     assert mapping.message_po_number(ack) == "2XK7QP9M"
+
+
+def test_the_amazon_810_is_in_004010_keyed_by_invoice_number_and_belongs_to_its_po():
+    mapping = retailers.AMAZON.outbound_map(WITH_EXTRAS)
+    assert (mapping.set_id, mapping.functional_id) == ("810", "IN")
+    assert (mapping.reference(WITH_EXTRAS), mapping.message_po_number(WITH_EXTRAS)) == ("INV-2611300001", "2XK7QP9M")
+    assert mapping.version(Profile().changed("ship_notice", {"version": "005010"})) == "004010"
+    body = mapping.body(WITH_EXTRAS, Profile())
+    assert body[0] == ["BIG", "20261201", "INV-2611300001", "20261120", "2XK7QP9M"] and ["TDS", "13244"] in body

@@ -1,8 +1,11 @@
 """The typed partner profile: defaults, what a stored profile reads back as, and every
 refusal at write time worded with the setting it is about."""
 import json
+from decimal import Decimal
 
 import pytest
+
+from edi_maps.documents import PaymentTerms
 
 from gateway.partners.profile import (
     ACK_CODE_KEYS,
@@ -27,6 +30,7 @@ def test_an_empty_profile_is_amazon_over_as2_with_the_guides_defaults():
     assert profile.acknowledgement.ack_codes == DEFAULT_ACK_CODES
     assert profile.x12.repetition_separator == "^"
     assert (profile.ship_notice.version, profile.ship_notice.deadline_minutes) == ("005010", 30.0)
+    assert profile.invoicing.automatic is False
 
 
 def test_to_json_and_back_gives_the_same_profile_and_plain_json():
@@ -73,6 +77,34 @@ def test_the_delimiters_stored_before_the_typed_profile_still_read():
     ("ship_notice", {"deadline_minutes": 0}, "ship_notice.deadline_minutes must be more than 0"),
     ("ship_notice", {"deadline_minutes": "soon"}, "ship_notice.deadline_minutes must be a number of minutes"),
     ("ship_notice", {"format": "xml"}, "unknown ship_notice setting(s): format"),
+    ("invoicing", {"automatic": "yes"}, "invoicing.automatic must be true or false"),
+    ("invoicing", {"number_prefix": "inv-"}, "invoicing.number_prefix must be 0-10 characters of A-Z, 0-9 and -"),
+    ("invoicing", {"number_prefix": "INVOICE-2026"}, "invoicing.number_prefix must be 0-10 characters"),
+    ("invoicing", {"number_prefix": "INV/"}, "invoicing.number_prefix must be 0-10 characters"),
+    ("invoicing", {"terms_net_days": 366}, "invoicing.terms_net_days must be a whole number of days from 0 to 365"),
+    ("invoicing", {"terms_net_days": -1}, "invoicing.terms_net_days must be a whole number of days"),
+    ("invoicing", {"terms_net_days": "60"}, "invoicing.terms_net_days must be a whole number of days"),
+    ("invoicing", {"terms_net_days": True}, "invoicing.terms_net_days must be a whole number of days"),
+    ("invoicing", {"terms_discount_percent": "2"}, "terms_discount_percent and terms_discount_days go together"),
+    ("invoicing", {"terms_discount_days": 10}, "terms_discount_percent and terms_discount_days go together"),
+    ("invoicing", {"terms_discount_percent": "101", "terms_discount_days": 10},
+     "invoicing.terms_discount_percent must be from 0 to 100"),
+    ("invoicing", {"terms_discount_percent": "-1", "terms_discount_days": 10},
+     "invoicing.terms_discount_percent must be from 0 to 100"),
+    ("invoicing", {"terms_discount_percent": "1.2345", "terms_discount_days": 10}, "with at most 3 decimals"),
+    ("invoicing", {"terms_discount_percent": "two", "terms_discount_days": 10},
+     "invoicing.terms_discount_percent must be a decimal number"),
+    ("invoicing", {"terms_discount_percent": "NaN", "terms_discount_days": 10},
+     "invoicing.terms_discount_percent must be from 0 to 100"),
+    ("invoicing", {"terms_discount_percent": 1.5, "terms_discount_days": 10},
+     "invoicing.terms_discount_percent must be a decimal number written as a string"),
+    ("invoicing", {"terms_discount_percent": "2", "terms_discount_days": 400},
+     "invoicing.terms_discount_days must be a whole number of days from 0 to 365"),
+    ("invoicing", {"not_invoiced_days": 0}, "invoicing.not_invoiced_days must be more than 0"),
+    ("invoicing", {"not_invoiced_days": "later"}, "invoicing.not_invoiced_days must be a number of days"),
+    ("invoicing", {"currency": "usd"}, "invoicing.currency must be an ISO 4217 code of 3 capital letters"),
+    ("invoicing", {"currency": "US$"}, "invoicing.currency must be an ISO 4217 code"),
+    ("invoicing", {"tax": "none"}, "unknown invoicing setting(s): tax"),
     ("acknowledgement", {"on_deadline": "panic"}, "acknowledgement.on_deadline must be one of acknowledge, alert"),
     ("acknowledgement", {"holiday_country": "XX"}, "acknowledgement.holiday_country 'XX' is not a country code"),
     ("acknowledgement", {"margin_hours": 30}, "margin_hours (30) must be less than window_hours (24)"),
@@ -94,6 +126,36 @@ def test_the_ship_notice_section_is_stored_and_read_back():
     assert stored["ship_notice"] == {"version": "004010", "deadline_minutes": 45.0}
     assert stored["x12"]["repetition_separator"] == "^"
     assert Profile.from_json(stored) == profile
+
+
+def test_the_invoicing_section_defaults_to_manual_net_60_in_dollars():
+    invoicing = Profile.from_json({}).invoicing
+    assert (invoicing.automatic, invoicing.number_prefix, invoicing.currency) == (False, "INV-", "USD")
+    assert (invoicing.terms_net_days, invoicing.terms_discount_percent, invoicing.terms_discount_days) == (60, None, None)
+    assert invoicing.not_invoiced_days == 3.0
+    assert invoicing.payment_terms() == PaymentTerms(60)
+
+
+def test_the_invoicing_section_is_stored_and_read_back():
+    profile = Profile().changed("invoicing", {
+        "automatic": True, "number_prefix": "", "terms_net_days": 30, "terms_discount_percent": "1.50",
+        "terms_discount_days": 10, "not_invoiced_days": "2.5", "currency": "CAD"})
+    stored = json.loads(json.dumps(profile.to_json()))
+    assert stored["invoicing"] == {"automatic": True, "number_prefix": "", "terms_net_days": 30,
+                                   "terms_discount_percent": "1.5", "terms_discount_days": 10,
+                                   "not_invoiced_days": 2.5, "currency": "CAD"}
+    assert Profile.from_json(stored) == profile
+    assert profile.invoicing.payment_terms() == PaymentTerms(30, Decimal("1.5"), 10)
+    assert Profile().changed("invoicing", {"terms_discount_percent": 2, "terms_discount_days": 0}
+                             ).invoicing.terms_discount_percent == "2"
+    assert Profile().changed("invoicing", {"terms_discount_percent": "100", "terms_discount_days": 5}
+                             ).invoicing.terms_discount_percent == "100"
+
+
+def test_a_discount_is_taken_off_by_clearing_both_settings():
+    discounted = Profile().changed("invoicing", {"terms_discount_percent": "2", "terms_discount_days": 10})
+    plain = discounted.changed("invoicing", {"terms_discount_percent": None, "terms_discount_days": None})
+    assert plain.invoicing.payment_terms() == PaymentTerms(60)
 
 
 def test_a_stored_x12_section_without_a_repetition_separator_gets_one_its_separators_leave_free():

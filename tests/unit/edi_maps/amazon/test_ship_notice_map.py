@@ -26,7 +26,7 @@ from edi_maps.documents import (
 )
 from edi_maps.validation import validate_interchange
 from edi_maps.x12.writer import Delimiters, Envelope, FunctionalGroup, TransactionSet, write_interchange
-from tests.support.independent_x12 import independent_856_errors
+from tests.support.independent_x12 import independent_errors
 
 EA, CA = UnitOfMeasure.EACH, UnitOfMeasure.CASE
 VERSIONS = ("004010", "005010")
@@ -257,7 +257,7 @@ def test_every_shipment_passes_our_856_map(shipment, version):
                          ids=["loose", "palletised", "perishable", "replacement"])
 def test_validators_nobody_here_wrote_agree(shipment, version):
     """Bots' 856 grammar for the version (GS08) and x12-doctor's HL tree check pass what our map passes."""
-    assert independent_856_errors(interchange(ship_notice_segments(shipment, version), version).encode()) == []
+    assert independent_errors(interchange(ship_notice_segments(shipment, version), version).encode()) == []
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -265,15 +265,15 @@ def test_validators_nobody_here_wrote_catch_what_breaks_an_856(version):
     segments = ship_notice_segments(PALLETISED, version)
     wrong_parent = [["HL", segment[1], "99", segment[3]] if segment[:1] == ["HL"] and segment[3] == "I" else segment
                     for segment in segments]
-    assert any("x12-doctor D01" in error for error in independent_856_errors(interchange(wrong_parent, version).encode()))
+    assert any("x12-doctor D01" in error for error in independent_errors(interchange(wrong_parent, version).encode()))
     too_long = [["BSN", "00", "S" * 31, *segments[0][3:]], *segments[1:]]
     assert any("BSN02" in error and "too big" in error
-               for error in independent_856_errors(interchange(too_long, version).encode()))
+               for error in independent_errors(interchange(too_long, version).encode()))
     out_of_order = list(segments)
     td1, td5 = next(i for i, s in enumerate(segments) if s[0] == "TD1"), next(i for i, s in enumerate(segments)
                                                                                if s[0] == "TD5")
     out_of_order[td1], out_of_order[td5] = segments[td5], segments[td1]
-    assert independent_856_errors(interchange(out_of_order, version).encode()) != []
+    assert independent_errors(interchange(out_of_order, version).encode()) != []
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -345,6 +345,6 @@ def test_any_shipment_is_numbered_nested_and_counted_right_and_validates(shipmen
     assert all(marked.count(sscc) == 1 for sscc in carton_ssccs)
     assert sum(level == "P" for level in level_of.values()) == len(carton_ssccs)
     assert segments[-1] == ["CTT", str(len(hls))]
-    assert independent_856_errors(interchange(segments, version).encode()) == []
+    assert independent_errors(interchange(segments, version).encode()) == []
     report = validate_interchange(interchange(segments, version))
     assert report.is_valid, report.messages()
