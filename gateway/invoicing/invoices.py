@@ -202,7 +202,7 @@ def _facts(session: Session, po: PurchaseOrder, shipment_id: str | None) -> Invo
     invoiced = dict(session.execute(
         select(InvoiceLine.purchase_order_line_id, func.sum(InvoiceLine.quantity))
         .where(InvoiceLine.purchase_order_line_id.in_([line.id for line in po.lines]))
-        .group_by(InvoiceLine.purchase_order_line_id)).tuples().all())
+        .group_by(InvoiceLine.purchase_order_line_id)).all())
     shipment_problem = None
     if shipment_id is not None:
         shipment = _shipment(session, shipment_id)
@@ -266,8 +266,10 @@ def _document(session: Session, po: PurchaseOrder, invoice: Invoice, lines: list
         remit_to=address,
         ship_from=Address(warehouse.name, warehouse.street, warehouse.city, warehouse.state, warehouse.postal_code,
                           warehouse.country) if warehouse else None,
-        ship_to=po.ship_to, terms=PaymentTerms(policy.terms_net_days, policy.terms_discount_percent,
-                                               policy.terms_discount_days),
+        ship_to=po.ship_to, terms=PaymentTerms(
+            policy.terms_net_days,
+            None if policy.terms_discount_percent is None else Decimal(policy.terms_discount_percent),
+            policy.terms_discount_days),
         shipment_id=shipment.shipment_id if shipment else None,
         bill_of_lading=shipment.bill_of_lading if shipment else None,
         lines=tuple(InvoiceDocumentLine(

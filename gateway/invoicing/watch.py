@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from gateway.models import PurchaseOrder, PurchaseOrderLine, Shipment, ShipmentCarton, TradingPartner
+from gateway.orders.read_model import quantity_text
 from gateway.operations.exception_queue import open_exceptions, record_exception, resolve_cause_gone
 from gateway.partners.registry import profile_of
 from gateway.platform.config import Settings
@@ -34,7 +35,7 @@ def watch_uninvoiced(settings: Settings, now: datetime | None = None) -> list[st
                                           .where(ShipmentCarton.po_number == po.po_number))
             if last_shipped is None or now - last_shipped < timedelta(days=days):
                 continue
-            owing = [f"line {line.line_number} {format(line.shipped - line.invoiced, 'f')} {line.unit}"
+            owing = [f"line {line.line_number} {quantity_text(line.shipped - line.invoiced)} {line.unit}"
                      for line in po.lines if line.shipped > line.invoiced]
             record_exception(
                 session, "shipped_not_invoiced",
