@@ -1,13 +1,20 @@
-"""The 856 end to end: 850 in over AS2, a sales order in the reference IMS, the 855 out, the
-IMS ships the order and posts the shipment, and the 856 goes out over AS2 to Amazon, who
-decrypts it, verifies our signature and checks it against our 856 map and against
-validators nobody here wrote."""
+"""The 856 and the 810 end to end: 850 in over AS2, a sales order in the reference IMS, the
+855 out, the IMS ships the order and posts the shipment, the 856 goes out over AS2, and once
+Amazon has it the gateway invoices what shipped in an 810. Amazon decrypts each, verifies our
+signature and checks it against our map and against validators nobody here wrote."""
 import io
 
 import pytest
+from sqlalchemy import select
 
 from edi_maps.validation import validate_interchange
 from edi_maps.x12.reader import X12Reader
+from gateway.invoicing.invoices import invoice_delivered_shipments
+from gateway.invoicing.remit_to import set_remit_to
+from gateway.models import TradingPartner
+from gateway.partners.registry import update_profile
+from gateway.platform.db import session_scope
+from gateway.sandbox import DEMO_REMIT_TO
 from tests.fixtures import AMAZON_FIXTURES
 from tests.support.independent_x12 import independent_errors
 from tests.support.processes import wait_for
@@ -21,7 +28,7 @@ def segments_of(payload: bytes) -> list[str]:
     return ["*".join(segment.elements) for segment in X12Reader(io.BytesIO(payload))]
 
 
-def test_850_855_shipment_856_over_as2(stack, ims):
+def test_850_855_shipment_856_810_over_as2(stack, ims):
     stack.start_worker()
     stack.amazon.send(stack.url, (AMAZON_FIXTURES / "850-single-po.edi").read_bytes())
     wait_for(lambda: any(b"ST*855*" in p for p in stack.amazon.received), 90,
@@ -53,3 +60,20 @@ def test_850_855_shipment_856_over_as2(stack, ims):
         answer = ims.client.get(f"/api/v1/sales-orders/{PO}/shipments").json()
         return answer if answer and "accepted" in str(answer) else None
     wait_for(delivered, 30, "the gateway's 202 recorded by the IMS")
+
+    # Amazon has the 856 (its MDN came back): the partner invoices automatically.
+    with session_scope(stack.settings) as session:
+        set_remit_to(session, DEMO_REMIT_TO)
+        update_profile(session.scalars(select(TradingPartner).where(TradingPartner.as2_id == "AMAZON")).one(),
+                       "invoicing", {"automatic": True})
+    wait_for(lambda: invoice_delivered_shipments(stack.settings) or None, 60, "the 856 delivered and invoiced")
+    invoice = wait_for(lambda: next((p for p in stack.amazon.received if b"ST*810*" in p), None), 90,
+                       f"the 810 at Amazon\n{stack.worker_log()}")
+    assert validate_interchange(invoice).is_valid, "Amazon's check: our 810 map"
+    assert independent_errors(invoice) == [], "Bots' 810004010 grammar and x12-doctor agree"
+    billed = segments_of(invoice)[3:-3]
+    assert billed[0].startswith("BIG*") and billed[0].endswith(f"*20261120*{PO}"), "BIG: the PO's date and number"
+    assert [s for s in billed if s.startswith("IT1")] == [
+        "IT1*1*24*EA*12.5**EN*5012345678900", "IT1*2*6*CA*40**UP*012345678905", "IT1*3*10*EA*7.25**BP*B07XJ8C8F5"], \
+        "what shipped, in the PO's units, at the acknowledged costs"
+    assert "TDS*61250" in billed, "24 x 12.50 + 6 x 40.00 + 10 x 7.25 = 612.50, in cents"
