@@ -186,7 +186,7 @@ def test_a_purchase_order_with_lines_outcomes_exceptions_and_timeline(api):
             {"line_number": "1", "identifier": {"qualifier": "EN", "value": "5012345678900"}, "quantity": "10",
              "unit": "EA", "pack_size": None, "unit_cost": "12.50", "acknowledged_unit_cost": "12.50",
              "sku": "MUG-RED", "eaches": 10, "allocated": 6, "backordered": 4, "backorder_ship_date": "2026-11-26",
-             "shipped": "0",
+             "shipped": "0", "invoiced": "0",
              # What the 855 told Amazon, not the IMS's "allocated": 6 accepted and 4 backordered.
              "status": "partially_accepted",
              "outcomes": [{"code": "accepted", "quantity": 6, "reason": None, "ship_date": None,
@@ -197,10 +197,11 @@ def test_a_purchase_order_with_lines_outcomes_exceptions_and_timeline(api):
             {"line_number": "2", "identifier": {"qualifier": "BP", "value": "B000UNKNWN"}, "quantity": "2",
              "unit": "CA", "pack_size": 12, "unit_cost": "30.1234", "acknowledged_unit_cost": None, "sku": None,
              "eaches": None, "allocated": None, "backordered": None, "backorder_ship_date": None, "shipped": "0",
-             "status": "open", "outcomes": [],
+             "invoiced": "0", "status": "open", "outcomes": [],
              "exceptions": [sku_mismatch]},
         ],
         "shipments": [],
+        "invoices": [],
         "exceptions": [deadline, sku_mismatch],
         "timeline": [
             # Actions without a sentence of their own read as words made from the key.
