@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import structlog
@@ -170,8 +171,17 @@ def sales_order_body(purchase_order: PurchaseOrder) -> dict[str, Any] | None:
         "ship_window": ship_window(purchase_order),
         "backorder_allowed": purchase_order.backorder_allowed,
         "lines": [{"line_number": line.line_number, "sku": line.sku, "quantity": line.eaches,
-                   "unit_cost": money_text(line.unit_cost)} for line in lines],
+                   "unit_cost": money_text(each_cost(line))} for line in lines],
     }
+
+
+def each_cost(line: PurchaseOrderLine) -> Decimal:
+    """Amazon's cost per each, as the IMS counts the quantity: a case's cost over its pack for a
+    line ordered in cases (to 4 decimals, so 40.00 a case of 12 is 3.3333), else as ordered.
+    The 855 and the 810 state Amazon's own cost per case; this is only the IMS's view."""
+    if line.unit == documents.UnitOfMeasure.CASE.value and line.pack_size:
+        return (line.unit_cost / line.pack_size).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    return line.unit_cost
 
 
 def ship_window(purchase_order: PurchaseOrder) -> dict[str, str]:

@@ -71,7 +71,7 @@ def test_an_850_over_as2_becomes_a_sales_order_and_the_same_interchange_again_is
 
     order = ims.order("2XK7QP9M")
     assert [(line["line_number"], line["sku"], line["ordered"], line["unit_cost"]) for line in order["lines"]] == [
-        ("1", "ACME-MUG-01", 24, "12.50"), ("2", "ACME-CANDLE-12", 72, "40.00"), ("3", "ACME-LAMP-02", 10, "7.25")]
+        ("1", "ACME-MUG-01", 24, "12.50"), ("2", "ACME-CANDLE-12", 72, "3.3333"), ("3", "ACME-LAMP-02", 10, "7.25")]
     assert (order["vendor_code"], order["ship_to"], order["backorder_allowed"]) == ("ACMEB", "RNO1", False)
     assert order["ship_window"] == {"not_before": "2026-11-24", "not_after": "2026-12-01"}
     stored = purchase_order(stack, "2XK7QP9M")
@@ -110,7 +110,8 @@ def test_each_line_problem_is_an_exception_and_a_different_resend_is_a_duplicate
     assert "line 2: 6 cases of ACME-CANDLE-12, which has no case pack" in found["unit_mismatch"]
     assert "line 3: BP B000000000 is not in the catalogue" in found["sku_mismatch"]
     assert [(line["line_number"], line["ordered"], line["unit_cost"]) for line in ims.order("2XK7QP9M")["lines"]] == [
-        ("1", 24, "12.40"), ("2", 72, "40.00")], "only mapped lines go to the IMS, at Amazon's cost, PO4's pack"
+        ("1", 24, "12.40"), ("2", 72, "3.3333")], \
+        "only mapped lines go to the IMS, at Amazon's cost per each (a case over PO4's pack)"
     assert [line.status for line in purchase_order(stack, "2XK7QP9M").lines] == ["allocated", "allocated", "held"]
 
     # The same PO number, different content, in a new interchange (the same ISA13 is a replay).
@@ -146,13 +147,13 @@ def test_three_pos_for_three_warehouses_become_three_sales_orders(stack, ims):
         return order["ship_to"], order["ship_window"], lines
 
     assert ordered("6JQ2TW4N") == ("ONT8", {"not_before": "2026-11-25", "not_after": "2026-12-03"}, [
-        ("1", "ACME-MUG-01", 48, "12.50"), ("2", "ACME-MUG-02", 24, "12.50"), ("3", "ACME-CANDLE-12", 60, "40.00"),
+        ("1", "ACME-MUG-01", 48, "12.50"), ("2", "ACME-MUG-02", 24, "12.50"), ("3", "ACME-CANDLE-12", 60, "3.3333"),
         ("4", "ACME-LAMP-02", 15, "7.25"), ("5", "ACME-TEE-BLK-M", 36, "3.10"), ("6", "ACME-SOAP-03", 12, "4.00")])
     assert ordered("7RKD5V2P") == ("BFI4", {"not_before": "2026-11-26", "not_after": "2026-12-04"}, [
-        ("1", "ACME-MUG-01", 12, "12.50"), ("2", "ACME-CANDLE-12", 24, "40.00"), ("3", "ACME-LAMP-02", 30, "7.25"),
+        ("1", "ACME-MUG-01", 12, "12.50"), ("2", "ACME-CANDLE-12", 24, "3.3333"), ("3", "ACME-LAMP-02", 30, "7.25"),
         ("4", "ACME-MUG-02", 6, "12.50"), ("5", "ACME-TEE-BLK-M", 60, "3.10")])
     assert ordered("8WNX3C7H") == ("SDF8", {"not_before": "2026-11-23", "not_after": "2026-11-27"}, [
-        ("1", "ACME-LAMP-02", 8, "7.25"), ("2", "ACME-CANDLE-12", 12, "40.00"), ("3", "ACME-MUG-01", 24, "12.50"),
+        ("1", "ACME-LAMP-02", 8, "7.25"), ("2", "ACME-CANDLE-12", 12, "3.3333"), ("3", "ACME-MUG-01", 24, "12.50"),
         ("4", "ACME-SOAP-03", 10, "4.00")])
     # What all three got of the demo stock: the mugs and candles there are, none of the
     # reserved soap; the lamps (40 free) and tees (4) are shared out in whatever order.
