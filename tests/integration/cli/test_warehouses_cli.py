@@ -59,3 +59,16 @@ def test_each_refusal_is_one_line_with_exit_2_and_saves_nothing(tmp_path, code, 
     arguments = [part for option, value in options.items() for part in (option, value)]
     assert_one_clear_line(edi_gateway(["warehouses", "add", code, *arguments], environ), expected)
     assert edi_gateway(["warehouses", "list"], environ).stdout.splitlines()[1:] == [DEMO_WAREHOUSE]
+
+
+def test_org_remit_to_is_checked_like_an_address_and_kept_for_the_810(tmp_path):
+    data_dir = tmp_path / "data"
+    environ = gateway_environment(data_dir)
+    assert edi_gateway(["init"], environ).returncode == 0
+    assert_one_clear_line(edi_gateway(["org", "remit-to", *SEATTLE[:-4], "--country", "USA"], environ),
+                          "country 'USA'")
+    saved = edi_gateway(["org", "remit-to", *SEATTLE], environ)
+    assert saved.returncode == 0, saved.stderr
+    assert saved.stdout.strip() == "remit-to set: Acme Seattle DC, 1 Harbor Way, Seattle 98101 US"
+    assert [event["street"] for event in audit_details(data_dir, "organisation.remit_to_set")] == [
+        "1 Demo Way", "1 Harbor Way"], "init set the demo one; the command replaced it"
