@@ -58,7 +58,7 @@ from gateway.partners.registry import profile_of
 from gateway.platform import audit
 from gateway.platform.config import Settings
 from gateway.platform.db import existing, session_scope
-from gateway.platform.json_reading import Problem
+from gateway.platform.json_reading import BodyConflict, BodyRefused, Problem
 from gateway.shipping.checks import quantity_in_unit
 
 log = structlog.get_logger("gateway.invoicing.invoices")
@@ -72,15 +72,14 @@ class Received(StrEnum):
     UNCHANGED = "unchanged"  # the same body again: nothing to do
 
 
-class InvoiceInvalid(ValueError):
+class InvoiceInvalid(BodyRefused):
     """The invoice breaks the contract or Amazon's rules; ``problems`` lists every one."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) with the invoice")
-        self.problems = problems
+        super().__init__("invoice", problems)
 
 
-class InvoiceConflict(ValueError):
+class InvoiceConflict(BodyConflict):
     """The invoice number was used before with a different body (numbers are unique forever)."""
 
 

@@ -28,6 +28,18 @@ class Problem:
         return {"pointer": self.pointer, "detail": self.detail}
 
 
+class BodyRefused(ValueError):
+    """A body that breaks its contract or the rules it is checked by: answered 422 with ``problems``."""
+
+    def __init__(self, what: str, problems: list[Problem]) -> None:
+        super().__init__(f"the {what} was not accepted: {len(problems)} problem(s), each in errors")
+        self.problems = problems
+
+
+class BodyConflict(ValueError):
+    """A body that its key (a shipment id, an invoice number) already names otherwise: answered 409."""
+
+
 class JsonObject:
     """Reads the fields of one JSON object, adding a :class:`Problem` for each bad one."""
 

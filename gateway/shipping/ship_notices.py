@@ -68,7 +68,7 @@ from gateway.shipping.checks import (
     quantity_in_unit,
     replacement_refusal,
 )
-from gateway.platform.json_reading import Problem
+from gateway.platform.json_reading import BodyConflict, BodyRefused, Problem
 from gateway.shipping.report import ShipmentReport, read_shipment
 from gateway.shipping.sscc import REUSE_WINDOW_DAYS
 
@@ -86,15 +86,14 @@ class Received(StrEnum):
     REPLACED = "replaced"  # a changed body within the rules: stored and a replacement 856 (BSN01 05) queued
 
 
-class ShipmentInvalid(ValueError):
+class ShipmentInvalid(BodyRefused):
     """The shipment breaks the contract or Amazon's rules; ``problems`` lists every one."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) with the shipment")
-        self.problems = problems
+        super().__init__("shipment", problems)
 
 
-class ShipmentConflict(ValueError):
+class ShipmentConflict(BodyConflict):
     """The shipment_id is known and this body cannot replace it (the message says why)."""
 
 

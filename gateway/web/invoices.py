@@ -6,18 +6,16 @@ before. ``GET /api/v1/invoices[/<number>]`` (finance, ops) are in docs/gateway-a
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from flask import Blueprint, Response, current_app, g, jsonify, request
-from sqlalchemy.exc import IntegrityError
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from gateway.exchange.outbound import Delivery
-from gateway.invoicing.invoices import InvoiceConflict, InvoiceInvalid, receive_invoice
+from gateway.invoicing.invoices import receive_invoice
 from gateway.invoicing.read_model import PaymentStatus, find_invoice, invoice_json, list_invoices
 from gateway.invoicing.report import INVOICE_NUMBER, PO_NUMBER
 from gateway.platform.db import session_scope
 from gateway.web import settings_of
 from gateway.web.auth import problem, requires_token_role
+from gateway.web.ims_documents import accept_document
 
 blueprint = Blueprint("invoices", __name__)
 
@@ -25,23 +23,7 @@ blueprint = Blueprint("invoices", __name__)
 @blueprint.post("/api/v1/ims/invoices")
 @requires_token_role("ims")
 def receive() -> Response:
-    body = request.get_json(silent=True)
-    if body is None:
-        return problem(400, "Bad Request", "the body must be JSON (Content-Type: application/json)")
-    try:
-        receipt = receive_invoice(settings_of(current_app), body, actor=f"api:{g.api_role}")
-    except InvoiceInvalid as invalid:
-        return problem(422, "Unprocessable Content",
-                       f"the invoice was not accepted: {len(invalid.problems)} problem(s), each in errors",
-                       errors=[p.as_json() for p in invalid.problems])
-    except InvoiceConflict as conflict:
-        return problem(409, "Conflict", str(conflict))
-    except IntegrityError:  # the same number stored by a request running at the same time
-        return problem(409, "Conflict", "the invoice number was stored by another request meanwhile")
-    response = jsonify(status="accepted", outcome=receipt.outcome.value,
-                       received_at=datetime.now(timezone.utc).isoformat())
-    response.status_code = 202
-    return response
+    return accept_document("invoice", receive_invoice)
 
 
 @blueprint.get("/api/v1/invoices")

@@ -7,21 +7,19 @@ and the labels (PDF for any printer, ZPL for Zebra printers) are in docs/gateway
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from gateway.models import Warehouse
 from gateway.platform.db import session_scope
 from gateway.shipping.labels import labels_pdf, labels_zpl
 from gateway.shipping.read_model import find_shipment, list_shipments, shipment_detail, shipment_summary
 from gateway.shipping.report import PO_NUMBER, SHIPMENT_ID
-from gateway.shipping.ship_notices import ShipmentConflict, ShipmentInvalid, receive_shipment
+from gateway.shipping.ship_notices import receive_shipment
 from gateway.shipping.shipment_labels import shipment_labels
 from gateway.web import settings_of
 from gateway.web.auth import problem, requires_token_role
+from gateway.web.ims_documents import accept_document
 
 blueprint = Blueprint("shipments", __name__)
 
@@ -29,23 +27,7 @@ blueprint = Blueprint("shipments", __name__)
 @blueprint.post("/api/v1/ims/shipments")
 @requires_token_role("ims")
 def receive() -> Response:
-    body = request.get_json(silent=True)
-    if body is None:
-        return problem(400, "Bad Request", "the body must be JSON (Content-Type: application/json)")
-    try:
-        receipt = receive_shipment(settings_of(current_app), body, actor=f"api:{g.api_role}")
-    except ShipmentInvalid as invalid:
-        return problem(422, "Unprocessable Content",
-                       f"the shipment was not accepted: {len(invalid.problems)} problem(s), each in errors",
-                       errors=[p.as_json() for p in invalid.problems])
-    except ShipmentConflict as conflict:
-        return problem(409, "Conflict", str(conflict))
-    except IntegrityError:  # the same shipment_id stored by a request running at the same time
-        return problem(409, "Conflict", "the shipment was stored by another request meanwhile; send it again")
-    response = jsonify(status="accepted", outcome=receipt.outcome.value,
-                       received_at=datetime.now(timezone.utc).isoformat())
-    response.status_code = 202
-    return response
+    return accept_document("shipment", receive_shipment)
 
 
 @blueprint.get("/api/v1/shipments")
