@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from gateway.exchange.outbound import Delivery
 from gateway.invoicing.checks import line_amount
@@ -20,12 +20,10 @@ from gateway.invoicing.read_model import (
     list_invoices,
     payment_status_of,
 )
-from gateway.invoicing.report import INVOICE_NUMBER, PO_NUMBER
-from gateway.orders.read_model import TimelineEvent
-from gateway.orders.timeline_words import Event, describe
+from gateway.invoicing.report import INVOICE_NUMBER
 from gateway.platform.db import session_scope
 from gateway.web import login, settings_of
-from gateway.web.pages import invoice_words
+from gateway.web.pages import filtered_by_po_number, found, history_in_words, invoice_words
 
 blueprint = Blueprint("invoice_pages", __name__)
 login.protect(blueprint)
@@ -43,20 +41,20 @@ def _helpers() -> dict[str, object]:
 def invoices():
     """The newest invoices first; ``po_number`` keeps a PO's, ``delivery`` those whose 810 stands so."""
     now = datetime.now(timezone.utc)
-    po_number = request.args.get("po_number", "").strip() or None
-    if po_number is not None and not PO_NUMBER.fullmatch(po_number):
-        return render_template("error.html", title="Not a PO number",
-                               detail="A PO number is 1 to 22 letters or digits."), 400
     delivery = request.args.get("delivery", "").strip() or None
     if delivery is not None and delivery not in {d.value for d in Delivery}:
         return render_template("error.html", title="No such delivery state",
                                detail=f"Invoices cannot be filtered by {delivery!r}: the 810's delivery is one of "
                                       f"{', '.join(d.value for d in Delivery)}."), 400
-    with session_scope(settings_of(current_app)) as db:
-        rows = list_invoices(db, po_number=po_number, delivery=Delivery(delivery) if delivery else None,
-                             limit=INVOICE_ROWS)
-        return render_template("invoices.html", invoices=rows, po_number=po_number, delivery_filter=delivery,
-                               deliveries=list(Delivery), words=lambda invoice: invoice_words(db, invoice, now))
+
+    def listed(po_number: str | None) -> str:
+        with session_scope(settings_of(current_app)) as db:
+            rows = list_invoices(db, po_number=po_number, delivery=Delivery(delivery) if delivery else None,
+                                 limit=INVOICE_ROWS)
+            return render_template("invoices.html", invoices=rows, po_number=po_number, delivery_filter=delivery,
+                                   deliveries=list(Delivery), words=lambda invoice: invoice_words(db, invoice, now))
+
+    return filtered_by_po_number(listed)
 
 
 @blueprint.get("/invoices/<invoice_number>")
@@ -64,11 +62,7 @@ def invoice(invoice_number: str):
     """One invoice: what it bills at what cost, its 810 with Amazon, the shipment it bills, its history."""
     now = datetime.now(timezone.utc)
     with session_scope(settings_of(current_app)) as db:
-        row = find_invoice(db, invoice_number) if INVOICE_NUMBER.fullmatch(invoice_number) else None
-        if row is None:
-            abort(404, description=f"No invoice {invoice_number} reached the gateway.")
+        row = found(lambda number: find_invoice(db, number), invoice_number, INVOICE_NUMBER, "invoice")
         delivery, functional_ack = invoice_words(db, row, now)
-        history = [TimelineEvent(event.at, event.actor, event.action, event.detail, None,
-                                 describe(Event(event.action, event.detail))) for event in invoice_history(db, row)]
         return render_template("invoice.html", invoice=row, delivery_text=delivery, functional_ack=functional_ack,
-                               history=history)
+                               history=history_in_words(invoice_history(db, row)))

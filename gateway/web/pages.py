@@ -7,10 +7,14 @@ shipments, the invoices and the users page live in their own blueprints. :func:`
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
+from typing import TypeVar
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request
 from sqlalchemy import select
+from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session, selectinload
 
 from gateway.catalogue.items import money_text
@@ -20,6 +24,7 @@ from gateway.orders.read_model import (
     FILTER_LABELS,
     BadCursor,
     PurchaseOrderFilter,
+    TimelineEvent,
     an_855_owed,
     find_purchase_orders,
     latest_855_functional_ack,
@@ -28,13 +33,15 @@ from gateway.orders.read_model import (
     quantity_text,
     timeline,
 )
-from gateway.orders.timeline_words import FUNCTIONAL_ACK_WORDS, outcome_words
+from gateway.orders.timeline_words import FUNCTIONAL_ACK_WORDS, Event, describe, outcome_words
 from gateway.platform.db import session_scope
+from gateway.shipping.report import PO_NUMBER
 from gateway.shipping.read_model import STATUS_WORDS, asn_functional_ack_due, list_shipments, shipment_status
 from gateway.transport.status import MessageStatus
 from gateway.operations.alerts import ALERT_SEVERITIES
 from gateway.operations.exception_queue import KINDS, UNRESOLVED, Severity
 from gateway.models import (
+    AuditEvent,
     Direction,
     Invoice,
     Message,
@@ -48,6 +55,8 @@ from gateway.web import login, settings_of
 
 blueprint = Blueprint("pages", __name__)
 login.protect(blueprint)
+
+Found = TypeVar("Found")
 
 # A PO whose 855 is due within this long is listed on the home page, and its deadline marked.
 ACK_DUE_SOON = timedelta(hours=6)
@@ -121,6 +130,31 @@ def invoice_words(session: Session, invoice: Invoice, now: datetime) -> tuple[st
     ("delivered 2026-11-20 11:06 UTC", "accepted"), ("retrying after attempt 2: HTTP 503", "waiting")."""
     code, due = invoice_functional_ack_due(session, invoice)
     return delivery_words(invoice.message), functional_ack_words(code, due, now)
+
+
+def filtered_by_po_number(view: Callable[[str | None], ResponseReturnValue]) -> ResponseReturnValue:
+    """``view`` of the list kept to the PO the request's ``po_number`` names (None: every PO),
+    or the 400 page when it is not a PO number (1 to 22 letters or digits, as Amazon's)."""
+    po_number = request.args.get("po_number", "").strip() or None
+    if po_number is not None and not PO_NUMBER.fullmatch(po_number):
+        return render_template("error.html", title="Not a PO number",
+                               detail="A PO number is 1 to 22 letters or digits."), 400
+    return view(po_number)
+
+
+def found(find: Callable[[str], Found | None], key: str, pattern: re.Pattern[str], what: str) -> Found:
+    """The record ``find`` returns for ``key``, or the 404 page "No <what> <key> reached the
+    gateway." (a ``key`` not of ``pattern`` is looked up nowhere)."""
+    row = find(key) if pattern.fullmatch(key) else None
+    if row is None:
+        abort(404, description=f"No {what} {key} reached the gateway.")
+    return row
+
+
+def history_in_words(events: Iterable[AuditEvent]) -> list[TimelineEvent]:
+    """A record's own audit events (a shipment's, an invoice's), each in words, for ``_events.html``."""
+    return [TimelineEvent(event.at, event.actor, event.action, event.detail, None,
+                          describe(Event(event.action, event.detail))) for event in events]
 
 
 def deadline_state(due: datetime | None, owes_855: bool, now: datetime) -> str:

@@ -6,9 +6,9 @@ bills, where its 810 stands and Amazon's 997. Screenshots go to ``test-artifacts
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_operations_pages import ARTIFACTS, browser_page  # noqa: F401  (a fixture)
+from tests.browser.test_operations_pages import ARTIFACTS, browser_page, open_from_menu  # noqa: F401  (a fixture)
 from tests.support.invoices import stored_invoice
-from tests.support.operations_pages import PASSWORD, site  # noqa: F401  (a fixture)
+from tests.support.operations_pages import site  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.slow  # a Chromium process
 
@@ -19,12 +19,7 @@ def test_open_an_invoice_from_the_list(site, browser_page, request):
     page = browser_page
     stored_invoice(site.settings, "INV-0100", "5BRWSI01", serial=101)
 
-    page.goto(f"{site.url}/")
-    page.get_by_label("Username").fill("finance")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invoices").click()
-    expect(page.get_by_role("heading", name="Invoices")).to_be_visible()
+    open_from_menu(page, site, "finance", "Invoices")
     rows = page.locator("#invoices tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("370.00 USD")

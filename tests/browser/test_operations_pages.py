@@ -37,6 +37,16 @@ def browser_page(request):
         browser.close()
 
 
+def open_from_menu(page, site, username: str, link: str) -> None:
+    """Sign in as ``username`` and open ``link`` (a page headed the same) from the main menu."""
+    page.goto(f"{site.url}/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=link).click()
+    expect(page.get_by_role("heading", name=link)).to_be_visible()
+
+
 def test_sign_in_find_a_po_and_resolve_its_exception(site, browser_page, request):
     shots = ARTIFACTS / request.node.callspec.params["settings"]
     shots.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ import pytest
 
 from tests.integration.web.test_purchase_order_pages import table
 from tests.support.invoices import stored_invoice
-from tests.support.operations_pages import site  # noqa: F401  (a fixture)
+from tests.support.operations_pages import not_found_page, site  # noqa: F401  (a fixture)
 
 WHEN = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
 UNPAID = "unpaid: no remittance yet"
@@ -57,10 +57,7 @@ def test_ops_and_admin_read_the_invoices_too(site, role):
 
 def test_the_invoice_page_shows_its_lines_its_total_its_810_and_its_history(site):
     seeded = stored_invoice(site.settings, "INV-0003", "5INVC03", serial=31)
-    with site.sign_in("finance") as client:
-        page = client.get("/invoices/INV-0003")
-    assert page.status_code == 200
-    html = page.text
+    html = site.read("finance", "/invoices/INV-0003")
     assert "<h1>Invoice INV-0003</h1>" in html
     assert '<dd id="invoice-total">370.00 USD</dd>' in html
     assert f'<dd id="invoice-payment">{UNPAID}</dd>' in html
@@ -79,9 +76,7 @@ def test_the_invoice_page_shows_its_lines_its_total_its_810_and_its_history(site
 def test_an_unknown_invoice_is_a_404_page(site):
     with site.sign_in("finance") as client:
         for path, shown in (("/invoices/INV-9999", "INV-9999"), ("/invoices/not%20an%20id", "not an id")):
-            page = client.get(path)
-            assert page.status_code == 404 and "<h1>Page not found</h1>" in page.text
-            assert f"<p>No invoice {shown} reached the gateway.</p>" in page.text
+            assert f"<p>No invoice {shown} reached the gateway.</p>" in not_found_page(client, path)
 
 
 def test_the_po_page_lists_its_invoices_and_what_each_line_invoiced(site):
