@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from edi_maps.amazon import describe_functional_ack
@@ -33,6 +33,18 @@ DOCUMENT_NAMES = {"855": "PO acknowledgement (855)", "856": "ship notice (856)",
 # Sets whose business key (the tracker's reference) is not a PO number: the 856's is the
 # shipment id, the 810's the invoice number.
 REFERENCE_NAMES = {"856": "shipment", "810": "invoice"}
+
+
+def functional_ack_due(session: Session, message_id: int | None, set_id: str) -> tuple[str | None, datetime | None]:
+    """The partner's 997 code (AK5 of the set, else AK9 of its group) for the latest ``set_id``
+    the message carried (None while awaited) and when that 997 is due."""
+    if message_id is None:
+        return None, None
+    row = session.execute(select(func.coalesce(X12Set.ack_status, X12Group.ack_status), X12Group.ack_due_at)
+                          .join(X12Group, X12Set.group_id == X12Group.id)
+                          .where(X12Group.message_id == message_id, X12Set.set_id == set_id)
+                          .order_by(X12Set.id.desc()).limit(1)).first()
+    return (None, None) if row is None else (row[0], row[1])
 
 
 def about(tset: X12Set) -> str:

@@ -134,9 +134,14 @@ def billed_lines(report: InvoiceReport, facts: InvoiceFacts) -> list[BilledLine]
     return billed
 
 
+def line_amount(quantity: Decimal, unit_cost: Decimal) -> Decimal:
+    """What a line bills: quantity x cost, rounded half up to the cent."""
+    return (quantity * unit_cost).quantize(CENT, ROUND_HALF_UP)
+
+
 def invoice_total(lines: Sequence[BilledLine], adjustments: Sequence[ReportedAdjustment]) -> Decimal:
     """Lines (quantity x cost, each rounded half up to the cent) + charges - allowances."""
-    amount = sum(((line.quantity * line.unit_cost).quantize(CENT, ROUND_HALF_UP) for line in lines), Decimal(0))
+    amount = sum((line_amount(line.quantity, line.unit_cost) for line in lines), Decimal(0))
     for adjustment in adjustments:
         amount += adjustment.amount if adjustment.kind == "charge" else -adjustment.amount
     return amount.quantize(CENT)

@@ -11,18 +11,29 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from gateway.catalogue.items import money_text
 from gateway.exchange.outbound import Delivery, delivered_at, delivery_is, delivery_of
+from gateway.exchange.tracker import functional_ack_due
 from gateway.invoicing.invoices import INVOICE
-from gateway.models import AuditEvent, Invoice, Message, X12Group, X12Set
+from gateway.models import AuditEvent, Invoice, Message
 from gateway.orders.read_model import quantity_text
 
 
 class PaymentStatus(StrEnum):
     UNPAID = "unpaid"  # no remittance has paid it (yet)
+
+
+# Each payment status, and where an invoice came from, as the pages say them.
+PAYMENT_WORDS = {PaymentStatus.UNPAID: "unpaid: no remittance yet"}
+SOURCE_WORDS = {"ims": "IMS", "automatic": "automatic"}
+
+
+def payment_status_of(invoice: Invoice) -> PaymentStatus:
+    """Where the invoice's payment stands: unpaid until remittances are reconciled (issue 18)."""
+    return PaymentStatus.UNPAID
 
 
 def find_invoice(session: Session, invoice_number: str) -> Invoice | None:
@@ -45,12 +56,12 @@ def list_invoices(session: Session, *, po_number: str | None = None, delivery: D
 
 def functional_ack_of(session: Session, invoice: Invoice) -> str | None:
     """Amazon's 997 code for the invoice's 810 (None while awaited)."""
-    if invoice.message_id is None:
-        return None
-    return session.scalars(select(func.coalesce(X12Set.ack_status, X12Group.ack_status))
-                           .join(X12Group, X12Set.group_id == X12Group.id)
-                           .where(X12Group.message_id == invoice.message_id, X12Set.set_id == "810")
-                           .order_by(X12Set.id.desc()).limit(1)).first()
+    return invoice_functional_ack_due(session, invoice)[0]
+
+
+def invoice_functional_ack_due(session: Session, invoice: Invoice) -> tuple[str | None, datetime | None]:
+    """Amazon's 997 code for the invoice's 810 (None while awaited) and when it is due."""
+    return functional_ack_due(session, invoice.message_id, "810")
 
 
 def invoice_json(session: Session, invoice: Invoice) -> dict[str, Any]:
@@ -59,7 +70,7 @@ def invoice_json(session: Session, invoice: Invoice) -> dict[str, Any]:
     return {
         "invoice_number": invoice.invoice_number,
         "po_number": invoice.po_number,
-        "status": PaymentStatus.UNPAID.value,
+        "status": payment_status_of(invoice).value,
         "invoice_date": invoice.invoice_date.isoformat(),
         "currency": invoice.currency,
         "total_amount": money_text(invoice.total_amount),

@@ -1,5 +1,5 @@
-"""A PO's timeline, a shipment's history and the 855 outcomes in words, for people (the PO and
-shipment pages, the API's ``text``).
+"""A PO's timeline, a shipment's and an invoice's history and the 855 outcomes in words, for
+people (the PO, shipment and invoice pages, the API's ``text``).
 
 Pure: an event is its action key, its stored ``detail`` and, for an event of a document
 sent about the PO, that document's type. :data:`SENTENCES` is the one table from action
@@ -110,6 +110,28 @@ def _shipment(replaced: bool) -> Callable[[Event], str]:
         head = (f"Replacement received from the IMS{f' (revision {revision})' if revision else ''}"
                 if replaced else "Shipment received from the IMS")
         return f"{head}{f': {packed}' if packed else ''}; {'replacement ' if replaced else ''}856 written"
+
+    return sentence
+
+
+def _810_written(event: Event) -> str:
+    """``purchase_order.810_sent``: an invoice of the PO was stored and its 810 written and
+    queued. "Written", like the 855 and 856: its delivery is the invoice's, on the invoice page."""
+    invoice, total, currency = (event.detail.get(key) for key in ("invoice_number", "total", "currency"))
+    return "810 invoice" + (f" {invoice}" if invoice else "") + " written" + (
+        f" (total {total}{f' {currency}' if currency else ''})" if total is not None else "")
+
+
+def _invoice(automatic: bool) -> Callable[[Event], str]:
+    """``invoice.ims`` / ``invoice.automatic``: the invoice stored (posted by the IMS, or made by
+    the gateway from a delivered 856), its 810 written."""
+
+    def sentence(event: Event) -> str:
+        po_number, total = event.detail.get("po_number"), event.detail.get("total")
+        head = "Invoice made by the gateway from the delivered 856" if automatic else "Invoice received from the IMS"
+        facts = ", ".join(part for part in (f"PO {po_number}" if po_number else "",
+                                            f"total {total}" if total is not None else "") if part)
+        return f"{head}{f' ({facts})' if facts else ''}; 810 written"
 
     return sentence
 
@@ -238,9 +260,13 @@ SENTENCES: dict[str, Callable[[Event], str]] = {
     "purchase_order.replayed": _replayed,
     "purchase_order.856_sent": _856_written(again=False),
     "purchase_order.856_resent": _856_written(again=True),
+    "purchase_order.810_sent": _810_written,
     # a shipment's own events (subject shipment: the shipment page's history)
     "shipment.accepted": _shipment(replaced=False),
     "shipment.replaced": _shipment(replaced=True),
+    # an invoice's own events (subject invoice: the invoice page's history)
+    "invoice.ims": _invoice(automatic=False),
+    "invoice.automatic": _invoice(automatic=True),
     # the events of a document sent about the PO (subject message, or its X12 group)
     "as2.queued": lambda e: f"{_document(e)} queued for {e.detail.get('partner') or 'the partner'}",
     "as2.built": _built,

@@ -10,11 +10,12 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from gateway.exchange.outbound import Delivery, delivered_at, delivery_of
-from gateway.models import AuditEvent, PurchaseOrderLine, Shipment, ShipmentCarton, X12Group, X12Set
+from gateway.exchange.tracker import functional_ack_due
+from gateway.models import AuditEvent, PurchaseOrderLine, Shipment, ShipmentCarton
 from gateway.orders.read_model import quantity_text
 from gateway.shipping.checks import quantity_in_unit
 from gateway.shipping.ship_notices import SHIPMENT
@@ -59,13 +60,7 @@ def asn_functional_ack(session: Session, shipment: Shipment) -> str | None:
 
 def asn_functional_ack_due(session: Session, shipment: Shipment) -> tuple[str | None, datetime | None]:
     """Amazon's 997 code for the shipment's latest 856 (None while awaited) and when it is due."""
-    if shipment.asn_message_id is None:
-        return None, None
-    row = session.execute(select(func.coalesce(X12Set.ack_status, X12Group.ack_status), X12Group.ack_due_at)
-                          .join(X12Group, X12Set.group_id == X12Group.id)
-                          .where(X12Group.message_id == shipment.asn_message_id, X12Set.set_id == "856")
-                          .order_by(X12Set.id.desc()).limit(1)).first()
-    return (None, None) if row is None else (row[0], row[1])
+    return functional_ack_due(session, shipment.asn_message_id, "856")
 
 
 def status_of(session: Session, shipment: Shipment) -> ShipmentStatus:

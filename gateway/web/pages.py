@@ -1,22 +1,30 @@
 """The operations pages: home (what needs action now), the 997 tracker, the purchase
-orders (a filtered list, and one PO with what Amazon was told of each line and its shipments).
+orders (a filtered list, and one PO with what Amazon was told of each line, its shipments
+and its invoices).
 
 Server-rendered templates, read-only here; the exception queue, the message archive, the
-shipments and the users page live in their own blueprints. :func:`init_app` registers them all.
+shipments, the invoices and the users page live in their own blueprints. :func:`init_app` registers them all.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
+from typing import TypeVar
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request
 from sqlalchemy import select
+from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session, selectinload
 
+from gateway.catalogue.items import money_text
 from gateway.exchange.outbound import Delivery, delivered_at, delivery_of
+from gateway.invoicing.read_model import invoice_functional_ack_due, list_invoices
 from gateway.orders.read_model import (
     FILTER_LABELS,
     BadCursor,
     PurchaseOrderFilter,
+    TimelineEvent,
     an_855_owed,
     find_purchase_orders,
     latest_855_functional_ack,
@@ -25,14 +33,17 @@ from gateway.orders.read_model import (
     quantity_text,
     timeline,
 )
-from gateway.orders.timeline_words import FUNCTIONAL_ACK_WORDS, outcome_words
+from gateway.orders.timeline_words import FUNCTIONAL_ACK_WORDS, Event, describe, outcome_words
 from gateway.platform.db import session_scope
+from gateway.shipping.report import PO_NUMBER
 from gateway.shipping.read_model import STATUS_WORDS, asn_functional_ack_due, list_shipments, shipment_status
 from gateway.transport.status import MessageStatus
 from gateway.operations.alerts import ALERT_SEVERITIES
 from gateway.operations.exception_queue import KINDS, UNRESOLVED, Severity
 from gateway.models import (
+    AuditEvent,
     Direction,
+    Invoice,
     Message,
     OperationalException,
     PurchaseOrder,
@@ -45,6 +56,8 @@ from gateway.web import login, settings_of
 blueprint = Blueprint("pages", __name__)
 login.protect(blueprint)
 
+Found = TypeVar("Found")
+
 # A PO whose 855 is due within this long is listed on the home page, and its deadline marked.
 ACK_DUE_SOON = timedelta(hours=6)
 TRACKER_ROWS = 200
@@ -56,16 +69,17 @@ HOME_LESSER_ROWS = 100
 
 def init_app(app: Flask) -> None:
     """Register the page blueprints and the template helpers they share."""
-    from gateway.web import archive, exception_queue, people, shipment_pages
+    from gateway.web import archive, exception_queue, invoice_pages, people, shipment_pages
 
     app.jinja_env.filters["when"] = when
     app.jinja_env.globals["delivery"] = delivery_words
     app.jinja_env.globals["delivery_state"] = lambda message: "none" if message is None else delivery_of(message).value
     app.jinja_env.globals["kind_title"] = lambda kind: KINDS[kind].title if kind in KINDS else kind
     app.jinja_env.globals["line_status"] = line_status
+    app.jinja_env.globals["money"] = money_text
     app.jinja_env.globals["outcome_words"] = outcome_words
     app.jinja_env.globals["quantity"] = quantity_text
-    for module in (archive, exception_queue, people, shipment_pages):
+    for module in (archive, exception_queue, people, shipment_pages, invoice_pages):
         app.register_blueprint(module.blueprint)
     app.register_blueprint(blueprint)
 
@@ -109,6 +123,38 @@ def shipment_words(session: Session, shipment: Shipment, now: datetime) -> tuple
     assert shipment.asn_message is not None  # stored with its 856 in one transaction
     code, due = asn_functional_ack_due(session, shipment)
     return STATUS_WORDS[shipment_status(delivery_of(shipment.asn_message), code)], functional_ack_words(code, due, now)
+
+
+def invoice_words(session: Session, invoice: Invoice, now: datetime) -> tuple[str, str]:
+    """Where an invoice's 810 stands, in words: its delivery and Amazon's 997 for it
+    ("delivered 2026-11-20 11:06 UTC", "accepted"), ("retrying after attempt 2: HTTP 503", "waiting")."""
+    code, due = invoice_functional_ack_due(session, invoice)
+    return delivery_words(invoice.message), functional_ack_words(code, due, now)
+
+
+def filtered_by_po_number(view: Callable[[str | None], ResponseReturnValue]) -> ResponseReturnValue:
+    """``view`` of the list kept to the PO the request's ``po_number`` names (None: every PO),
+    or the 400 page when it is not a PO number (1 to 22 letters or digits, as Amazon's)."""
+    po_number = request.args.get("po_number", "").strip() or None
+    if po_number is not None and not PO_NUMBER.fullmatch(po_number):
+        return render_template("error.html", title="Not a PO number",
+                               detail="A PO number is 1 to 22 letters or digits."), 400
+    return view(po_number)
+
+
+def found(find: Callable[[str], Found | None], key: str, pattern: re.Pattern[str], what: str) -> Found:
+    """The record ``find`` returns for ``key``, or the 404 page "No <what> <key> reached the
+    gateway." (a ``key`` not of ``pattern`` is looked up nowhere)."""
+    row = find(key) if pattern.fullmatch(key) else None
+    if row is None:
+        abort(404, description=f"No {what} {key} reached the gateway.")
+    return row
+
+
+def history_in_words(events: Iterable[AuditEvent]) -> list[TimelineEvent]:
+    """A record's own audit events (a shipment's, an invoice's), each in words, for ``_events.html``."""
+    return [TimelineEvent(event.at, event.actor, event.action, event.detail, None,
+                          describe(Event(event.action, event.detail))) for event in events]
 
 
 def deadline_state(due: datetime | None, owes_855: bool, now: datetime) -> str:
@@ -188,7 +234,7 @@ def purchase_orders():
 @blueprint.get("/purchase-orders/<po_number>")
 def purchase_order(po_number: str):
     """One PO: its header and lines (what the latest 855 told Amazon of each), the documents
-    that carried it, its shipments, its exceptions and its timeline in words."""
+    that carried it, its shipments, its invoices, its exceptions and its timeline in words."""
     now = datetime.now(timezone.utc)
     with session_scope(settings_of(current_app)) as db:
         orders = find_purchase_orders(db, po_number)
@@ -208,4 +254,6 @@ def purchase_order(po_number: str):
                                problems=problems, timeline=timeline(db, po_number), functional_ack=functional_ack,
                                state=lambda group: ack_state(group, now),
                                shipments=list_shipments(db, po_number=po_number),
-                               shipment_state=lambda shipment: shipment_words(db, shipment, now)[0])
+                               shipment_state=lambda shipment: shipment_words(db, shipment, now)[0],
+                               invoices=list_invoices(db, po_number=po_number),
+                               invoice_state=lambda invoice: invoice_words(db, invoice, now))

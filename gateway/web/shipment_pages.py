@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template
 
-from gateway.orders.read_model import TimelineEvent
-from gateway.orders.timeline_words import Event, describe
 from gateway.platform.db import session_scope
 from gateway.shipping.read_model import find_shipment, list_shipments, shipment_detail, shipment_history
-from gateway.shipping.report import PO_NUMBER, SHIPMENT_ID
+from gateway.shipping.report import SHIPMENT_ID
 from gateway.shipping.warehouses import find_warehouse
 from gateway.web import login, settings_of
-from gateway.web.pages import shipment_words
+from gateway.web.pages import filtered_by_po_number, found, history_in_words, shipment_words
 from gateway.web.shipments import label_file
 
 blueprint = Blueprint("shipment_pages", __name__)
@@ -30,14 +28,14 @@ SHIPMENT_ROWS = 100
 def shipments():
     """The newest shipments first; ``po_number`` keeps those carrying that PO."""
     now = datetime.now(timezone.utc)
-    po_number = request.args.get("po_number", "").strip() or None
-    if po_number is not None and not PO_NUMBER.fullmatch(po_number):
-        return render_template("error.html", title="Not a PO number",
-                               detail="A PO number is 1 to 22 letters or digits."), 400
-    with session_scope(settings_of(current_app)) as db:
-        rows = list_shipments(db, po_number=po_number, limit=SHIPMENT_ROWS)
-        return render_template("shipments.html", shipments=rows, po_number=po_number,
-                               words=lambda shipment: shipment_words(db, shipment, now))
+
+    def listed(po_number: str | None) -> str:
+        with session_scope(settings_of(current_app)) as db:
+            rows = list_shipments(db, po_number=po_number, limit=SHIPMENT_ROWS)
+            return render_template("shipments.html", shipments=rows, po_number=po_number,
+                                   words=lambda shipment: shipment_words(db, shipment, now))
+
+    return filtered_by_po_number(listed)
 
 
 @blueprint.get("/shipments/<shipment_id>")
@@ -45,15 +43,11 @@ def shipment(shipment_id: str):
     """One shipment: where it goes and how, its 856 with Amazon, what was packed, its history."""
     now = datetime.now(timezone.utc)
     with session_scope(settings_of(current_app)) as db:
-        row = find_shipment(db, shipment_id) if SHIPMENT_ID.fullmatch(shipment_id) else None
-        if row is None:
-            abort(404, description=f"No shipment {shipment_id} reached the gateway.")
+        row = found(lambda number: find_shipment(db, number), shipment_id, SHIPMENT_ID, "shipment")
         status, functional_ack = shipment_words(db, row, now)
-        history = [TimelineEvent(event.at, event.actor, event.action, event.detail, None,
-                                 describe(Event(event.action, event.detail))) for event in shipment_history(db, row)]
         return render_template("shipment.html", shipment=row, detail=shipment_detail(db, row), status=status,
                                functional_ack=functional_ack, warehouse=find_warehouse(db, row.ship_from),
-                               history=history)
+                               history=history_in_words(shipment_history(db, row)))
 
 
 @blueprint.get("/shipments/<shipment_id>/labels.<any(pdf, zpl):kind>")

@@ -14,6 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 from gateway.platform.db import session_scope
 from gateway.models import OperationalException
 from tests.fixtures import REPOSITORY
+from tests.support.invoices import stored_invoice
 from tests.support.operations_pages import PASSWORD, PO_NUMBER, failed_send, inbound_850, sent_group, site  # noqa: F401
 
 pytestmark = pytest.mark.slow  # a Chromium process
@@ -35,6 +36,16 @@ def browser_page(request):
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+
+
+def open_from_menu(page, site, username: str, link: str) -> None:
+    """Sign in as ``username`` and open ``link`` (a page headed the same) from the main menu."""
+    page.goto(f"{site.url}/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=link).click()
+    expect(page.get_by_role("heading", name=link)).to_be_visible()
 
 
 def test_sign_in_find_a_po_and_resolve_its_exception(site, browser_page, request):
@@ -96,12 +107,13 @@ def test_the_content_security_policy_blocks_nothing_the_pages_use(site, browser_
             if "Content Security Policy" in message.text else None)
     inbound_850(site.settings)
     failed_send(site.settings)
+    stored_invoice(site.settings, "INV-0200", "5CSPINV1", serial=201)
     page.goto(f"{site.url}/login")
     page.get_by_label("Username").fill("admin")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     for path in ("/", "/exceptions", "/exceptions/1", "/tracker", "/messages", "/messages/1", "/users",
-                 f"/purchase-orders/{PO_NUMBER}"):
+                 f"/purchase-orders/{PO_NUMBER}", "/invoices", "/invoices/INV-0200"):
         page.goto(f"{site.url}{path}")
         assert page.evaluate("document.styleSheets.length") == 1, path
     assert violations == []

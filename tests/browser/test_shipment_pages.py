@@ -7,8 +7,8 @@ Ops sign in, open Shipments from the menu, follow a shipment to its page, read w
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_operations_pages import ARTIFACTS, browser_page  # noqa: F401  (a fixture)
-from tests.support.operations_pages import PASSWORD, site  # noqa: F401  (a fixture)
+from tests.browser.test_operations_pages import ARTIFACTS, browser_page, open_from_menu  # noqa: F401  (a fixture)
+from tests.support.operations_pages import site  # noqa: F401  (a fixture)
 from tests.support.shipments import stored_shipment
 
 pytestmark = pytest.mark.slow  # a Chromium process
@@ -20,12 +20,7 @@ def test_open_a_shipment_and_find_its_labels(site, browser_page, request):
     page = browser_page
     seeded = stored_shipment(site.settings, "SHIP-0100", "5BRWSR01")
 
-    page.goto(f"{site.url}/")
-    page.get_by_label("Username").fill("ops")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Shipments").click()
-    expect(page.get_by_role("heading", name="Shipments")).to_be_visible()
+    open_from_menu(page, site, "ops", "Shipments")
     rows = page.locator("#shipments tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("856 accepted by Amazon")

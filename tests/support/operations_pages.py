@@ -47,6 +47,20 @@ class Site:
             assert answer.status_code == 200 and f"{username} (" in answer.text, answer.text[:500]
             yield client
 
+    def read(self, username: str, path: str) -> str:
+        """The page at ``path`` as ``username`` sees it, which must open (200)."""
+        with self.sign_in(username) as client:
+            page = client.get(path)
+        assert page.status_code == 200, page.text[:500]
+        return page.text
+
+
+def not_found_page(client: httpx.Client, path: str) -> str:
+    """The gateway's 404 page at ``path``, which must be one."""
+    page = client.get(path)
+    assert page.status_code == 404 and "<h1>Page not found</h1>" in page.text, page.text[:500]
+    return page.text
+
 
 def csrf_token(html: str) -> str:
     return CSRF.search(html).group(1)

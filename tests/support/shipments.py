@@ -30,6 +30,7 @@ from gateway.platform.db import session_scope
 from gateway.platform.storage import attach_body
 
 WAREHOUSE = "RNO-DC1"
+FUNCTIONAL_IDS = {"856": "SH", "810": "IN"}
 WAREHOUSE_NAME = "Acme Brands Reno DC"
 
 
@@ -54,7 +55,7 @@ def stored_shipment(settings, shipment_id: str, po_number: str, *, serial: int =
     now = received_at or datetime.now(timezone.utc)
     ssccs = tuple(sscc(serial + offset) for offset in range(4))
     with session_scope(settings) as session:
-        partner = _amazon(session)
+        partner = amazon(session)
         po = PurchaseOrder(partner_id=partner.id, vendor_code="ACMEB", po_number=po_number, order_type="NE",
                            order_date=now.date(), ship_to="RNO1", backorder_allowed=False, status="shipped",
                            content_sha256="0" * 64, received_at=now - timedelta(days=2), ack_sent_at=now)
@@ -65,20 +66,9 @@ def stored_shipment(settings, shipment_id: str, po_number: str, *, serial: int =
                                   unit="CA", pack_size=6, unit_cost=Decimal("60"), sku="ACME-LAMP-02", eaches=24,
                                   status="allocated", shipped=Decimal(2))
         po.lines = [mugs, lamps]
-        message = Message(direction="outbound", status="delivered" if delivered else "queued", document_type="856",
-                          partner_id=partner.id, po_number=shipment_id, headers={}, attempts=1 if delivered else 2,
-                          error=None if delivered else "HTTP 503", processed_at=now if delivered else None,
-                          transport_id=f"<856-{shipment_id}@gateway.example>", mdn_status="processed" if delivered
-                          else None)
-        attach_body(settings, message, b"")
-        session.add_all([po, message])
-        session.flush()
-        group = X12Group(message_id=message.id, partner_id=partner.id, direction="outbound",
-                         interchange_control_number=f"{message.id:09d}", functional_id="SH",
-                         control_number=str(message.id), version="004010", ack_status=functional_ack,
-                         ack_due_at=now + timedelta(hours=24))
-        group.sets = [X12Set(set_id="856", control_number=f"{message.id}0001", reference=shipment_id,
-                             ack_status=functional_ack, errors=[])]
+        session.add(po)
+        message = sent_document(settings, session, partner, "856", shipment_id, delivered=delivered,
+                                functional_ack=functional_ack, now=now)
         shipment = Shipment(
             shipment_id=shipment_id, partner_id=partner.id, ship_date=now.date(), shipped_at=now,
             estimated_delivery_date=now.date() + timedelta(days=2), ship_from=WAREHOUSE, ship_to="RNO1",
@@ -94,7 +84,7 @@ def stored_shipment(settings, shipment_id: str, po_number: str, *, serial: int =
                 ShipmentCarton(sscc=ssccs[2], po_number=po_number, items=[
                     ShipmentItem(purchase_order_line_id=lamps.id, line_number="2", sku="ACME-LAMP-02", eaches=12)]),
             ])
-        session.add_all([group, shipment])
+        session.add(shipment)
         session.flush()
         audit.record(session, "shipment.accepted", actor="api:ims", subject_type="shipment", subject_id=shipment_id,
                      revision=1, message_id=message.id, po_numbers=[po_number], cartons=3, pallets=1)
@@ -103,7 +93,31 @@ def stored_shipment(settings, shipment_id: str, po_number: str, *, serial: int =
         return Seeded(shipment_id, po_number, message.id, ssccs)
 
 
-def _amazon(session) -> TradingPartner:
+def sent_document(settings, session, partner: TradingPartner, set_id: str, reference: str, *, delivered: bool,
+                  functional_ack: str | None, now: datetime, po_number: str | None = None) -> Message:
+    """The outbound message of one ``set_id`` about ``reference`` (filed under ``po_number``,
+    else ``reference``): delivered (a verified MDN) or retrying after a second attempt's HTTP
+    503, with the X12 group Amazon's 997 answers (``functional_ack``, None while awaited, due
+    in 24 hours)."""
+    message = Message(direction="outbound", status="delivered" if delivered else "queued", document_type=set_id,
+                      partner_id=partner.id, po_number=po_number or reference, headers={}, attempts=1 if delivered else 2,
+                      error=None if delivered else "HTTP 503", processed_at=now if delivered else None,
+                      transport_id=f"<{set_id}-{reference}@gateway.example>", mdn_status="processed" if delivered
+                      else None)
+    attach_body(settings, message, b"")
+    session.add(message)
+    session.flush()
+    group = X12Group(message_id=message.id, partner_id=partner.id, direction="outbound",
+                     interchange_control_number=f"{message.id:09d}", functional_id=FUNCTIONAL_IDS[set_id],
+                     control_number=str(message.id), version="004010", ack_status=functional_ack,
+                     ack_due_at=now + timedelta(hours=24))
+    group.sets = [X12Set(set_id=set_id, control_number=f"{message.id}0001", reference=reference,
+                         ack_status=functional_ack, errors=[])]
+    session.add(group)
+    return message
+
+
+def amazon(session) -> TradingPartner:
     """Amazon as a partner of our organisation, and the warehouse shipments leave from (made once)."""
     partner = session.scalars(select(TradingPartner).where(TradingPartner.as2_id == "AMAZON")).first()
     if partner is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from tests.integration.web.test_purchase_order_pages import table
-from tests.support.operations_pages import site  # noqa: F401  (a fixture)
+from tests.support.operations_pages import not_found_page, site  # noqa: F401  (a fixture)
 from tests.support.shipments import WAREHOUSE_NAME, stored_shipment
 
 WHEN = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
@@ -36,10 +36,7 @@ def test_the_list_says_where_each_856_stands_newest_first_and_filters_by_po(site
 
 def test_the_shipment_page_shows_its_856_its_cartons_and_its_history(site):
     seeded = stored_shipment(site.settings, "SHIP-0003", "5SHIPC03")
-    with site.sign_in("ops") as client:
-        page = client.get("/shipments/SHIP-0003")
-    assert page.status_code == 200
-    html = page.text
+    html = site.read("ops", "/shipments/SHIP-0003")
     assert "<h1>Shipment SHIP-0003</h1>" in html
     assert '<dd id="shipment-status">856 accepted by Amazon</dd>' in html
     assert re.search(r'id="asn-delivery" class="delivery-delivered">delivered ' + WHEN.pattern, html)
@@ -84,9 +81,7 @@ def test_labels_are_served_to_a_signed_in_printer_and_to_nobody_else(site):
 def test_an_unknown_shipment_is_a_404_page(site):
     with site.sign_in("ops") as client:
         for path, shown in (("/shipments/SHIP-9999", "SHIP-9999"), ("/shipments/not%20an%20id", "not an id")):
-            page = client.get(path)
-            assert page.status_code == 404 and "<h1>Page not found</h1>" in page.text
-            assert f"<p>No shipment {shown} reached the gateway.</p>" in page.text
+            assert f"<p>No shipment {shown} reached the gateway.</p>" in not_found_page(client, path)
 
 
 def test_the_po_page_lists_its_shipments_and_what_each_line_shipped(site):
