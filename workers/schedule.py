@@ -12,7 +12,7 @@ def beat_schedule() -> dict:
         "ship-notices": {"task": "workers.tasks.watch_ship_notices", "schedule": 60.0},
         # Automatic invoices follow a delivered 856 within minutes; the uninvoiced watch counts days.
         "automatic-invoices": {"task": "workers.tasks.invoice_delivered_shipments", "schedule": 120.0},
-        "uninvoiced": {"task": "workers.tasks.watch_uninvoiced", "schedule": 3600.0},
+        "uninvoiced": {"task": "workers.tasks.watch_uninvoiced", "schedule": 600.0},
         "overdue-997s": {"task": "workers.tasks.raise_overdue_acks", "schedule": 600.0},
         "check-certificates": {"task": "workers.tasks.check_certificates", "schedule": 6 * 3600.0},
         "send-alerts": {"task": "workers.tasks.send_alerts", "schedule": 60.0},

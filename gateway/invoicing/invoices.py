@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 import structlog
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from edi_maps.documents import (
@@ -50,6 +50,8 @@ from gateway.models import (
     ShipmentCarton,
     TradingPartner,
     Warehouse,
+    X12Group,
+    X12Set,
 )
 from gateway.operations.exception_queue import resolve_cause_gone
 from gateway.orders.status import TIMELINE, PurchaseOrderStatus
@@ -198,10 +200,7 @@ def _shipment(session: Session, shipment_id: str | None) -> Shipment | None:
 
 def _facts(session: Session, po: PurchaseOrder, shipment_id: str | None) -> InvoiceFacts:
     partner = existing(session, TradingPartner, po.partner_id)
-    invoiced = dict(session.execute(
-        select(InvoiceLine.purchase_order_line_id, func.sum(InvoiceLine.quantity))
-        .where(InvoiceLine.purchase_order_line_id.in_([line.id for line in po.lines]))
-        .group_by(InvoiceLine.purchase_order_line_id)).all())
+    invoiced = invoiced_by_line(session, [line.id for line in po.lines])
     shipment_problem = None
     if shipment_id is not None:
         shipment = _shipment(session, shipment_id)
@@ -214,8 +213,32 @@ def _facts(session: Session, po: PurchaseOrder, shipment_id: str | None) -> Invo
         currency=profile_of(partner).invoicing.currency, cancelled=po.status == PurchaseOrderStatus.CANCELLED,
         lines={line.line_number: LineFacts(line.line_number, line.sku, line.unit, line.pack_size,
                                            line.acknowledged_unit_cost, line.shipped,
-                                           Decimal(invoiced.get(line.id) or 0)) for line in po.lines},
+                                           invoiced.get(line.id, Decimal(0))) for line in po.lines},
         shipment_problem=shipment_problem)
+
+
+def rejected_810s() -> Select[int]:
+    """The invoices whose 810 Amazon's 997 rejected (AK5 R, else AK9 R): Amazon does not have them."""
+    code = func.coalesce(X12Set.ack_status, X12Group.ack_status)
+    return (select(Invoice.id).join(X12Group, X12Group.message_id == Invoice.message_id)
+            .join(X12Set, X12Set.group_id == X12Group.id).where(X12Set.set_id == "810", code == "R"))
+
+
+def invoiced_by_line(session: Session, line_ids: list[int]) -> dict[int, Decimal]:
+    """What each PO line is invoiced for, in its unit, over the invoices Amazon has not rejected:
+    a 997-rejected 810 bills nothing, so its goods may be invoiced again under a new number."""
+    rows = session.execute(select(InvoiceLine.purchase_order_line_id, func.sum(InvoiceLine.quantity))
+                           .where(InvoiceLine.purchase_order_line_id.in_(line_ids),
+                                  InvoiceLine.invoice_id.not_in(rejected_810s()))
+                           .group_by(InvoiceLine.purchase_order_line_id))
+    return {line_id: Decimal(total) for line_id, total in rows}
+
+
+def recount_invoiced(session: Session, po: PurchaseOrder) -> None:
+    """Set each line's ``invoiced`` from the invoices Amazon has not rejected."""
+    invoiced = invoiced_by_line(session, [line.id for line in po.lines])
+    for line in po.lines:
+        line.invoiced = invoiced.get(line.id, Decimal(0))
 
 
 def _store_and_send(session: Session, settings: Settings, po: PurchaseOrder, report: InvoiceReport,
@@ -232,9 +255,8 @@ def _store_and_send(session: Session, settings: Settings, po: PurchaseOrder, rep
                            sku=by_number[line.line_number].sku or "", quantity=line.quantity, unit=line.unit,
                            unit_cost=line.unit_cost) for line in lines])
     session.add(invoice)
-    for line in lines:
-        by_number[line.line_number].invoiced += line.quantity
     session.flush()
+    recount_invoiced(session, po)
     partner = existing(session, TradingPartner, po.partner_id)
     queued = send_document(session, settings, partner, _document(session, po, invoice, lines, report.adjustments,
                                                                   shipment, profile_of(partner).invoicing), when=now)

@@ -1,9 +1,11 @@
-"""Goods shipped and not invoiced (beat, hourly): money Amazon owes that nobody has asked for.
+"""Goods shipped and not invoiced (beat, every 10 minutes): money Amazon owes nobody has asked for.
 
 A PO line that shipped more than was invoiced, ``invoicing.not_invoiced_days`` (default 3)
 after its latest shipment left, opens a ``shipped_not_invoiced`` exception naming the PO,
 the lines and the quantities; an invoice for the PO resolves it
-(``gateway.invoicing.invoices``), and so does the watch once nothing is left uninvoiced.
+(``gateway.invoicing.invoices``), and so does the watch once nothing is left uninvoiced. An
+810 that Amazon's 997 rejected stops counting as invoiced here (its lines are owed again, and
+may be invoiced under a new number).
 """
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from gateway.models import PurchaseOrder, PurchaseOrderLine, Shipment, ShipmentCarton, TradingPartner
+from gateway.invoicing.invoices import recount_invoiced, rejected_810s
+from gateway.models import Invoice, PurchaseOrder, PurchaseOrderLine, Shipment, ShipmentCarton, TradingPartner
 from gateway.orders.read_model import quantity_text
 from gateway.operations.exception_queue import open_exceptions, record_exception, resolve_cause_gone
 from gateway.partners.registry import profile_of
@@ -25,6 +28,11 @@ def watch_uninvoiced(settings: Settings, now: datetime | None = None) -> list[st
     now = now or datetime.now(timezone.utc)
     raised = []
     with session_scope(settings) as session:
+        # An 810 Amazon's 997 rejected bills nothing: its lines are owed again.
+        for po in session.scalars(select(PurchaseOrder).where(PurchaseOrder.id.in_(
+                select(Invoice.purchase_order_id).where(Invoice.id.in_(rejected_810s()))))):
+            recount_invoiced(session, po)
+        session.flush()
         owed = (select(PurchaseOrder).where(PurchaseOrder.lines.any(PurchaseOrderLine.shipped
                                                                     > PurchaseOrderLine.invoiced))
                 .options(selectinload(PurchaseOrder.lines)))

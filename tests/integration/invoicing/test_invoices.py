@@ -134,3 +134,18 @@ def test_without_a_remit_to_no_invoice_goes_out(shipped):
         organisation.profile = {key: value for key, value in organisation.profile.items() if key != "remit_to"}
     answer = shipped.post(invoice(), INVOICES)
     assert answer.status_code == 422 and "edi-gateway org remit-to" in answer.json()["errors"][0]["detail"]
+
+
+def test_an_810_that_amazon_rejects_bills_nothing_and_the_goods_can_be_invoiced_again(shipped):
+    assert shipped.post(invoice(), INVOICES).status_code == 202
+    message_id = shipped.get("/api/v1/invoices/INV-1").json()["edi"]["message_id"]
+    attempt(shipped.settings, message_id)
+    amazon_997(shipped.settings, message_id, AckStatus.REJECTED)
+    with session_scope(shipped.settings) as session:
+        row = session.scalars(select(OperationalException)
+                              .where(OperationalException.kind == "ack_997_rejected")).one()
+    assert "answered our invoice (810) for invoice INV-1" in row.message and row.po_number == PO
+    watch_uninvoiced(shipped.settings)  # recounts what the PO's lines are invoiced for
+    assert [line["invoiced"] for line in shipped.get(f"/api/v1/purchase-orders/{PO}").json()["lines"]] == ["0", "0"]
+    corrected = shipped.post(invoice("INV-2"), INVOICES)
+    assert corrected.status_code == 202, corrected.text
