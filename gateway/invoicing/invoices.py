@@ -124,7 +124,8 @@ def receive_invoice(settings: Settings, body: Any, *, actor: str, now: datetime 
 
 def invoice_delivered_shipments(settings: Settings, now: datetime | None = None) -> list[str]:
     """Invoice what shipped in each delivered 856 (partners with ``invoicing.automatic``);
-    returns the invoice numbers made. Safe to run twice: a line already invoiced is not again."""
+    returns the invoice numbers made. Safe to run twice, or in two workers at once: a shipment
+    being invoiced is locked, and a line already invoiced is not invoiced again."""
     now = now or datetime.now(timezone.utc)
     made: list[str] = []
     queued_all: list[QueuedDocument] = []
@@ -134,7 +135,9 @@ def invoice_delivered_shipments(settings: Settings, now: datetime | None = None)
         invoiced = select(Invoice.shipment_ref).where(Invoice.shipment_ref.is_not(None))
         delivered = (select(Shipment).join(Message, Message.id == Shipment.asn_message_id)
                      .where(delivery_is(Delivery.DELIVERED), Shipment.id.not_in(invoiced))
-                     .options(selectinload(Shipment.cartons).selectinload(ShipmentCarton.items)))
+                     .options(selectinload(Shipment.cartons).selectinload(ShipmentCarton.items))
+                     # Two workers running the beat task at once: each shipment is invoiced by one.
+                     .with_for_update(of=Shipment, skip_locked=True))
         for shipment in session.scalars(delivered):
             policy = profile_of(existing(session, TradingPartner, shipment.partner_id)).invoicing
             if not policy.automatic:
