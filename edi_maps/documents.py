@@ -380,17 +380,25 @@ class Invoice:
 
 @dataclass(frozen=True, slots=True)
 class InventoryItem:
-    identifier: ProductIdentifier
-    quantity_available: Decimal
-    unit: UnitOfMeasure
+    """One product's availability: the identifiers Amazon knows it by and the eaches it may order."""
+
+    identifiers: tuple[ProductIdentifier, ...]  # LIN pairs, at least one
+    quantity: int  # available to promise, in eaches (QTY*33)
+    restock_date: date | None = None  # when more is expected, when the IMS knows
 
 
 @dataclass(frozen=True, slots=True)
 class InventoryAdvice:
-    """One 846: what a warehouse can ship, per product, as of a date."""
+    """One 846 transaction set: what one ship-from can ship, per product, as of an instant.
 
-    report_date: date
-    warehouse: str
+    A feed of many SKUs is several of these (batches); ``reference`` (BIA03) names the feed
+    and the batch, so each set is told apart in the partner's 997 and in our tracker.
+    """
+
+    reference: str  # BIA03, 1-30 characters
+    as_of: datetime  # BIA04/BIA05: when the quantities were computed
+    ship_from_code: str | None  # the warehouse code (N1*SF ... 92), None when the IMS reports one total
+    ship_from: Address | None  # its name and address when the gateway knows the warehouse
     items: tuple[InventoryItem, ...]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -257,6 +258,8 @@ class CatalogueItem(Base):
     discontinued: Mapped[bool] = mapped_column(default=False)
     # Amazon wants the lot and expiry of every carton of a perishable SKU in the 856.
     perishable: Mapped[bool] = mapped_column(default=False)
+    # Eaches kept back from what Amazon is offered (the 846); None: the partner's default.
+    safety_stock: Mapped[int | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Set when a replacing import (or drop-demo) left the entry out. Kept rather than
     # deleted: no new PO line maps to it, but POs that already name its SKU still find
@@ -498,6 +501,133 @@ class InvoiceLine(Base):
     unit_cost: Mapped[Decimal] = mapped_column(Numeric(12, 4))  # per ``unit``
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+
+class StockReport(Base):
+    """One stock report from the IMS (pushed, or pulled by the gateway), kept as received
+    with what became of it (``gateway.inventory.stock.ReportOutcome``)."""
+
+    __tablename__ = "stock_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(8))  # push (POST /api/v1/ims/stock) or pull (GET /api/v1/stock)
+    as_of: Mapped[datetime] = mapped_column(index=True)
+    complete: Mapped[bool]
+    ship_from: Mapped[str] = mapped_column(String(20), default="")
+    item_count: Mapped[int]
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16), index=True)
+    # The truncated-snapshot guard's figures, and who released or discarded a held report.
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+
+
+class StockLevel(Base):
+    """What the IMS last reported of one SKU at one ship-from ("" when it reports one total)."""
+
+    __tablename__ = "stock_level"
+    __table_args__ = (UniqueConstraint("sku", "ship_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64))
+    ship_from: Mapped[str] = mapped_column(String(20), default="")
+    on_hand: Mapped[int]
+    reserved: Mapped[int]
+    allocated: Mapped[int]
+    discontinued: Mapped[bool] = mapped_column(default=False)
+    restock_date: Mapped[date | None]
+    as_of: Mapped[datetime]
+    report_id: Mapped[int] = mapped_column(ForeignKey("stock_report.id"))
+    # Set when a complete snapshot left the SKU out: unknown to the IMS, never sent as zero.
+    missing_since: Mapped[datetime | None]
+
+
+class InventoryFeed(Base):
+    """One 846 run for one partner: a full feed or the changes since the last one, planned
+    whole as batches (one transaction set each) before the first is sent."""
+
+    __tablename__ = "inventory_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("trading_partner.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # full, changes
+    status: Mapped[str] = mapped_column(String(8), index=True)  # sending, sent, empty
+    requested_by: Mapped[str] = mapped_column(String(128))
+    item_count: Mapped[int] = mapped_column(default=0)
+    held_count: Mapped[int] = mapped_column(default=0)
+    batch_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    finished_at: Mapped[datetime | None]
+
+
+class InventoryBatch(Base):
+    """One transaction set of a feed. ``queued`` and its message are written in the same
+    transaction, so a batch is either still owed or sent once, whatever crashes."""
+
+    __tablename__ = "inventory_batch"
+    __table_args__ = (UniqueConstraint("feed_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("inventory_feed.id"), index=True)
+    sequence: Mapped[int]
+    ship_from: Mapped[str] = mapped_column(String(20), default="")
+    items: Mapped[list[Any]] = mapped_column(JSON)  # [[sku, quantity], ...]
+    status: Mapped[str] = mapped_column(String(8), index=True)  # planned, queued
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+    queued_at: Mapped[datetime | None]
+
+
+class InventorySent(Base):
+    """The quantity the last 846 told a partner for one SKU and ship-from."""
+
+    __tablename__ = "inventory_sent"
+    __table_args__ = (UniqueConstraint("partner_id", "sku", "ship_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("trading_partner.id"))
+    sku: Mapped[str] = mapped_column(String(64))
+    ship_from: Mapped[str] = mapped_column(String(20), default="")
+    quantity: Mapped[int]
+    # A zero a person (or the hold policy) let through: not held again while it stays zero.
+    zero_released: Mapped[bool] = mapped_column(default=False)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+
+
+class InventoryHold(Base):
+    """A zero held out of the 846 for merchandising (``gateway.inventory.holds``)."""
+
+    __tablename__ = "inventory_hold"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("trading_partner.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(64), index=True)
+    ship_from: Mapped[str] = mapped_column(String(20), default="")
+    reason: Mapped[str] = mapped_column(String(16))  # gateway.inventory.guard.HoldReason
+    last_sent_quantity: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(10), index=True)  # gateway.inventory.holds.HoldStatus
+    held_at: Mapped[datetime] = mapped_column(default=utcnow)
+    released_at: Mapped[datetime | None]
+    released_by: Mapped[str | None] = mapped_column(String(128))
+    release_note: Mapped[str | None] = mapped_column(Text)
+    # When the released zero went out in an 846 (None: still owed to the next feed).
+    sent_at: Mapped[datetime | None]
+
+
+class RateBucket(Base):
+    """A token bucket per partner and purpose, shared by every worker through the database."""
+
+    __tablename__ = "rate_bucket"
+    __table_args__ = (UniqueConstraint("partner_id", "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("trading_partner.id"))
+    purpose: Mapped[str] = mapped_column(String(16))
+    tokens: Mapped[float] = mapped_column(Float)
+    refilled_at: Mapped[datetime]
 
 
 class OperationalException(Base):

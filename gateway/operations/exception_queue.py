@@ -77,6 +77,14 @@ KINDS = {kind.name: kind for kind in (
     Kind("asn_late", Severity.CRITICAL, "856 not delivered and accepted within 30 minutes of shipping"),
     # Goods Amazon received but was never billed for: unpaid until someone invoices them.
     Kind("shipped_not_invoiced", Severity.HIGH, "Shipped but not invoiced"),
+    # Merchandising decides: a zero may suppress the listing, and undoing that is manual.
+    Kind("stock_zero_held", Severity.HIGH, "Zero stock held back from the 846"),
+    # Sent as it is, it would tell Amazon that every SKU it lost is unavailable.
+    Kind("stock_snapshot_held", Severity.CRITICAL, "IMS stock snapshot held: it left out many SKUs"),
+    Kind("ims_sku_not_in_catalogue", Severity.MEDIUM, "IMS SKU with no Amazon identifier"),
+    Kind("catalogue_sku_not_in_ims", Severity.HIGH, "Catalogue SKU missing from the IMS stock snapshot"),
+    # Phantom stock: what Amazon believes differs from what the IMS holds.
+    Kind("stock_drift", Severity.MEDIUM, "Amazon's view of stock differs from the IMS"),
     Kind("unreconciled_payment", Severity.MEDIUM, "Remittance does not match the invoice"),
     # A burst of refused sign-ins across the site (gateway.access.throttle): someone is guessing.
     Kind("login_attack", Severity.HIGH, "Many refused sign-ins: passwords are being guessed"),

@@ -14,6 +14,9 @@ section per concern, stored as JSON on the partner row (``trading_partner.profil
 - ``invoicing``: the 810 (whether delivered ASNs are invoiced automatically, the invoice
   number prefix, the payment terms and currency it states, and how many days shipped goods
   may stay uninvoiced before that is an exception);
+- ``inventory``: the 846 (whether the partner gets one, how often full and changes feeds
+  go, how many items a transaction set carries, the send rate, the default safety stock,
+  the BIA02 report type, and after how long a zero-stock hold releases itself, if ever);
 - ``retailer`` and ``transport``: whose maps the partner speaks (Amazon) and how its
   documents travel (AS2); ``gateway.exchange`` turns these names into code.
 
@@ -249,6 +252,46 @@ class InvoicingSettings:
 
 
 @dataclass(frozen=True)
+class InventorySettings:
+    """The 846: sent only when ``enabled``; a full feed every ``full_every_hours`` and the
+    changes since the last feed every ``changes_every_minutes``; ``batch_size`` items per
+    transaction set (the map allows 10,000 LIN loops); at most ``sends_per_minute``
+    transaction sets a minute after a burst of ``burst`` (the partner's token bucket);
+    ``safety_stock`` eaches kept back from every SKU the catalogue sets none for;
+    ``report_type`` is BIA02 (Amazon's guide is given to each vendor: check the code);
+    ``hold_release_hours``: a zero held for merchandising is let through after this long,
+    None: only a person releases it."""
+
+    enabled: bool = False
+    full_every_hours: float = 24.0
+    changes_every_minutes: float = 60.0
+    batch_size: int = 1000
+    sends_per_minute: float = 6.0
+    burst: int = 10
+    safety_stock: int = 0
+    report_type: str = "MM"
+    hold_release_hours: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.enabled, bool):
+            raise ProfileSettingError(f"inventory.enabled must be true or false, not {self.enabled!r}")
+        object.__setattr__(self, "full_every_hours", _positive("inventory.full_every_hours", self.full_every_hours))
+        object.__setattr__(self, "changes_every_minutes",
+                           _positive("inventory.changes_every_minutes", self.changes_every_minutes, "minutes"))
+        _whole("inventory.batch_size", self.batch_size, 1, 10_000)
+        object.__setattr__(self, "sends_per_minute",
+                           _positive("inventory.sends_per_minute", self.sends_per_minute, "sends"))
+        _whole("inventory.burst", self.burst, 1, 1_000)
+        _whole("inventory.safety_stock", self.safety_stock, 0, 10**9)
+        if not isinstance(self.report_type, str) or not re.fullmatch(r"[A-Z0-9]{2}", self.report_type):
+            raise ProfileSettingError(f"inventory.report_type must be 2 capital letters or digits (BIA02), "
+                                      f"not {self.report_type!r}")
+        if self.hold_release_hours is not None:
+            object.__setattr__(self, "hold_release_hours",
+                               _positive("inventory.hold_release_hours", self.hold_release_hours))
+
+
+@dataclass(frozen=True)
 class Profile:
     retailer: str = "amazon"
     transport: str = "as2"
@@ -257,6 +300,7 @@ class Profile:
     acknowledgement: AcknowledgementSettings = field(default_factory=AcknowledgementSettings)
     ship_notice: ShipNoticeSettings = field(default_factory=ShipNoticeSettings)
     invoicing: InvoicingSettings = field(default_factory=InvoicingSettings)
+    inventory: InventorySettings = field(default_factory=InventorySettings)
 
     def __post_init__(self) -> None:
         _one_of("retailer", self.retailer, RETAILERS)
@@ -292,7 +336,8 @@ class Profile:
 LEGACY_DELIMITERS = {"element": "element_separator", "component": "component_separator",
                      "segment": "segment_terminator", "suffix": "segment_suffix"}
 SECTIONS: dict[str, type[Any]] = {"as2": As2Settings, "x12": X12Settings, "acknowledgement": AcknowledgementSettings,
-                                   "ship_notice": ShipNoticeSettings, "invoicing": InvoicingSettings}
+                                   "ship_notice": ShipNoticeSettings, "invoicing": InvoicingSettings,
+                                   "inventory": InventorySettings}
 SEPARATOR_SETTINGS = ("element_separator", "component_separator", "segment_terminator")
 
 
@@ -358,6 +403,12 @@ def _days(name: str, value: object) -> int:
     """A whole number of days, 0-365 (ITD05 and ITD07 are X12 N0 of at most 3 digits)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
         raise ProfileSettingError(f"{name} must be a whole number of days from 0 to 365, not {value!r}")
+    return value
+
+
+def _whole(name: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ProfileSettingError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
     return value
 
 
