@@ -13,6 +13,11 @@ def beat_schedule() -> dict:
         # Automatic invoices follow a delivered 856 within minutes; the uninvoiced watch counts days.
         "automatic-invoices": {"task": "workers.tasks.invoice_delivered_shipments", "schedule": 120.0},
         "uninvoiced": {"task": "workers.tasks.watch_uninvoiced", "schedule": 600.0},
+        # Every minute: plans the 846 feeds as each partner's schedule says, and resumes any
+        # feed a crash or the rate limit interrupted.
+        "inventory-feeds": {"task": "workers.tasks.run_inventory_schedule", "schedule": 60.0},
+        "stock-pull": {"task": "workers.tasks.pull_stock", "schedule": 60.0},
+        "stock-drift": {"task": "workers.tasks.watch_stock_drift", "schedule": 24 * 3600.0},
         "overdue-997s": {"task": "workers.tasks.raise_overdue_acks", "schedule": 600.0},
         "check-certificates": {"task": "workers.tasks.check_certificates", "schedule": 6 * 3600.0},
         "send-alerts": {"task": "workers.tasks.send_alerts", "schedule": 60.0},

@@ -22,6 +22,7 @@ from gateway.platform import audit
 from gateway.platform.db import session_scope
 from gateway.invoicing import invoices
 from gateway.invoicing import watch as invoicing_watch
+from gateway.inventory import drift, feeds, stock
 from gateway.recovery import sweep
 from gateway.shipping import watch
 from gateway.transport.as2 import receiver, sender
@@ -163,3 +164,42 @@ def watch_uninvoiced() -> list[str]:
 def watch_ack_deadlines() -> dict:
     """Beat: warn before 855 deadlines and, by policy, acknowledge what is known at the margin."""
     return acknowledgement.watch_deadlines(settings())
+
+
+@app.task(name="workers.tasks.run_inventory_schedule")
+def run_inventory_schedule() -> list[int]:
+    """Beat, every minute: plan the 846 feeds each partner is owed, and send every feed still
+    owed batches (new ones, and any a crash or the rate limit interrupted)."""
+    feed_ids = feeds.run_schedule(settings())
+    for feed_id in feed_ids:
+        send_inventory_feed.delay(feed_id)
+    return feed_ids
+
+
+@app.task(name="workers.tasks.send_inventory_feed")
+def send_inventory_feed(feed_id: int) -> dict:
+    """Send a feed's owed batches at the partner's rate; when the bucket is empty, come back
+    when it has a token (the beat's run each minute is the safety net)."""
+    progress = feeds.send_feed(settings(), feed_id)
+    if progress.remaining and progress.wait_seconds > 0:
+        send_inventory_feed.apply_async((feed_id,), countdown=progress.wait_seconds)
+    return {"feed": feed_id, "queued": progress.queued, "remaining": progress.remaining}
+
+
+@app.task(base=IOTask, name="workers.tasks.pull_stock")
+def pull_stock() -> str | None:
+    """Beat: read the IMS's stock for an IMS that does not push (EDI_GATEWAY_STOCK_PULL_MINUTES)."""
+    current = settings()
+    if not stock.pull_due(current):
+        return None
+    try:
+        return stock.pull_stock(current).outcome.value
+    except ImsError as error:
+        stock.note_pull_failed(current, error)
+        return "failed"
+
+
+@app.task(name="workers.tasks.watch_stock_drift")
+def watch_stock_drift() -> int:
+    """Beat, daily: raise (or resolve) the drift between what Amazon believes and what the IMS holds."""
+    return drift.watch_drift(settings())

@@ -30,7 +30,7 @@ from gateway.models import CatalogueItem
 
 QUALIFIERS = ("BP", "EN", "UP", "IB", "VN", "VP")  # as in PO1: ASIN, EAN, UPC, ISBN, vendor item/part
 REQUIRED_COLUMNS = ("qualifier", "identifier", "sku", "unit_cost", "case_pack", "critical")
-COLUMNS = (*REQUIRED_COLUMNS, "discontinued", "perishable")
+COLUMNS = (*REQUIRED_COLUMNS, "discontinued", "perishable", "safety_stock")
 TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0", "")
 
 
@@ -48,6 +48,7 @@ class CatalogueRow:
     critical: bool
     discontinued: bool
     perishable: bool = False  # the 856 must carry the lot and expiry of every carton of it
+    safety_stock: int | None = None  # eaches kept back from the 846; None: the partner's default
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ def _row(record: dict[str, str | None], where: str) -> CatalogueRow:
         raise CatalogueError(f"{where}: sku must be 1 to 64 characters")
     return CatalogueRow(qualifier, identifier, sku, _cost(value("unit_cost"), where), _pack(value("case_pack"), where),
                         _flag(value("critical"), "critical", where), _flag(value("discontinued"), "discontinued", where),
-                        _flag(value("perishable"), "perishable", where))
+                        _flag(value("perishable"), "perishable", where), _safety(value("safety_stock"), where))
 
 
 def _cost(text: str, where: str) -> Decimal | None:
@@ -122,6 +123,14 @@ def _pack(text: str, where: str) -> int | None:
         return None
     if not text.isdigit() or int(text) < 1:
         raise CatalogueError(f"{where}: case_pack={text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def _safety(text: str, where: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        raise CatalogueError(f"{where}: safety_stock={text!r} is not a whole number of eaches (0 or more)")
     return int(text)
 
 
@@ -159,6 +168,7 @@ def import_catalogue(session: Session, rows: Iterable[CatalogueRow], *, actor: s
             updated += 1
         item.sku, item.unit_cost, item.case_pack = row.sku, row.unit_cost, row.case_pack
         item.critical, item.discontinued, item.perishable = row.critical, row.discontinued, row.perishable
+        item.safety_stock = row.safety_stock
     removed = remove_items(known.values()) if replace else 0
     audit.record(session, "catalogue.imported", actor=actor, subject_type="catalogue", created=created, updated=updated,
                  removed=removed, replace=replace)
@@ -193,6 +203,7 @@ def export_catalogue(session: Session, output: TextIO) -> int:
             "" if item.unit_cost is None else money_text(item.unit_cost),
             "" if item.case_pack is None else item.case_pack,
             str(item.critical).lower(), str(item.discontinued).lower(), str(item.perishable).lower(),
+            "" if item.safety_stock is None else item.safety_stock,
         ])
     return len(items)
 

@@ -90,6 +90,10 @@ class ImsClient:
     def cancel_sales_order(self, po_number: str) -> dict[str, Any]:
         return self._call("POST", f"/api/v1/sales-orders/{po_number}/cancel")
 
+    def list_stock(self) -> dict[str, Any]:
+        """Every SKU's stock (``{"items": [...]}``), for an IMS that does not push its reports."""
+        return self._call("GET", "/api/v1/stock")
+
     def _call(self, method: str, path: str, **request: Any) -> dict[str, Any]:
         retrying = Retrying(
             retry=retry_if_exception_type(_Transient),

@@ -109,6 +109,11 @@ class Settings:
     # An interchange control number (ISA13) seen from the same sender within this many
     # days is a replay: refused with a TA1 (note 025).
     interchange_replay_days: int = 365
+    # Stock (gateway.inventory.stock): a complete snapshot leaving out more than this share of
+    # the SKUs last reported is held for a person; the IMS's stock is pulled every
+    # stock_pull_minutes (0: never, the IMS pushes it).
+    stock_max_missing_share: float = 0.10
+    stock_pull_minutes: float = 0.0
 
     @property
     def cookie_secure(self) -> bool:
@@ -198,6 +203,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         as2_refusal_window_seconds=_number(get, "AS2_REFUSAL_WINDOW_SECONDS", "60", 1, 86400),
         min_free_disk_mb=_integer(get, "MIN_FREE_DISK_MB", "1024", 0, 10**9),
         interchange_replay_days=_integer(get, "INTERCHANGE_REPLAY_DAYS", "365", 1, 3650),
+        stock_max_missing_share=_number(get, "STOCK_MAX_MISSING_SHARE", "0.10", 0, 1),
+        stock_pull_minutes=_number(get, "STOCK_PULL_MINUTES", "0", 0, 7 * 24 * 60),
         **_alert_settings(get, env),
         **_sign_in_settings(get),
     )

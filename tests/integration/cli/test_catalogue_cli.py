@@ -26,8 +26,8 @@ def test_a_new_installation_gets_the_demo_catalogue_and_an_import_updates_it(tmp
     exported = edi_gateway(["catalogue", "export"], environ)
     assert exported.returncode == 0, exported.stderr
     demo = DEMO_CATALOGUE.read_text().splitlines()
-    assert exported.stdout.splitlines()[0] == demo[0] + ",discontinued,perishable"
-    assert sorted(line.removesuffix(",false,false") for line in exported.stdout.splitlines()[1:]) == sorted(demo[1:])
+    assert exported.stdout.splitlines()[0] == demo[0] + ",discontinued,perishable,safety_stock"
+    assert sorted(line.removesuffix(",false,false,") for line in exported.stdout.splitlines()[1:]) == sorted(demo[1:])
 
     update = tmp_path / "update.csv"
     update.write_text("qualifier,identifier,sku,unit_cost,case_pack,critical,discontinued\n"
@@ -36,8 +36,8 @@ def test_a_new_installation_gets_the_demo_catalogue_and_an_import_updates_it(tmp
     assert imported.returncode == 0 and "1 new, 1 updated" in imported.stderr
     assert edi_gateway(["init"], environ).returncode == 0, "init again leaves the catalogue alone"
     rows = edi_gateway(["catalogue", "export"], environ).stdout.splitlines()
-    assert "EN,5012345678900,ACME-MUG-01,13.00,6,true,false,false" in rows, "perishable is optional: false"
-    assert "VP,P-1,ACME-NEW,,,false,true,false" in rows and len(rows) == len(demo) + 1
+    assert "EN,5012345678900,ACME-MUG-01,13.00,6,true,false,false," in rows, "perishable is optional: false"
+    assert "VP,P-1,ACME-NEW,,,false,true,false," in rows and len(rows) == len(demo) + 1
 
 
 def audit_details(data_dir, action):
