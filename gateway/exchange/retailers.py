@@ -13,9 +13,10 @@ from typing import Any
 
 from edi_maps import amazon
 from edi_maps.amazon.acknowledgement import acknowledgement_segments
+from edi_maps.amazon.inventory_advice import inventory_advice_segments
 from edi_maps.amazon.invoice import invoice_segments
 from edi_maps.amazon.ship_notice import ship_notice_segments
-from edi_maps.documents import Acknowledgement, Invoice, ShipNotice
+from edi_maps.documents import Acknowledgement, InventoryAdvice, Invoice, ShipNotice
 from edi_maps.x12.segment import Segment
 from gateway.partners.profile import Profile
 
@@ -30,7 +31,7 @@ class OutboundMap:
     functional_id: str  # GS01, e.g. "PR"
     body: Callable[[Any, Profile], SegmentBody]
     # The business key kept on the tracker's row (the PO number for the 855, the shipment
-    # id for the 856, the invoice number for the 810).
+    # id for the 856, the invoice number for the 810, the reference for the 846).
     reference: Callable[[Any], str | None]
     # The X12 version (GS08, "004010" or "005010") the partner gets this set in.
     version: Callable[[Profile], str] = lambda profile: "004010"
@@ -69,6 +70,10 @@ def _amazon_810(invoice: Invoice, profile: Profile) -> SegmentBody:
     return invoice_segments(invoice)
 
 
+def _amazon_846(advice: InventoryAdvice, profile: Profile) -> SegmentBody:
+    return inventory_advice_segments(advice, profile.inventory.report_type)
+
+
 def _only_po(notice: ShipNotice) -> str | None:
     """The 856's PO when it carries one; a message about several POs names none."""
     po_numbers = {order.po_number for order in notice.orders}
@@ -93,6 +98,11 @@ AMAZON = Retailer(
         # its PO (BIG04), so a PO's page lists its invoices.
         Invoice: OutboundMap("810", "IN", _amazon_810, lambda invoice: invoice.invoice_number,
                              po_number=lambda invoice: invoice.po_number),
+        # The 846 is in 004010, the version of Amazon's retail inventory guide. Its business
+        # key is the reference (BIA03): it names the feed and the batch, so each set of a
+        # feed is told apart in Amazon's 997 and on the tracker. It is about no PO.
+        InventoryAdvice: OutboundMap("846", "IB", _amazon_846, lambda advice: advice.reference,
+                                     po_number=lambda advice: None),
     },
 )
 

@@ -1,6 +1,7 @@
 """The seam's tables: every retailer and transport a profile may name has its code, the
 Amazon retailer writes the 855 from the profile's ACK01 codes, the 856 in the profile's
-X12 version and the 810 in 004010 under its invoice number."""
+X12 version, the 810 in 004010 under its invoice number and the 846 in 004010 under its
+reference."""
 from datetime import date
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from edi_maps.documents import (
 )
 from gateway.exchange import retailers, transports
 from gateway.partners.profile import RETAILERS, TRANSPORTS, Profile
+from tests.unit.edi_maps.amazon.test_inventory_advice_map import WAREHOUSE
 from tests.unit.edi_maps.amazon.test_invoice_map import WITH_EXTRAS
 from tests.unit.edi_maps.amazon.test_ship_notice_map import LOOSE, PALLETISED
 
@@ -67,3 +69,12 @@ def test_the_amazon_810_is_in_004010_keyed_by_invoice_number_and_belongs_to_its_
     assert mapping.version(Profile().changed("ship_notice", {"version": "005010"})) == "004010"
     body = mapping.body(WITH_EXTRAS, Profile())
     assert body[0] == ["BIG", "20261201", "INV-2611300001", "20261120", "2XK7QP9M"] and ["TDS", "13244"] in body
+
+
+def test_the_amazon_846_is_in_004010_keyed_by_its_reference_with_the_profiles_report_type():
+    mapping = retailers.AMAZON.outbound_map(WAREHOUSE)
+    assert (mapping.set_id, mapping.functional_id) == ("846", "IB")
+    assert (mapping.reference(WAREHOUSE), mapping.message_po_number(WAREHOUSE)) == ("FULL-20261201-0001", None)
+    assert mapping.version(Profile().changed("ship_notice", {"version": "005010"})) == "004010"
+    assert mapping.body(WAREHOUSE, Profile())[0] == ["BIA", "00", "MM", "FULL-20261201-0001", "20261201", "1230"]
+    assert mapping.body(WAREHOUSE, Profile().changed("inventory", {"report_type": "DD"}))[0][2] == "DD"
