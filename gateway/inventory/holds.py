@@ -101,3 +101,14 @@ def _end(session: Session, hold: InventoryHold, status: HoldStatus, *, actor: st
     audit.record(session, f"inventory.hold_{status.value}", actor=actor, subject_type="sku", subject_id=hold.sku,
                  hold=hold.id, ship_from=hold.ship_from, note=note)
     resolve_cause_gone(session, ("stock_zero_held",), cause=cause, subject_type="inventory_hold", subject_id=hold.id)
+
+
+def release_sku(session: Session, sku: str, *, actor: str, note: str = "", partner_id: int | None = None,
+                ship_from: str | None = None) -> list[InventoryHold]:
+    """Release every hold of ``sku`` (for one partner or ship-from when given); returns them
+    (none: nothing of it was held)."""
+    released = [hold for hold in holds_of(session, sku=sku, partner_id=partner_id)
+                if ship_from is None or hold.ship_from == ship_from]
+    for hold in released:
+        release_hold(session, hold, actor=actor, note=note)
+    return released
