@@ -65,8 +65,15 @@ def sandbox_ims_command(settings: Settings) -> list[str]:
             "--auto-ship-seconds", str(SANDBOX_AUTO_SHIP_SECONDS), "--ship-from", SANDBOX_SHIP_FROM]
 
 
+# The sandbox IMS does not push its stock: the gateway reads it this often (unless
+# EDI_GATEWAY_STOCK_PULL_MINUTES says otherwise), so a partner with the 846 switched on gets
+# its feeds in a demo.
+SANDBOX_STOCK_PULL_MINUTES = "5"
+
+
 def sandbox_ims_environment(settings: Settings) -> dict[str, str]:
-    """Variables for every child of `run`: where the sandbox IMS is, and the tokens both ways."""
+    """Variables for every child of `run`: where the sandbox IMS is, the tokens both ways, and
+    how often its stock is read."""
     _check_port_free(settings.sandbox_ims_port)
     ims_token = secrets.token_urlsafe(32)
     with session_scope(settings) as session:
@@ -79,6 +86,8 @@ def sandbox_ims_environment(settings: Settings) -> dict[str, str]:
         "EDI_GATEWAY_IMS_TOKEN": ims_token,
         "EDI_GATEWAY_SANDBOX_IMS_TOKEN": ims_token,
         "EDI_GATEWAY_SANDBOX_IMS_CALLBACK_TOKEN": callback_token,
+        "EDI_GATEWAY_STOCK_PULL_MINUTES": (str(settings.stock_pull_minutes) if settings.stock_pull_minutes > 0
+                                           else SANDBOX_STOCK_PULL_MINUTES),
     }
 
 
