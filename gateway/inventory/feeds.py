@@ -40,6 +40,7 @@ from gateway.models import (
     TradingPartner,
     Warehouse,
 )
+from gateway.operations.exception_queue import record_exception
 from gateway.partners.profile import InventorySettings
 from gateway.partners.registry import profile_of
 from gateway.platform import audit
@@ -61,6 +62,7 @@ class FeedStatus(StrEnum):
     SENDING = "sending"  # batches still owed
     SENT = "sent"  # every batch queued for delivery
     EMPTY = "empty"  # nothing to tell the partner
+    FAILED = "failed"  # a batch could not be written (its exception says why); the next feed starts afresh
 
 
 class BatchStatus(StrEnum):
@@ -70,6 +72,11 @@ class BatchStatus(StrEnum):
 
 class InventoryNotEnabled(ValueError):
     """The partner's profile does not ask for an 846."""
+
+
+class FeedInProgress(ValueError):
+    """The partner's previous feed still has batches owed: a second one planned now would
+    repeat them, and could reach the partner before them with older figures."""
 
 
 @dataclass(frozen=True)
@@ -151,12 +158,21 @@ def plan_feed(session: Session, partner: TradingPartner, kind: FeedKind, *, requ
 
 
 def send_feed(settings: Settings, feed_id: int, *, now: datetime | None = None) -> Progress:
-    """Send the feed's owed batches while the partner's bucket has tokens."""
+    """Send the feed's owed batches while the partner's bucket has tokens.
+
+    A batch the map refuses (a ValueError: data no 846 can carry) fails the feed with an
+    ``inventory_feed_failed`` exception, so that it blocks no later feed; anything else (the
+    database, the broker) propagates and the beat's next run carries on where this stopped.
+    """
     queued_count = 0
     while True:
         moment = now or datetime.now(timezone.utc)
-        with session_scope(settings) as session:
-            step = _send_next_batch(session, settings, feed_id, moment)
+        try:
+            with session_scope(settings) as session:
+                step = _send_next_batch(session, settings, feed_id, moment)
+        except ValueError as refused:
+            _fail(settings, feed_id, refused, moment)
+            return Progress(feed_id, queued_count, 0, 0.0)
         if step.queued is not None:
             start_delivery(settings, step.queued)
             queued_count += 1
@@ -207,6 +223,22 @@ def _send_next_batch(session: Session, settings: Settings, feed_id: int, now: da
         audit.record(session, "inventory.feed_sent", actor="gateway", subject_type="inventory_feed",
                      subject_id=feed.id, batches=feed.batch_count)
     return _Step(queued, remaining, 0.0)
+
+
+def _fail(settings: Settings, feed_id: int, error: ValueError, now: datetime) -> None:
+    with session_scope(settings) as session:
+        feed = existing(session, InventoryFeed, feed_id)
+        partner = existing(session, TradingPartner, feed.partner_id)
+        owed = _owed(session, feed_id)
+        feed.status, feed.finished_at = FeedStatus.FAILED.value, now
+        audit.record(session, "inventory.feed_failed", actor="gateway", subject_type="inventory_feed",
+                     subject_id=feed.id, error=str(error))
+        record_exception(
+            session, "inventory_feed_failed",
+            f"The {feed.kind} 846 feed {feed.id} to {partner.name} stopped with {owed} of its {feed.batch_count} "
+            f"batches unsent: {error}. The next feed is planned afresh; fix the data it names (the catalogue or "
+            "the IMS's stock), then send one with `edi-gateway inventory push`.",
+            subject_type="inventory_feed", subject_id=feed.id)
 
 
 def _owed(session: Session, feed_id: int) -> int:
@@ -324,7 +356,7 @@ def run_schedule(settings: Settings, *, now: datetime | None = None) -> list[int
             last_any = session.scalar(select(func.max(InventoryFeed.created_at)).where(
                 InventoryFeed.partner_id == partner.id))
             kind = due_kind(policy, last_full, last_any, now)
-            if kind is not None:
+            if kind is not None and _sending(session, partner) is None:
                 plan_feed(session, partner, kind, requested_by="schedule", now=now)
         return list(session.scalars(select(InventoryFeed.id).where(InventoryFeed.status == FeedStatus.SENDING)
                                     .order_by(InventoryFeed.id)))
@@ -343,5 +375,15 @@ def request_feed(settings: Settings, partner_key: str, *, full: bool, requested_
             raise InventoryNotEnabled(
                 f"partner {partner_key} gets no 846: set inventory.enabled to true in its profile first "
                 f"(edi-gateway partners update {partner_key} --set inventory.enabled=true)")
+        sending = _sending(session, partner)
+        if sending is not None:
+            raise FeedInProgress(f"the {sending.kind} feed {sending.id} to {partner_key} still has "
+                                 f"{_owed(session, sending.id)} of its {sending.batch_count} batches to send: "
+                                 "a new feed waits until it is through")
         return plan_feed(session, partner, FeedKind.FULL if full else FeedKind.CHANGES, requested_by=requested_by,
                          now=now)
+
+
+def _sending(session: Session, partner: TradingPartner) -> InventoryFeed | None:
+    return session.scalars(select(InventoryFeed).where(InventoryFeed.partner_id == partner.id,
+                                                       InventoryFeed.status == FeedStatus.SENDING)).first()

@@ -81,6 +81,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("stock_zero_held", Severity.HIGH, "Zero stock held back from the 846"),
     # Sent as it is, it would tell Amazon that every SKU it lost is unavailable.
     Kind("stock_snapshot_held", Severity.CRITICAL, "IMS stock snapshot held: it left out many SKUs"),
+    Kind("inventory_feed_failed", Severity.HIGH, "846 feed stopped: a batch could not be written"),
     Kind("ims_sku_not_in_catalogue", Severity.MEDIUM, "IMS SKU with no Amazon identifier"),
     Kind("catalogue_sku_not_in_ims", Severity.HIGH, "Catalogue SKU missing from the IMS stock snapshot"),
     # Phantom stock: what Amazon believes differs from what the IMS holds.

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from edi_maps.validation import validate_interchange
 from gateway.inventory.feeds import FeedKind
-from gateway.models import InventoryBatch, InventoryFeed, Message
+from gateway.models import InventoryBatch, InventoryFeed, Message, OperationalException
 from gateway.platform.db import session_scope
 from tests.support.inventory_flow import Gateway, everything, gateway, level, report  # noqa: F401
 
@@ -78,14 +78,17 @@ def test_a_crash_half_way_resumes_without_sending_a_batch_twice(gateway: Gateway
     real = feeds.send_document
     calls = []
 
+    class WorkerKilled(BaseException):
+        """What a killed worker looks like to the code it ran: it stops, nothing is caught."""
+
     def crash_on_the_second(*args, **kwargs):
         calls.append(1)
         if len(calls) == 2:
-            raise RuntimeError("worker killed")
+            raise WorkerKilled()
         return real(*args, **kwargs)
 
     monkeypatch.setattr(feeds, "send_document", crash_on_the_second)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(WorkerKilled):
         gateway.send(feed)
     with session_scope(gateway.settings) as session:
         statuses = list(session.scalars(select(InventoryBatch.status).where(InventoryBatch.feed_id == feed)
@@ -135,3 +138,36 @@ def test_a_bad_report_is_refused_with_every_problem(gateway: Gateway):
     pointers = {error["pointer"] for error in answer.json()["errors"]}
     assert {"/as_of", "/items/0/on_hand", "/items/1/sku", "/items/1/on_hand"} <= pointers
     assert gateway.post(everything(), token=gateway.ops_token).status_code == 403, "only the IMS posts stock"
+
+
+def test_a_batch_the_map_refuses_fails_the_feed_in_the_open_and_blocks_no_later_one(gateway: Gateway, monkeypatch):
+    assert gateway.post(everything()).status_code == 202
+    import gateway.inventory.feeds as feeds
+
+    def refuse(*args, **kwargs):
+        raise ValueError("LIN03 identifier 'X' is longer than 48 characters")
+
+    monkeypatch.setattr(feeds, "send_document", refuse)
+    feed = gateway.feed()
+    assert gateway.send(feed).queued == 0
+    with session_scope(gateway.settings) as session:
+        assert session.get(InventoryFeed, feed).status == "failed"
+        [raised] = session.scalars(select(OperationalException).where(
+            OperationalException.kind == "inventory_feed_failed")).all()
+        assert "LIN03 identifier" in raised.message and "inventory push" in raised.message
+    monkeypatch.undo()
+    assert feeds.run_schedule(gateway.settings) == [], "the failed feed is not resumed"
+    second = feeds.request_feed(gateway.settings, "AMAZON", full=True, requested_by="test")
+    assert gateway.send(second.id).queued == 1
+
+
+def test_no_second_feed_is_planned_while_one_is_still_sending(gateway: Gateway):
+    gateway.profile(batch_size=1, burst=1)
+    assert gateway.post(everything()).status_code == 202
+    import gateway.inventory.feeds as feeds
+
+    first = feeds.request_feed(gateway.settings, "AMAZON", full=True, requested_by="test")
+    assert gateway.send(first.id).remaining == 5
+    with pytest.raises(feeds.FeedInProgress, match="still has 5 of its 6 batches to send"):
+        feeds.request_feed(gateway.settings, "AMAZON", full=False, requested_by="test")
+    assert feeds.run_schedule(gateway.settings) == [first.id], "the schedule plans nothing new, resumes the first"
