@@ -179,7 +179,10 @@ def _catalogue_drift(session: Session, report: StockReportBody) -> None:
     catalogue = {sku for sku, in session.execute(
         select(CatalogueItem.sku).where(CatalogueItem.removed_at.is_(None)).distinct())}
     unmapped = [item.sku for item in report.items if item.sku not in catalogue and not item.discontinued]
-    for sku in unmapped:
+    # Raised once while open: an IMS with thousands of SKUs Amazon does not sell reports them
+    # every few minutes, and bumping each one's count every time would be all the work.
+    already = _open_subjects(session, "ims_sku_not_in_catalogue")
+    for sku in (sku for sku in unmapped if sku not in already):
         record_exception(
             session, "ims_sku_not_in_catalogue",
             f"The IMS stocks SKU {sku} but the catalogue maps no Amazon identifier to it, so no 846 offers it to "
@@ -195,7 +198,8 @@ def _catalogue_drift(session: Session, report: StockReportBody) -> None:
         select(StockLevel.sku).where(StockLevel.missing_since.is_(None)).distinct())}
     discontinued = {sku for sku, in session.execute(
         select(CatalogueItem.sku).where(CatalogueItem.removed_at.is_(None), CatalogueItem.discontinued.is_(True)))}
-    for sku in sorted(catalogue - stocked - discontinued):
+    already = _open_subjects(session, "catalogue_sku_not_in_ims")
+    for sku in sorted(catalogue - stocked - discontinued - already):
         record_exception(
             session, "catalogue_sku_not_in_ims",
             f"Catalogue SKU {sku} is not in the IMS's latest complete stock snapshot: the IMS does not know it, so "
@@ -203,6 +207,11 @@ def _catalogue_drift(session: Session, report: StockReportBody) -> None:
             "remove it from the catalogue.",
             subject_type="sku", subject_id=sku)
     _resolve(session, "catalogue_sku_not_in_ims", "sku", sorted(stocked), "the IMS reports it again")
+
+
+def _open_subjects(session: Session, kind: str) -> set[str]:
+    return {subject for subject, in session.execute(select(OperationalException.subject_id).where(
+        OperationalException.kind == kind, OperationalException.status.in_(UNRESOLVED))) if subject is not None}
 
 
 def _resolve(session: Session, kind: str, subject_type: str, subject_ids: list[str], cause: str) -> None:
