@@ -46,3 +46,8 @@ def test_a_sku_listed_twice_is_refused():
 def test_not_an_object_and_missing_fields():
     assert [p.pointer for p in read_stock_report([])[1]] == [""]
     assert {p.pointer for p in read_stock_report({})[1]} == {"/as_of", "/complete", "/items"}
+
+
+def test_a_report_of_more_items_than_the_gateway_reads_is_refused_before_any_is_read():
+    _, problems = read_stock_report({"as_of": "2026-11-27T06:00:00Z", "complete": True, "items": [{}] * 200_001})
+    assert [(p.pointer, p.detail) for p in problems] == [("/items", "must be an array of 0 to 200000 entries")]
