@@ -1,16 +1,18 @@
 """The full 846 for a large catalogue, on the embedded default: wall time and peak memory of
 each step, beside the least work that writes the same 846 text, in one run (issue 17).
 
-    .venv/bin/python bench/inventory_bench.py [--skus 100000] [--batch-size 1000]
+    .venv/bin/python bench/inventory_bench.py [--skus 100000] [--batch-size 1000] [--database-url URL]
 
 Set-up (not timed): a fresh gateway in a temporary data folder (SQLite, the filesystem
-broker), the development organisation, Amazon as a partner with the 846 on (``burst``
+broker; with ``--database-url`` a PostgreSQL server, on which the bench creates a database
+of its own, ``inventory_bench_<random>``, and drops it at the end: the server's other
+databases, such as the tests' one, are not touched), the development organisation, Amazon as a partner with the 846 on (``burst``
 1000 and a high ``sends_per_minute``, so one ``send_feed`` call stores the whole feed), a
 catalogue of ``--skus`` SKUs with one EAN each, and a complete stock snapshot of all of
 them (every SKU with stock to promise; some with units reserved or allocated).
 
 Each step then runs in its own fresh child process, one after the other on the same data
-folder, and reports its wall time and memory (the child's peak RSS, ``ru_maxrss``, and how
+folder, and reports its wall time and memory (the child's peak RSS during the step, and how
 far it rose above the RSS the child had when the step started: imports and the input
 already in memory are not counted in the rise):
 
@@ -29,12 +31,15 @@ the bench cannot pass on an empty or short feed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import resource
+import os
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -65,21 +70,25 @@ def available(number: int) -> int:
 
 # --- measuring ---------------------------------------------------------------------------
 
-def rss_now() -> int:
-    """This process's resident set now, in KiB."""
+def memory(field: str) -> int:
+    """``VmRSS`` (resident now) or ``VmHWM`` (its high-water mark) of this process, in KiB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
-    return 0
+    raise LookupError(field)
 
 
 def measured(step):
-    """Run ``step()``; its result with the wall time and memory figures."""
-    start_rss = rss_now()
+    """Run ``step()``; its result with the wall time and memory figures.
+
+    The high-water mark is reset first (``clear_refs`` 5), so the peak is the step's own:
+    ``ru_maxrss`` would keep the RSS of the parent the child was forked from."""
+    Path("/proc/self/clear_refs").write_text("5")
+    start_rss = memory("VmRSS")
     started = time.perf_counter()
     result = step()
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = memory("VmHWM")
     return {"seconds": seconds, "peak_kib": peak, "rise_kib": max(0, peak - start_rss), "result": result}
 
 
@@ -87,28 +96,45 @@ def in_child(step: str, options: argparse.Namespace, **extra: object) -> dict:
     """Run one step in a fresh interpreter; its last line of output is the figures."""
     arguments = [sys.executable, str(Path(__file__).resolve()), "--step", step, "--folder", options.folder,
                  "--skus", str(options.skus), "--batch-size", str(options.batch_size), "--now", options.now]
+    if options.database_url:
+        arguments += ["--database-url", options.database_url]
     for name, value in extra.items():
         arguments += [f"--{name.replace('_', '-')}", str(value)]
     done = subprocess.run(arguments, capture_output=True, text=True, cwd=REPOSITORY,
-                          env={**_environment(), "PYTHONPATH": str(REPOSITORY)})
+                          env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
     if done.returncode != 0:
         sys.exit(f"step {step} failed:\n{done.stdout}\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _environment() -> dict[str, str]:
-    import os
-    return dict(os.environ)
+@contextlib.contextmanager
+def own_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the server at ``server_url`` for this run, dropped afterwards."""
+    from sqlalchemy import create_engine, make_url, text
+
+    name = f"inventory_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 # --- the gateway's steps (each in a child) ------------------------------------------------
 
-def gateway_settings(folder: str):
+def gateway_settings(options: argparse.Namespace):
     import structlog
 
     from gateway.platform.config import load_settings
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(30))  # warnings and worse
-    return load_settings({"EDI_GATEWAY_DATA_DIR": folder})
+    environment = {"EDI_GATEWAY_DATA_DIR": options.folder}
+    if options.database_url:
+        environment["EDI_GATEWAY_DATABASE_URL"] = options.database_url
+    return load_settings(environment)
 
 
 def set_up(options: argparse.Namespace) -> dict:
@@ -119,7 +145,7 @@ def set_up(options: argparse.Namespace) -> dict:
     from gateway.platform.db import session_scope, upgrade
     from gateway.sandbox.development import ensure_development_identity
 
-    settings = gateway_settings(options.folder)
+    settings = gateway_settings(options)
     upgrade(settings)
     ensure_development_identity(settings)
     with session_scope(settings) as session:
@@ -137,7 +163,7 @@ def set_up(options: argparse.Namespace) -> dict:
 def receive(options: argparse.Namespace) -> dict:
     from gateway.inventory.stock import receive_stock_report
 
-    settings = gateway_settings(options.folder)
+    settings = gateway_settings(options)
     items = []
     for number in range(options.skus):
         on_hand, reserved, allocated = level(number)
@@ -157,7 +183,7 @@ def plan(options: argparse.Namespace) -> dict:
     from gateway.models import TradingPartner
     from gateway.platform.db import session_scope
 
-    settings = gateway_settings(options.folder)
+    settings = gateway_settings(options)
     now = datetime.fromisoformat(options.now)
 
     def step():
@@ -172,7 +198,7 @@ def plan(options: argparse.Namespace) -> dict:
 def send(options: argparse.Namespace) -> dict:
     from gateway.inventory.feeds import send_feed
 
-    settings = gateway_settings(options.folder)
+    settings = gateway_settings(options)
     now = datetime.fromisoformat(options.now)
     figures = measured(lambda: send_feed(settings, options.feed_id, now=now))
     progress = figures["result"]
@@ -188,7 +214,7 @@ def stored(options: argparse.Namespace) -> dict:
     from gateway.platform.db import session_scope
     from gateway.platform.storage import read_payload
 
-    settings = gateway_settings(options.folder)
+    settings = gateway_settings(options)
     with session_scope(settings) as session:
         texts = [read_payload(settings, message).decode() for message in session.scalars(
             select(Message).where(Message.document_type == "846").order_by(Message.id))]
@@ -266,6 +292,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skus", type=int, default=100_000)
     parser.add_argument("--batch-size", type=int, default=1000, help="inventory.batch_size: items per 846")
+    parser.add_argument("--database-url", help="a PostgreSQL server (postgresql+psycopg://...): the bench makes "
+                        "and drops a database of its own there; SQLite in the data folder when not given")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--now", help=argparse.SUPPRESS)
@@ -275,8 +303,10 @@ def main() -> None:
         print(json.dumps(STEPS[options.step](options), default=str))
         return
     options.now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    with tempfile.TemporaryDirectory(prefix="inventory-bench-") as folder:
+    with tempfile.TemporaryDirectory(prefix="inventory-bench-") as folder, contextlib.ExitStack() as stack:
         options.folder = folder
+        if options.database_url:
+            options.database_url = stack.enter_context(own_database(options.database_url))
         started = time.perf_counter()
         in_child("set-up", options)
         set_up_seconds = time.perf_counter() - started
@@ -291,7 +321,8 @@ def main() -> None:
         lines, total = verify(folder, options.skus)
 
     mib = 1024
-    print(f"full 846 for {options.skus:,} SKUs, {options.batch_size} items per 846, SQLite, each step in a fresh "
+    database = "PostgreSQL" if options.database_url else "SQLite"
+    print(f"full 846 for {options.skus:,} SKUs, {options.batch_size} items per 846, {database}, each step in a fresh "
           f"process (set-up, not timed: {set_up_seconds:.0f} s)")
     print()
     print(f"{'step':52} {'wall s':>8} {'peak RSS MiB':>13} {'rise MiB':>9}")
