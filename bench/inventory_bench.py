@@ -216,8 +216,11 @@ def stored(options: argparse.Namespace) -> dict:
 
     settings = gateway_settings(options)
     with session_scope(settings) as session:
-        texts = [read_payload(settings, message).decode() for message in session.scalars(
+        payloads = [read_payload(settings, message) for message in session.scalars(
             select(Message).where(Message.document_type == "846").order_by(Message.id))]
+    if any(payload is None for payload in payloads):
+        sys.exit("a stored 846 has no payload")
+    texts = [payload.decode() for payload in payloads if payload is not None]
     Path(options.folder, "ours.json").write_text(json.dumps([bodies(text) for text in texts]))
     return {"interchanges": len(texts), "bytes": sum(len(text.encode()) for text in texts)}
 
