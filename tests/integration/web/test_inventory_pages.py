@@ -85,6 +85,9 @@ def test_finance_sees_the_holds_without_a_button_and_may_not_release(site, gatew
         assert "/release" not in page.text and ">Release</button>" not in page.text
         refused = post_form(client, "/inventory/holds", f"/inventory/holds/{hold_id}/release")
         assert refused.status_code == 403
+    with site.sign_in("ops") as client:
+        forged = client.post(f"/inventory/holds/{hold_id}/release", data={"note": "forged"})
+        assert forged.status_code == 400 and "CSRF" in forged.text
     with session_scope(gateway.settings) as session:
         assert session.get(InventoryHold, hold_id).status == "held"
 
