@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.exchange.outbound import delivery_of
 from gateway.exchange.tracker import functional_ack_due
 from gateway.inventory.guard import REASON_WORDS, HoldReason
+from gateway.inventory.holds import HoldStatus
 from gateway.inventory.stock import ReportOutcome
 from gateway.models import InventoryBatch, InventoryFeed, InventoryHold, Message, StockReport, TradingPartner
 
@@ -103,3 +104,12 @@ def _batch_json(session: Session, batch: InventoryBatch) -> dict[str, Any]:
 
 def _instant(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
+
+
+def held_counts(session: Session) -> tuple[int, int]:
+    """(SKUs held by the zero-stock guard, stock snapshots held for a person): what the home page counts."""
+    skus = session.scalar(select(func.count()).select_from(InventoryHold)
+                          .where(InventoryHold.status == HoldStatus.HELD.value)) or 0
+    snapshots = session.scalar(select(func.count()).select_from(StockReport)
+                               .where(StockReport.outcome == ReportOutcome.HELD.value)) or 0
+    return skus, snapshots

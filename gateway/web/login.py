@@ -63,6 +63,7 @@ PERMISSIONS = {
     "act_on_exceptions": ("ops", "finance"),  # acknowledge, assign, note, resolve
     "replay": ("ops",),
     "print_labels": ("ops",),  # as the API: finance reads shipments, the warehouse side prints
+    "release_stock": ("ops",),  # zero-stock holds and held stock snapshots: finance reads them
     "manage_users": (),
 }
 # The Flask session key that holds the server-side session's token.

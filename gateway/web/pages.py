@@ -3,7 +3,7 @@ orders (a filtered list, and one PO with what Amazon was told of each line, its 
 and its invoices).
 
 Server-rendered templates, read-only here; the exception queue, the message archive, the
-shipments, the invoices and the users page live in their own blueprints. :func:`init_app` registers them all.
+shipments, the invoices, the inventory (846) and the users page live in their own blueprints. :func:`init_app` registers them all.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from gateway.catalogue.items import money_text
 from gateway.exchange.outbound import Delivery, delivered_at, delivery_of
+from gateway.inventory.read_model import held_counts
 from gateway.invoicing.read_model import invoice_functional_ack_due, list_invoices
 from gateway.orders.read_model import (
     FILTER_LABELS,
@@ -69,7 +70,7 @@ HOME_LESSER_ROWS = 100
 
 def init_app(app: Flask) -> None:
     """Register the page blueprints and the template helpers they share."""
-    from gateway.web import archive, exception_queue, invoice_pages, people, shipment_pages
+    from gateway.web import archive, exception_queue, inventory_pages, invoice_pages, people, shipment_pages
 
     app.jinja_env.filters["when"] = when
     app.jinja_env.globals["delivery"] = delivery_words
@@ -79,7 +80,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["money"] = money_text
     app.jinja_env.globals["outcome_words"] = outcome_words
     app.jinja_env.globals["quantity"] = quantity_text
-    for module in (archive, exception_queue, people, shipment_pages, invoice_pages):
+    for module in (archive, exception_queue, people, shipment_pages, invoice_pages, inventory_pages):
         app.register_blueprint(module.blueprint)
     app.register_blueprint(blueprint)
 
@@ -189,8 +190,10 @@ def home():
             select(PurchaseOrder).options(selectinload(PurchaseOrder.ack_message))
             .where(an_855_owed(), PurchaseOrder.ack_due_at.is_not(None), PurchaseOrder.ack_due_at < now + ACK_DUE_SOON)
             .order_by(PurchaseOrder.ack_due_at).limit(100)))
+        held_skus, held_snapshots = held_counts(db)
         return render_template("home.html", urgent=urgent, lesser_capped=len(lesser) > HOME_LESSER_ROWS,
-                               overdue=overdue, due_soon=due_soon, now=now)
+                               overdue=overdue, due_soon=due_soon, now=now, held_skus=held_skus,
+                               held_snapshots=held_snapshots)
 
 
 @blueprint.get("/tracker")

@@ -113,7 +113,8 @@ def test_the_content_security_policy_blocks_nothing_the_pages_use(site, browser_
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     for path in ("/", "/exceptions", "/exceptions/1", "/tracker", "/messages", "/messages/1", "/users",
-                 f"/purchase-orders/{PO_NUMBER}", "/invoices", "/invoices/INV-0200"):
+                 f"/purchase-orders/{PO_NUMBER}", "/invoices", "/invoices/INV-0200", "/inventory", "/inventory/holds",
+                 "/inventory/holds?show=ended", "/inventory/drift", "/inventory/drift?drifting=1"):
         page.goto(f"{site.url}{path}")
         assert page.evaluate("document.styleSheets.length") == 1, path
     assert violations == []
