@@ -342,6 +342,6 @@ def request_feed(settings: Settings, partner_key: str, *, full: bool, requested_
         if not profile_of(partner).inventory.enabled:
             raise InventoryNotEnabled(
                 f"partner {partner_key} gets no 846: set inventory.enabled to true in its profile first "
-                f"(edi-gateway partners update {partner_key} --set inventory.enabled=true)")
+                f"(edi-gateway partners update {partner_key} --inventory)")
         return plan_feed(session, partner, FeedKind.FULL if full else FeedKind.CHANGES, requested_by=requested_by,
                          now=now)
