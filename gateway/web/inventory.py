@@ -7,17 +7,15 @@ read and release zero-stock holds, held snapshots, the feeds and the drift repor
 """
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlalchemy import select
 
-from gateway.inventory.drift import COLUMNS, DriftRow, drift_report
+from gateway.inventory.drift import DriftRow, drift_report
 from gateway.inventory.feeds import InventoryNotEnabled, request_feed
 from gateway.inventory.holds import HoldStatus, holds_of, release_sku
-from gateway.inventory.read_model import feed_json, hold_json, list_feeds, list_snapshots, snapshot_json
+from gateway.inventory.read_model import drift_csv, feed_json, hold_json, list_feeds, list_snapshots, snapshot_json
 from gateway.inventory.stock import ReportOutcome, decide_held_report, receive_stock_report
 from gateway.models import InventoryFeed, TradingPartner
 from gateway.platform.db import session_scope
@@ -183,17 +181,11 @@ def drift() -> Response:
 
 @blueprint.get(f"{INVENTORY}/drift.csv")
 @requires_token_role("ops", "finance")
-def drift_csv() -> Response:
+def drift_sheet() -> Response:
     rows = _drift_rows()
     if isinstance(rows, Response):
         return rows
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        shown = row.as_json()
-        writer.writerow(["" if shown[name] is None else shown[name] for name in COLUMNS])
-    response = Response(out.getvalue(), mimetype="text/csv")
+    response = Response(drift_csv(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="inventory-drift.csv"'
     return response
 
