@@ -216,8 +216,10 @@ def _body(fields: tuple[str, ...], required: tuple[str, ...] = ()) -> tuple[dict
     if missing:
         return {}, problem(400, "Bad Request", f"{', '.join(missing)} is required")
     for name, value in body.items():
-        if name != "full" and value is not None and (not isinstance(value, str) or len(value) > MAX_TEXT):
-            return {}, problem(400, "Bad Request", f"{name} must be text of at most {MAX_TEXT} characters")
+        if name != "full" and value is not None and (not isinstance(value, str) or len(value) > MAX_TEXT
+                                                     or "\x00" in value):
+            return {}, problem(400, "Bad Request", f"{name} must be text of at most {MAX_TEXT} characters "
+                                                   "(no NUL)")
     return body, None
 
 
