@@ -145,6 +145,27 @@ def invoicing_options(command):
     return _with(options, command)
 
 
+def inventory_options(command):
+    """Options for the 846: on or off, schedule, batches, rate, safety stock, holds (section ``inventory``)."""
+    options = [
+        click.option("--inventory/--no-inventory", "enabled", default=None,
+                     help="Send this partner the 846 inventory feed (default no)."),
+        click.option("--full-every-hours", type=float, help="A full feed (every SKU) this often (default 24)."),
+        click.option("--changes-every-minutes", type=float,
+                     help="The changes since the last feed this often (default 60)."),
+        click.option("--batch-size", type=int, help="Items per 846 transaction set (default 1000)."),
+        click.option("--sends-per-minute", type=float, help="At most this many 846s a minute (default 6)."),
+        click.option("--burst", type=int, help="After a pause, this many 846s at once (default 10)."),
+        click.option("--default-safety-stock", "safety_stock", type=int,
+                     help="Eaches kept back from every SKU the catalogue sets no safety stock for (default 0)."),
+        click.option("--inventory-report-type", "report_type", metavar="CODE",
+                     help="BIA02 report type code, as the partner's guide says (default MM)."),
+        click.option("--hold-release-hours", metavar="HOURS",
+                     help="Let a held zero through after this long; none: only a person releases it (default none)."),
+    ]
+    return _with(options, command)
+
+
 def _with(options, command):
     for option in reversed(options):
         command = option(command)
@@ -160,8 +181,11 @@ def _profile_changes(values: dict) -> dict[str, dict]:
         given["holiday_country"] = None
     if str(given.get("terms_discount_percent", "")).lower() == "none":  # no discount: both settings cleared
         given["terms_discount_percent"] = given["terms_discount_days"] = None
+    if "hold_release_hours" in given:
+        text = given["hold_release_hours"]
+        given["hold_release_hours"] = None if text.lower() == "none" else _hours(text, "--hold-release-hours")
     if "warn_hours" in given:
-        given["warn_hours"] = [_hours(text) for text in given["warn_hours"].split(",")]
+        given["warn_hours"] = [_hours(text, "--warn-hours") for text in given["warn_hours"].split(",")]
     if "mdn_hosts" in given:
         given["mdn_hosts"] = [host.strip() for host in given["mdn_hosts"].split(",") if host.strip()]
     if "ack_codes" in given:
@@ -173,11 +197,12 @@ def _profile_changes(values: dict) -> dict[str, dict]:
     return changes
 
 
-def _hours(text: str) -> float:
+def _hours(text: str, option: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise PartnerError(f"--warn-hours takes numbers separated by commas, not {text!r}") from None
+        takes = "numbers separated by commas" if option == "--warn-hours" else "a number of hours or none"
+        raise PartnerError(f"{option} takes {takes}, not {text!r}") from None
 
 
 def _ack_code(text: str) -> tuple[str, str]:
@@ -301,6 +326,7 @@ def partners() -> None:
 @acknowledgement_options
 @ship_notice_options
 @invoicing_options
+@inventory_options
 def partners_add(as2_id, name, x12_id, x12_qualifier, certificate_file, **settings) -> None:
     """Add a trading partner: by default it must sign and encrypt, and gets signed synchronous MDNs."""
     changes = _profile_changes(settings)
@@ -322,8 +348,9 @@ def partners_add(as2_id, name, x12_id, x12_qualifier, certificate_file, **settin
 @acknowledgement_options
 @ship_notice_options
 @invoicing_options
+@inventory_options
 def partners_update(as2_id: str, active: bool | None, **settings) -> None:
-    """Change a partner's profile (AS2, X12, 855 codes and deadlines, 856, 810) or switch it on or off.
+    """Change a partner's profile (AS2, X12, 855 codes and deadlines, 856, 810, 846) or switch it on or off.
 
     Every setting is checked before anything is stored: one bad value changes nothing.
     """

@@ -343,7 +343,7 @@ def run_schedule(settings: Settings, *, now: datetime | None = None) -> list[int
     (new or interrupted), for the caller to send."""
     now = now or datetime.now(timezone.utc)
     with session_scope(settings) as session:
-        for partner in session.scalars(select(TradingPartner).order_by(TradingPartner.id)):
+        for partner in session.scalars(select(TradingPartner).where(TradingPartner.active).order_by(TradingPartner.id)):
             policy = profile_of(partner).inventory
             if not policy.enabled:
                 continue
@@ -370,7 +370,7 @@ def request_feed(settings: Settings, partner_key: str, *, full: bool, requested_
         if not profile_of(partner).inventory.enabled:
             raise InventoryNotEnabled(
                 f"partner {partner_key} gets no 846: set inventory.enabled to true in its profile first "
-                f"(edi-gateway partners update {partner_key} --set inventory.enabled=true)")
+                f"(edi-gateway partners update {partner_key} --inventory)")
         sending = _sending(session, partner)
         if sending is not None:
             raise FeedInProgress(f"the {sending.kind} feed {sending.id} to {partner_key} still has "

@@ -5,6 +5,8 @@ Reading only.
 """
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from gateway.exchange.outbound import delivery_of
 from gateway.exchange.tracker import functional_ack_due
+from gateway.inventory.drift import COLUMNS, DriftRow
 from gateway.inventory.guard import REASON_WORDS, HoldReason
 from gateway.inventory.holds import HoldStatus
 from gateway.inventory.stock import ReportOutcome
@@ -113,3 +116,14 @@ def held_counts(session: Session) -> tuple[int, int]:
     snapshots = session.scalar(select(func.count()).select_from(StockReport)
                                .where(StockReport.outcome == ReportOutcome.HELD.value)) or 0
     return skus, snapshots
+
+
+def drift_csv(rows: list[DriftRow]) -> str:
+    """The drift report as CSV (header ``drift.COLUMNS``; empty cells for unknown figures)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        shown = row.as_json()
+        writer.writerow(["" if shown[name] is None else shown[name] for name in COLUMNS])
+    return out.getvalue()

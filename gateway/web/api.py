@@ -42,10 +42,11 @@ STATUS_WORD = re.compile(r"[a-z][a-z0-9_-]{0,23}")
 CODE = re.compile(r"[!-~]+")
 CATALOGUE_FIELDS = ("qualifier", "identifier", "sku", "unit_cost", "case_pack", "critical", "discontinued")
 # Added after the fields above: optional, so clients written before it keep working.
-OPTIONAL_CATALOGUE_FIELDS = ("perishable",)
+OPTIONAL_CATALOGUE_FIELDS = ("perishable", "safety_stock")
 EXCEPTION_STATUSES = (*(status.value for status in ExceptionStatus), "unresolved")  # unresolved: open or acknowledged
 EXCEPTIONS_SHOWN = 200
 MAX_CASE_PACK = 1_000_000
+MAX_SAFETY_STOCK = 1_000_000_000  # eaches; fits the integer column
 MONEY = re.compile(r"[0-9]{1,8}(\.[0-9]{1,4})?")  # fits Numeric(12, 4): 8 digits before the point, 4 after
 
 
@@ -163,6 +164,7 @@ def _catalogue_json(item: CatalogueItem) -> dict[str, Any]:
         "critical": item.critical,
         "discontinued": item.discontinued,
         "perishable": item.perishable,
+        "safety_stock": item.safety_stock,
     }
 
 
@@ -214,13 +216,17 @@ def _catalogue_row(raw: Any, where: str) -> tuple[CatalogueRow | None, list[dict
     if case_pack is not None and (type(case_pack) is not int or not 1 <= case_pack <= MAX_CASE_PACK):
         fail("case_pack", f"must be null or a whole number from 1 to {MAX_CASE_PACK}")
     perishable = raw.get("perishable", False)
+    safety_stock = raw.get("safety_stock")
+    if safety_stock is not None and (type(safety_stock) is not int or not 0 <= safety_stock <= MAX_SAFETY_STOCK):
+        fail("safety_stock", f"must be null (the partner's default) or a whole number of eaches from 0 to "
+                             f"{MAX_SAFETY_STOCK}")
     for flag, value in (("critical", raw["critical"]), ("discontinued", raw["discontinued"]), ("perishable", perishable)):
         if not isinstance(value, bool):
             fail(flag, "must be true or false")
     if errors:
         return None, errors
     return CatalogueRow(qualifier, identifier, sku, unit_cost, case_pack, raw["critical"], raw["discontinued"],
-                        perishable), []
+                        perishable, safety_stock), []
 
 
 def _is_code(value: Any, longest: int) -> bool:

@@ -50,9 +50,9 @@ def test_a_replacing_import_makes_the_file_the_whole_catalogue_and_keeps_removed
     environ = gateway_environment(tmp_path / "data")
     assert edi_gateway(["init"], environ).returncode == 0
     mine = tmp_path / "mine.csv"
-    mine.write_text("qualifier,identifier,sku,unit_cost,case_pack,critical,discontinued,perishable\n"
-                    "EN,5012345678900,ACME-MUG-01,13.00,6,true,false,false\n"
-                    "BP,B0VENDORX1,VX-KETTLE,21.00,4,false,false,true\n")
+    mine.write_text("qualifier,identifier,sku,unit_cost,case_pack,critical,discontinued,perishable,safety_stock\n"
+                    "EN,5012345678900,ACME-MUG-01,13.00,6,true,false,false,\n"
+                    "BP,B0VENDORX1,VX-KETTLE,21.00,4,false,false,true,5\n")
     imported = edi_gateway(["catalogue", "import", "--replace", str(mine)], environ)
     assert imported.returncode == 0, imported.stderr
     demo_entries = len(DEMO_CATALOGUE.read_text().splitlines()) - 1
@@ -93,7 +93,7 @@ def test_the_demo_catalogue_is_dropped_on_request_and_org_create_says_it_is_ther
     dropped = edi_gateway(["catalogue", "drop-demo"], environ)
     assert dropped.returncode == 0, dropped.stderr
     assert dropped.stdout == f"dropped the demo catalogue: {demo_entries - 1} entries removed (kept for the POs that name them)\n"
-    assert edi_gateway(["catalogue", "export"], environ).stdout.splitlines()[1:] == ["BP,B07XJ8C8F5,VX-LAMP,7.25,1,true,false,false"]
+    assert edi_gateway(["catalogue", "export"], environ).stdout.splitlines()[1:] == ["BP,B07XJ8C8F5,VX-LAMP,7.25,1,true,false,false,"]
     assert audit_details(tmp_path / "data", "catalogue.demo_dropped") == [{"removed": demo_entries - 1}]
 
     assert edi_gateway(["catalogue", "drop-demo"], environ).stdout == "the demo catalogue is not in the catalogue: nothing to drop\n"

@@ -408,9 +408,9 @@ def test_unknown_paths_and_methods_under_the_api_are_problems_too(api):
 
 
 MUG = {"qualifier": "EN", "identifier": "5012345678900", "sku": "MUG-RED", "unit_cost": "12.50", "case_pack": 6,
-       "critical": True, "discontinued": False, "perishable": False}
+       "critical": True, "discontinued": False, "perishable": False, "safety_stock": 4}
 BOOK = {"qualifier": "IB", "identifier": "9780306406157", "sku": "BOOK-1", "unit_cost": None, "case_pack": None,
-        "critical": False, "discontinued": True, "perishable": True}
+        "critical": False, "discontinued": True, "perishable": True, "safety_stock": None}
 
 
 def test_the_catalogue_is_upserted_and_read_back(api):
@@ -429,10 +429,11 @@ def test_the_catalogue_is_upserted_and_read_back(api):
     assert actors == ["api:admin", "api:admin"]
 
 
-def test_perishable_may_be_left_out_by_clients_written_before_it(api):
-    older = {name: value for name, value in MUG.items() if name != "perishable"}
+def test_perishable_and_safety_stock_may_be_left_out_by_clients_written_before_them(api):
+    older = {name: value for name, value in MUG.items() if name not in ("perishable", "safety_stock")}
     assert api.put("/api/v1/catalogue", [older]).status_code == 200
-    assert api.get("/api/v1/catalogue/EN/5012345678900", role="ops").json()["perishable"] is False
+    shown = api.get("/api/v1/catalogue/EN/5012345678900", role="ops").json()
+    assert (shown["perishable"], shown["safety_stock"]) == (False, None), "none: the partner's default"
 
 
 def test_an_entry_a_replacing_import_removed_is_not_listed(api):
@@ -462,7 +463,7 @@ def test_a_bad_catalogue_body_changes_nothing_and_says_where(api):
     api.put("/api/v1/catalogue", [MUG])
     body = [
         {**MUG, "unit_cost": "99.99"},
-        {**BOOK, "qualifier": "XX", "unit_cost": 12.5, "case_pack": 0, "critical": "yes"},
+        {**BOOK, "qualifier": "XX", "unit_cost": 12.5, "case_pack": 0, "critical": "yes", "safety_stock": -1},
         {"qualifier": "EN", "identifier": "has space", "sku": "", "unit_cost": "1.23456", "case_pack": True,
          "critical": False, "discontinued": None, "colour": "red"},
         {key: value for key, value in MUG.items() if key != "critical"},
@@ -480,6 +481,8 @@ def test_a_bad_catalogue_body_changes_nothing_and_says_where(api):
         {"pointer": "/1/qualifier", "detail": "must be one of BP, EN, UP, IB, VN, VP"},
         {"pointer": "/1/unit_cost", "detail": 'must be null or an amount as a string, such as "12.50" (at most 4 decimals)'},
         {"pointer": "/1/case_pack", "detail": "must be null or a whole number from 1 to 1000000"},
+        {"pointer": "/1/safety_stock",
+         "detail": "must be null (the partner's default) or a whole number of eaches from 0 to 1000000000"},
         {"pointer": "/1/critical", "detail": "must be true or false"},
         {"pointer": "/2/colour", "detail": "is not a catalogue field"},
         {"pointer": "/3/critical", "detail": "is required"},
