@@ -503,6 +503,52 @@ class InvoiceLine(Base):
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
 
+class Remittance(Base):
+    """One 820 from a partner: one payment (BPR) with its trace number (TRN02), which ties it
+    to the bank deposit; its lines are what it paid or took back per invoice."""
+
+    __tablename__ = "remittance"
+    __table_args__ = (UniqueConstraint("partner_id", "trace_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("trading_partner.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+    trace_number: Mapped[str] = mapped_column(String(50), index=True)
+    payment_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    payment_method: Mapped[str] = mapped_column(String(8))
+    payment_date: Mapped[date | None] = mapped_column(index=True)
+    payer_name: Mapped[str | None] = mapped_column(String(60))
+    payee_name: Mapped[str | None] = mapped_column(String(60))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    lines: Mapped[list[RemittanceLine]] = relationship(back_populates="remittance", order_by="RemittanceLine.id",
+                                                       cascade="all, delete-orphan")
+
+
+class RemittanceLine(Base):
+    """One RMR loop: an amount paid (or taken back) against a reference, what kind of line
+    its reference makes it (``gateway.finance.references.LineKind``) and the invoice it
+    was matched to, if any (``matched_by``: invoice_number, po_number or None)."""
+
+    __tablename__ = "remittance_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remittance_id: Mapped[int] = mapped_column(ForeignKey("remittance.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(80))  # RMR02 as sent
+    kind: Mapped[str] = mapped_column(String(24), index=True)
+    po_number: Mapped[str | None] = mapped_column(String(22), index=True)
+    amount_paid: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    amount_invoiced: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    discount_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    invoice_date: Mapped[date | None]
+    # [{"amount": "-50.00", "code": "CS"}]: ADX adjustments, as sent.
+    adjustments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"), index=True)
+    matched_by: Mapped[str | None] = mapped_column(String(16))
+
+    remittance: Mapped[Remittance] = relationship(back_populates="lines")
+
+
 class StockReport(Base):
     """One stock report from the IMS (pushed, or pulled by the gateway), kept as received
     with what became of it (``gateway.inventory.stock.ReportOutcome``)."""

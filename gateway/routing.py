@@ -2,7 +2,7 @@
 
 ``gateway.exchange`` validates, acknowledges and translates what arrives, but knows no
 business package (dependencies point down); this module hands it the table. A new
-inbound document (the 820 remittance next) gets its line here and nowhere else.
+inbound document gets its line here and nowhere else.
 """
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy.orm import Session
 
-from edi_maps.documents import PoChange, PurchaseOrder
+from edi_maps.documents import PoChange, PurchaseOrder, Remittance
 from gateway.exchange import inbound
 from gateway.exchange.inbound import FollowUp, Receiver
 from gateway.models import Message, TradingPartner
+from gateway.finance import remittances
 from gateway.orders import intake, po_changes
 from gateway.platform.config import Settings
 
@@ -35,9 +36,17 @@ def _po_change(session: Session, partner: TradingPartner, message: Message, docu
     return [FollowUp("workers.tasks.update_sales_order", {"purchase_order_id": purchase_order.id})]
 
 
+def _remittance(session: Session, partner: TradingPartner, message: Message,
+                document: Remittance) -> Sequence[FollowUp]:
+    """A remittance is stored and its lines matched to invoices now; nothing follows."""
+    remittances.receive_remittance(session, partner, message, document)
+    return []
+
+
 RECEIVERS: Mapping[type, Receiver] = {
     PurchaseOrder: _purchase_order,
     PoChange: _po_change,
+    Remittance: _remittance,
 }
 
 

@@ -18,6 +18,7 @@ def beat_schedule() -> dict:
         "inventory-feeds": {"task": "workers.tasks.run_inventory_schedule", "schedule": 60.0},
         "stock-pull": {"task": "workers.tasks.pull_stock", "schedule": 60.0},
         "stock-drift": {"task": "workers.tasks.watch_stock_drift", "schedule": 24 * 3600.0},
+        "overdue-invoices": {"task": "workers.tasks.watch_overdue_invoices", "schedule": 6 * 3600.0},
         "overdue-997s": {"task": "workers.tasks.raise_overdue_acks", "schedule": 600.0},
         "check-certificates": {"task": "workers.tasks.check_certificates", "schedule": 6 * 3600.0},
         "send-alerts": {"task": "workers.tasks.send_alerts", "schedule": 60.0},

@@ -22,6 +22,7 @@ from gateway.platform import audit
 from gateway.platform.db import session_scope
 from gateway.invoicing import invoices
 from gateway.invoicing import watch as invoicing_watch
+from gateway.finance import watch as finance_watch
 from gateway.inventory import drift, feeds, stock
 from gateway.recovery import sweep
 from gateway.shipping import watch
@@ -203,3 +204,9 @@ def pull_stock() -> str | None:
 def watch_stock_drift() -> int:
     """Beat, daily: raise (or resolve) the drift between what Amazon believes and what the IMS holds."""
     return drift.watch_drift(settings())
+
+
+@app.task(name="workers.tasks.watch_overdue_invoices")
+def watch_overdue_invoices() -> list[str]:
+    """Beat, every 6 hours: raise invoices unpaid past their terms."""
+    return finance_watch.watch_overdue(settings())

@@ -1,14 +1,14 @@
 """The invoice read model: what finance sees of an invoice and its 810, as JSON and on pages.
 
-An invoice's ``status`` is where its payment stands: ``unpaid`` until remittances (820) are
-reconciled against it (issue 18 adds paid, short-paid and over-paid). Where its 810 stands
+An invoice's ``status`` is where its payment stands (``gateway.finance.payments``: unpaid,
+paid, short-paid, over-paid, from the remittance lines matched to it), with ``payments``:
+each remittance's amount and the deductions that explain a short payment. Where its 810 stands
 with Amazon is ``edi``: the delivery (``gateway.exchange.outbound.Delivery``: delivered means
 Amazon's verified MDN came back) and Amazon's 997 code. Reading only.
 """
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -17,23 +17,21 @@ from sqlalchemy.orm import Session, selectinload
 from gateway.catalogue.items import money_text
 from gateway.exchange.outbound import Delivery, delivered_at, delivery_is, delivery_of
 from gateway.exchange.tracker import functional_ack_due
+from gateway.finance.payments import STATUS_WORDS, PaymentStatus
+from gateway.finance.remittances import invoice_standing
 from gateway.invoicing.invoices import INVOICE
 from gateway.models import AuditEvent, Invoice, Message
 from gateway.orders.read_model import quantity_text
 
 
-class PaymentStatus(StrEnum):
-    UNPAID = "unpaid"  # no remittance has paid it (yet)
-
-
-# Each payment status, and where an invoice came from, as the pages say them.
-PAYMENT_WORDS = {PaymentStatus.UNPAID: "unpaid: no remittance yet"}
+# Where an invoice came from, as the pages say it.
 SOURCE_WORDS = {"ims": "IMS", "automatic": "automatic"}
+PAYMENT_WORDS = STATUS_WORDS
 
 
-def payment_status_of(invoice: Invoice) -> PaymentStatus:
-    """Where the invoice's payment stands: unpaid until remittances are reconciled (issue 18)."""
-    return PaymentStatus.UNPAID
+def payment_status_of(session: Session, invoice: Invoice) -> PaymentStatus:
+    """Where the invoice's payment stands, from the remittances matched to it."""
+    return invoice_standing(session, invoice).status
 
 
 def find_invoice(session: Session, invoice_number: str) -> Invoice | None:
@@ -70,7 +68,7 @@ def invoice_json(session: Session, invoice: Invoice) -> dict[str, Any]:
     return {
         "invoice_number": invoice.invoice_number,
         "po_number": invoice.po_number,
-        "status": payment_status_of(invoice).value,
+        **_payment_json(session, invoice),
         "invoice_date": invoice.invoice_date.isoformat(),
         "currency": invoice.currency,
         "total_amount": money_text(invoice.total_amount),
@@ -88,6 +86,20 @@ def invoice_json(session: Session, invoice: Invoice) -> dict[str, Any]:
             "error": message.error,
             "functional_ack": functional_ack_of(session, invoice),
         },
+    }
+
+
+def _payment_json(session: Session, invoice: Invoice) -> dict[str, Any]:
+    standing = invoice_standing(session, invoice)
+    return {
+        "status": standing.status.value,
+        "received_amount": money_text(standing.received),
+        "payments": [{"trace_number": payment.trace_number,
+                      "payment_date": None if payment.payment_date is None else payment.payment_date.isoformat(),
+                      "amount": money_text(payment.amount),
+                      "deductions": [{"code": deduction.code, "amount": money_text(deduction.amount),
+                                      "description": deduction.description} for deduction in payment.deductions]}
+                     for payment in standing.payments],
     }
 
 

@@ -87,6 +87,8 @@ KINDS = {kind.name: kind for kind in (
     # Phantom stock: what Amazon believes differs from what the IMS holds.
     Kind("stock_drift", Severity.MEDIUM, "Amazon's view of stock differs from the IMS"),
     Kind("unreconciled_payment", Severity.MEDIUM, "Remittance does not match the invoice"),
+    # Amazon owes it and has paid none of it: finance chases it in Vendor Central.
+    Kind("invoice_overdue", Severity.HIGH, "Invoice unpaid past its terms"),
     # A burst of refused sign-ins across the site (gateway.access.throttle): someone is guessing.
     Kind("login_attack", Severity.HIGH, "Many refused sign-ins: passwords are being guessed"),
 )}

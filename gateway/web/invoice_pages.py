@@ -33,8 +33,7 @@ INVOICE_ROWS = 100
 
 @blueprint.context_processor
 def _helpers() -> dict[str, object]:
-    return {"line_amount": line_amount, "source_words": SOURCE_WORDS,
-            "payment": lambda invoice: PAYMENT_WORDS[payment_status_of(invoice)]}
+    return {"line_amount": line_amount, "source_words": SOURCE_WORDS}
 
 
 @blueprint.get("/invoices")
@@ -52,7 +51,8 @@ def invoices():
             rows = list_invoices(db, po_number=po_number, delivery=Delivery(delivery) if delivery else None,
                                  limit=INVOICE_ROWS)
             return render_template("invoices.html", invoices=rows, po_number=po_number, delivery_filter=delivery,
-                                   deliveries=list(Delivery), words=lambda invoice: invoice_words(db, invoice, now))
+                                   deliveries=list(Delivery), words=lambda invoice: invoice_words(db, invoice, now),
+                                   payment=lambda invoice: PAYMENT_WORDS[payment_status_of(db, invoice)])
 
     return filtered_by_po_number(listed)
 
@@ -65,4 +65,5 @@ def invoice(invoice_number: str):
         row = found(lambda number: find_invoice(db, number), invoice_number, INVOICE_NUMBER, "invoice")
         delivery, functional_ack = invoice_words(db, row, now)
         return render_template("invoice.html", invoice=row, delivery_text=delivery, functional_ack=functional_ack,
-                               history=history_in_words(invoice_history(db, row)))
+                               history=history_in_words(invoice_history(db, row)),
+                               payment=lambda invoice: PAYMENT_WORDS[payment_status_of(db, invoice)])

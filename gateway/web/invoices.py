@@ -10,7 +10,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from gateway.exchange.outbound import Delivery
 from gateway.invoicing.invoices import receive_invoice
-from gateway.invoicing.read_model import PaymentStatus, find_invoice, invoice_json, list_invoices
+from gateway.finance.payments import PaymentStatus
+from gateway.invoicing.read_model import find_invoice, invoice_json, list_invoices
 from gateway.invoicing.report import INVOICE_NUMBER, PO_NUMBER
 from gateway.platform.db import session_scope
 from gateway.web import settings_of
@@ -40,7 +41,8 @@ def invoices() -> Response:
         return problem(400, "Bad Request", f"status must be one of {', '.join(s.value for s in PaymentStatus)}")
     with session_scope(settings_of(current_app)) as session:
         rows = list_invoices(session, po_number=po_number, delivery=Delivery(delivery) if delivery else None)
-        return jsonify(items=[invoice_json(session, row) for row in rows])
+        shown = [invoice_json(session, row) for row in rows]
+        return jsonify(items=[item for item in shown if status is None or item["status"] == status])
 
 
 @blueprint.get("/api/v1/invoices/<invoice_number>")
