@@ -1,7 +1,8 @@
-"""The 856 and the 810 end to end: 850 in over AS2, a sales order in the reference IMS, the
-855 out, the IMS ships the order and posts the shipment, the 856 goes out over AS2, and once
-Amazon has it the gateway invoices what shipped in an 810. Amazon decrypts each, verifies our
-signature and checks it against our map and against validators nobody here wrote."""
+"""Order to cash end to end: 850 in over AS2, a sales order in the reference IMS, the 855 out,
+the IMS ships the order and posts the shipment, the 856 goes out over AS2, once Amazon has it
+the gateway invoices what shipped in an 810, and Amazon's 820 pays it short with a shortage
+claim. Amazon decrypts each of ours, verifies our signature and checks it against our map and
+against validators nobody here wrote; its 820 is validated and answered with a 997."""
 import io
 
 import pytest
@@ -10,14 +11,16 @@ from sqlalchemy import select
 from edi_maps.validation import validate_interchange
 from edi_maps.x12.reader import X12Reader
 from gateway.invoicing.invoices import invoice_delivered_shipments
+from gateway.invoicing.read_model import invoice_json
 from gateway.invoicing.remit_to import set_remit_to
-from gateway.models import TradingPartner
+from gateway.models import Invoice, TradingPartner
 from gateway.partners.registry import update_profile
 from gateway.platform.db import session_scope
 from gateway.sandbox import DEMO_REMIT_TO
 from tests.fixtures import AMAZON_FIXTURES
 from tests.support.independent_x12 import independent_errors
 from tests.support.processes import wait_for
+from tests.support.remittances import Rmr, remittance_x12
 
 pytestmark = pytest.mark.slow  # starts a worker process
 
@@ -28,7 +31,7 @@ def segments_of(payload: bytes) -> list[str]:
     return ["*".join(segment.elements) for segment in X12Reader(io.BytesIO(payload))]
 
 
-def test_850_855_shipment_856_810_over_as2(stack, ims):
+def test_850_855_shipment_856_810_820_over_as2(stack, ims):
     stack.start_worker()
     stack.amazon.send(stack.url, (AMAZON_FIXTURES / "850-single-po.edi").read_bytes())
     wait_for(lambda: any(b"ST*855*" in p for p in stack.amazon.received), 90,
@@ -77,3 +80,19 @@ def test_850_855_shipment_856_810_over_as2(stack, ims):
         "IT1*1*24*EA*12.5**EN*5012345678900", "IT1*2*6*CA*40**UP*012345678905", "IT1*3*10*EA*7.25**BP*B07XJ8C8F5"], \
         "what shipped, in the PO's units, at the acknowledged costs"
     assert "TDS*61250" in billed, "24 x 12.50 + 6 x 40.00 + 10 x 7.25 = 612.50, in cents"
+
+    # Amazon pays it short: the invoice in full on one line, a shortage claim on another.
+    number = billed[0].split("*")[2]
+    before = len(stack.amazon.received)
+    stack.amazon.send(stack.url, remittance_x12("AMZPAY-E2E", [Rmr(number, "612.50", "612.50", PO),
+                                                              Rmr(f"{number}SC", "-25.00")]).encode())
+    wait_for(lambda: any(b"ST*997*" in p for p in stack.amazon.received[before:]), 90,
+             f"the 997 for the 820\n{stack.worker_log()}")
+    with session_scope(stack.settings) as session:
+        invoice_row = session.scalars(select(Invoice).where(Invoice.invoice_number == number)).one()
+        paid = invoice_json(session, invoice_row)
+    assert (paid["status"], paid["received_amount"]) == ("short_paid", "587.50")
+    [payment] = paid["payments"]
+    assert payment["trace_number"] == "AMZPAY-E2E" and payment["amount"] == "587.50"
+    [deduction] = payment["deductions"]
+    assert (deduction["code"], deduction["amount"]) == ("SC", "25.00") and "shortage claim" in deduction["description"]
