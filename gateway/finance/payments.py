@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from gateway.finance.references import KIND_WORDS, LineKind
+from gateway.finance.references import KIND_WORDS, LineKind, adjustment_words
 
 # The suffix each shortage kind is written with, as its deduction code.
 SHORTAGE_CODES = {LineKind.SHORTAGE: "SC", LineKind.SHORTAGE_REVERSAL: "SCR", LineKind.SHORTAGE_REVISED: "SCRSC"}
@@ -95,5 +95,4 @@ def deductions_of(line: PaidLine) -> list[Deduction]:
     ADX adjustments (their reason code), a negative adjustment being an amount taken off."""
     if line.kind in SHORTAGE_CODES:
         return [Deduction(SHORTAGE_CODES[line.kind], -line.amount, KIND_WORDS[line.kind])]
-    return [Deduction(code, -amount, f"adjustment on the payment (X12 ADX reason code {code})")
-            for amount, code in line.adjustments]
+    return [Deduction(code, -amount, adjustment_words(code)) for amount, code in line.adjustments]

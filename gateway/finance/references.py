@@ -61,6 +61,29 @@ CATEGORY = {
 ON_AN_INVOICE = frozenset({LineKind.INVOICE, LineKind.SHORTAGE, LineKind.SHORTAGE_REVERSAL,
                            LineKind.SHORTAGE_REVISED})
 
+# ADX02 reason codes (X12 element 426, 004010) a retailer's remittance uses, in words; a code
+# not here is shown as the code itself.
+ADJUSTMENT_WORDS = {
+    "01": "pricing error", "02": "allowance or charge error", "03": "extension error",
+    "04": "item not accepted: damaged", "05": "item not accepted: quality", "06": "quantity contested",
+    "07": "incorrect product", "08": "substitute product", "09": "terms of sale error",
+    "11": "returns: damage", "12": "returns: quality", "13": "returns: dating", "14": "returns: promotion",
+    "15": "returns: recall", "16": "allowance or charge not on the invoice", "19": "duplicate billing",
+    "22": "weight error", "24": "incorrect discount", "25": "item not accepted", "26": "invoice cancelled",
+    "43": "missing discount", "50": "late charge", "52": "credit for previous overpayment",
+    "53": "remittance for previous underpayment", "54": "freight deducted", "55": "tax deducted",
+    "56": "advertising allowance taken", "57": "volume discount taken", "59": "item not received",
+    "70": "advance ship notice not received", "71": "advertising allowance", "72": "authorised return",
+    "73": "bill of lading not received",
+}
+
+
+def adjustment_words(code: str) -> str:
+    """An ADX reason code in words, with the code."""
+    words = ADJUSTMENT_WORDS.get(code)
+    return f"adjustment: {words} (X12 426 code {code})" if words else f"adjustment, reason code {code}"
+
+
 _SHORTAGE = re.compile(r"^(?P<base>.+?)-?(?P<chain>SC(?:RSC)*R?)$")
 _CHARGEBACK = re.compile(r"VCBSINV", re.IGNORECASE)
 _PRICE_PROTECTION = re.compile(r"^IPAPUS[0-9]{7}$", re.IGNORECASE)

@@ -55,7 +55,13 @@ def test_short_paid_with_the_adjustment_that_explains_it():
     assert (standing.status, standing.short_by) == (PaymentStatus.SHORT_PAID, Decimal("50.00"))
     [payment] = standing.payments
     [deduction] = payment.deductions
-    assert (deduction.code, deduction.amount) == ("CS", Decimal("50.00")) and "ADX reason code CS" in deduction.description
+    assert (deduction.code, deduction.amount) == ("CS", Decimal("50.00")) and deduction.description == (
+        "adjustment, reason code CS")
+
+
+def test_an_adjustment_code_x12_names_is_said_in_words():
+    standing = payment_standing(TOTAL, [line("1240.00", adjustments=[("-10.00", "06")])])
+    assert standing.payments[0].deductions[0].description == "adjustment: quantity contested (X12 426 code 06)"
 
 
 def test_a_shortage_claim_short_pays_and_its_reversal_cancels_it():
