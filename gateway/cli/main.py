@@ -175,6 +175,7 @@ LAZY_COMMANDS = {
     "partners": "gateway.cli.as2:partners",
     "certs": "gateway.cli.as2:certs",
     "catalogue": "gateway.cli.catalogue:catalogue",
+    "finance": "gateway.cli.finance:finance",
     "inventory": "gateway.cli.inventory:inventory",
     "tokens": "gateway.cli.tokens:tokens",
     "users": "gateway.cli.users:users",

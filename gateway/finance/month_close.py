@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date
@@ -66,6 +67,14 @@ def month_bounds(month: str) -> tuple[date, date]:
     if not (len(month) == 7 and 1 <= number <= 12 and 2000 <= year <= 2999):
         raise ValueError(f"{month!r} is not a month written YYYY-MM")
     return date(year, number, 1), date(year, number, monthrange(year, number)[1])
+
+
+def checked_month(text: str) -> str:
+    """``text`` if it is a month written ``YYYY-MM`` in ASCII digits (2000-01 to 2999-12); else ValueError."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
+        raise ValueError(f"{text!r} is not a month written YYYY-MM")
+    month_bounds(text)
+    return text
 
 
 def month_close(session: Session, month: str) -> MonthClose:

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from gateway.finance.references import KIND_WORDS, LineKind
-from gateway.models import Invoice, Remittance, TradingPartner
+from gateway.finance.references import KIND_WORDS, ON_AN_INVOICE, LineKind
+from gateway.models import Invoice, Remittance, RemittanceLine, TradingPartner
 
 CSV_COLUMNS = ("trace_number", "payment_date", "payment_amount", "reference", "kind", "po_number", "amount_paid",
                "amount_invoiced", "invoice_number", "matched_by", "adjustments")
@@ -70,6 +70,11 @@ def remittances_csv(session: Session, remittances: list[Remittance]) -> str:
                              line["amount_invoiced"] or "", line["invoice_number"] or "", line["matched_by"] or "",
                              " ".join(f"{a['code']}:{a['amount']}" for a in line["adjustments"])])
     return out.getvalue()
+
+
+def unmatched_lines(remittance: Remittance) -> list[RemittanceLine]:
+    """The lines meant for an invoice that matched none (each an ``unreconciled_payment``)."""
+    return [line for line in remittance.lines if line.invoice_id is None and LineKind(line.kind) in ON_AN_INVOICE]
 
 
 def _invoice_numbers(session: Session, ids: list[int | None]) -> dict[int, str]:

@@ -8,6 +8,8 @@ Amazon's verified MDN came back) and Amazon's 997 code. Reading only.
 """
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +25,10 @@ from gateway.invoicing.invoices import INVOICE
 from gateway.models import AuditEvent, Invoice, Message
 from gateway.orders.read_model import quantity_text
 
+
+# The columns of the invoices CSV, one row per invoice (``invoices_csv``).
+CSV_COLUMNS = ("invoice_number", "po_number", "invoice_date", "total_amount", "currency", "status",
+               "received_amount", "delivery", "functional_ack")
 
 # Where an invoice came from, as the pages say it.
 SOURCE_WORDS = {"ims": "IMS", "automatic": "automatic"}
@@ -101,6 +107,21 @@ def _payment_json(session: Session, invoice: Invoice) -> dict[str, Any]:
                                       "description": deduction.description} for deduction in payment.deductions]}
                      for payment in standing.payments],
     }
+
+
+def invoices_csv(session: Session, invoices: list[Invoice]) -> str:
+    """One row per invoice, for a spreadsheet: its total, where its payment stands and its 810's."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for invoice in invoices:
+        standing = invoice_standing(session, invoice)
+        writer.writerow([invoice.invoice_number, invoice.po_number, invoice.invoice_date.isoformat(),
+                         money_text(invoice.total_amount), invoice.currency, standing.status.value,
+                         money_text(standing.received),
+                         "" if invoice.message is None else delivery_of(invoice.message).value,
+                         functional_ack_of(session, invoice) or ""])
+    return out.getvalue()
 
 
 def invoice_history(session: Session, invoice: Invoice) -> list[AuditEvent]:

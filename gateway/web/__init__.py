@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.config["MAX_CONTENT_LENGTH"] = LIMITS.max_body_bytes
 
-    from gateway.web import api, as2, diagnostics, health, ims_callbacks, inventory, invoices, shipments
+    from gateway.web import api, as2, diagnostics, health, ims_callbacks, inventory, invoices, remittances, shipments
 
     app.register_blueprint(health.blueprint)
     app.register_blueprint(as2.blueprint)
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(shipments.blueprint)
     app.register_blueprint(invoices.blueprint)
     app.register_blueprint(inventory.blueprint)
+    app.register_blueprint(remittances.blueprint)
     app.register_blueprint(api.blueprint)
 
     from gateway.web import errors, login, metrics, pages, request_guard, security_headers

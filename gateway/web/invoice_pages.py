@@ -1,6 +1,7 @@
 """The invoices pages: every invoice (or a PO's, or those whose 810 stands one way) with
 where its 810 stands with Amazon and whether it is paid, and one invoice with its lines,
-allowances and charges, its 810, the shipment it bills and its history.
+allowances and charges, its 810, the shipment it bills, the remittances that paid it (each
+deduction in words) and its history.
 
 Finance reads them, and ops and admin too: every role that signs in (``gateway.access.users.ROLES``).
 """
@@ -11,6 +12,8 @@ from datetime import datetime, timezone
 from flask import Blueprint, current_app, render_template, request
 
 from gateway.exchange.outbound import Delivery
+from gateway.finance.payments import PaymentStatus
+from gateway.finance.remittances import invoice_standing
 from gateway.invoicing.checks import line_amount
 from gateway.invoicing.read_model import (
     PAYMENT_WORDS,
@@ -29,6 +32,8 @@ blueprint = Blueprint("invoice_pages", __name__)
 login.protect(blueprint)
 
 INVOICE_ROWS = 100
+# How many of the newest invoices a payment-status filter looks through for its 100.
+STATUS_SCAN = 5000
 
 
 @blueprint.context_processor
@@ -38,20 +43,29 @@ def _helpers() -> dict[str, object]:
 
 @blueprint.get("/invoices")
 def invoices():
-    """The newest invoices first; ``po_number`` keeps a PO's, ``delivery`` those whose 810 stands so."""
+    """The newest invoices first; ``po_number`` keeps a PO's, ``delivery`` those whose 810 stands so,
+    ``status`` those whose payment stands so."""
     now = datetime.now(timezone.utc)
     delivery = request.args.get("delivery", "").strip() or None
     if delivery is not None and delivery not in {d.value for d in Delivery}:
         return render_template("error.html", title="No such delivery state",
                                detail=f"Invoices cannot be filtered by {delivery!r}: the 810's delivery is one of "
                                       f"{', '.join(d.value for d in Delivery)}."), 400
+    status = request.args.get("status", "").strip() or None
+    if status is not None and status not in {s.value for s in PaymentStatus}:
+        return render_template("error.html", title="No such payment status",
+                               detail=f"Invoices cannot be filtered by {status!r}: the payment status is one of "
+                                      f"{', '.join(s.value for s in PaymentStatus)}."), 400
 
     def listed(po_number: str | None) -> str:
         with session_scope(settings_of(current_app)) as db:
             rows = list_invoices(db, po_number=po_number, delivery=Delivery(delivery) if delivery else None,
-                                 limit=INVOICE_ROWS)
+                                 limit=INVOICE_ROWS if status is None else STATUS_SCAN)
+            if status is not None:
+                rows = [row for row in rows if payment_status_of(db, row).value == status][:INVOICE_ROWS]
             return render_template("invoices.html", invoices=rows, po_number=po_number, delivery_filter=delivery,
-                                   deliveries=list(Delivery), words=lambda invoice: invoice_words(db, invoice, now),
+                                   deliveries=list(Delivery), status_filter=status, statuses=PAYMENT_WORDS,
+                                   words=lambda invoice: invoice_words(db, invoice, now),
                                    payment=lambda invoice: PAYMENT_WORDS[payment_status_of(db, invoice)])
 
     return filtered_by_po_number(listed)
@@ -66,4 +80,5 @@ def invoice(invoice_number: str):
         delivery, functional_ack = invoice_words(db, row, now)
         return render_template("invoice.html", invoice=row, delivery_text=delivery, functional_ack=functional_ack,
                                history=history_in_words(invoice_history(db, row)),
-                               payment=lambda invoice: PAYMENT_WORDS[payment_status_of(db, invoice)])
+                               payment=lambda invoice: PAYMENT_WORDS[payment_status_of(db, invoice)],
+                               standing=invoice_standing(db, row))

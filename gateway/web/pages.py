@@ -3,7 +3,8 @@ orders (a filtered list, and one PO with what Amazon was told of each line, its 
 and its invoices).
 
 Server-rendered templates, read-only here; the exception queue, the message archive, the
-shipments, the invoices, the inventory (846) and the users page live in their own blueprints. :func:`init_app` registers them all.
+shipments, the invoices, the remittances (820) and the month close, the inventory (846) and
+the users page live in their own blueprints. :func:`init_app` registers them all.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from gateway.catalogue.items import money_text
 from gateway.exchange.outbound import Delivery, delivered_at, delivery_of
 from gateway.inventory.read_model import held_counts
-from gateway.invoicing.read_model import invoice_functional_ack_due, list_invoices
+from gateway.invoicing.read_model import PAYMENT_WORDS, invoice_functional_ack_due, list_invoices, payment_status_of
 from gateway.orders.read_model import (
     FILTER_LABELS,
     BadCursor,
@@ -70,7 +71,15 @@ HOME_LESSER_ROWS = 100
 
 def init_app(app: Flask) -> None:
     """Register the page blueprints and the template helpers they share."""
-    from gateway.web import archive, exception_queue, inventory_pages, invoice_pages, people, shipment_pages
+    from gateway.web import (
+        archive,
+        exception_queue,
+        inventory_pages,
+        invoice_pages,
+        people,
+        remittance_pages,
+        shipment_pages,
+    )
 
     app.jinja_env.filters["when"] = when
     app.jinja_env.globals["delivery"] = delivery_words
@@ -80,7 +89,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["money"] = money_text
     app.jinja_env.globals["outcome_words"] = outcome_words
     app.jinja_env.globals["quantity"] = quantity_text
-    for module in (archive, exception_queue, people, shipment_pages, invoice_pages, inventory_pages):
+    for module in (archive, exception_queue, people, shipment_pages, invoice_pages, remittance_pages, inventory_pages):
         app.register_blueprint(module.blueprint)
     app.register_blueprint(blueprint)
 
@@ -259,4 +268,5 @@ def purchase_order(po_number: str):
                                shipments=list_shipments(db, po_number=po_number),
                                shipment_state=lambda shipment: shipment_words(db, shipment, now)[0],
                                invoices=list_invoices(db, po_number=po_number),
-                               invoice_state=lambda invoice: invoice_words(db, invoice, now))
+                               invoice_state=lambda invoice: invoice_words(db, invoice, now),
+                               invoice_payment=lambda invoice: PAYMENT_WORDS[payment_status_of(db, invoice)])

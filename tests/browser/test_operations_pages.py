@@ -14,6 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 from gateway.platform.db import session_scope
 from gateway.models import OperationalException
 from tests.fixtures import REPOSITORY
+from tests.integration.finance_web.books import NOVEMBER, keep_books
 from tests.support.invoices import stored_invoice
 from tests.support.operations_pages import PASSWORD, PO_NUMBER, failed_send, inbound_850, sent_group, site  # noqa: F401
 
@@ -108,13 +109,15 @@ def test_the_content_security_policy_blocks_nothing_the_pages_use(site, browser_
     inbound_850(site.settings)
     failed_send(site.settings)
     stored_invoice(site.settings, "INV-0200", "5CSPINV1", serial=201)
+    keep_books(site.settings)
     page.goto(f"{site.url}/login")
     page.get_by_label("Username").fill("admin")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     for path in ("/", "/exceptions", "/exceptions/1", "/tracker", "/messages", "/messages/1", "/users",
                  f"/purchase-orders/{PO_NUMBER}", "/invoices", "/invoices/INV-0200", "/inventory", "/inventory/holds",
-                 "/inventory/holds?show=ended", "/inventory/drift", "/inventory/drift?drifting=1"):
+                 "/inventory/holds?show=ended", "/inventory/drift", "/inventory/drift?drifting=1", "/remittances",
+                 f"/remittances/{NOVEMBER}", "/finance/month-close?month=2026-11", "/invoices/INV-F2"):
         page.goto(f"{site.url}{path}")
         assert page.evaluate("document.styleSheets.length") == 1, path
     assert violations == []

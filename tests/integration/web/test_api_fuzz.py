@@ -24,6 +24,7 @@ from gateway.platform.db import session_scope
 from gateway.models import CatalogueItem
 from gateway.platform.queue import prepare_broker
 from tests.fixtures import REPOSITORY
+from tests.integration.finance_web.books import keep_books
 from tests.integration.web.test_api import Api, add_exception, seed_full_po, seed_list, start_api
 
 pytestmark = pytest.mark.slow  # every test fuzzes one operation for seconds
@@ -35,7 +36,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 @pytest.fixture
 def seeded_api(settings):
-    """A ready gateway with POs (one in full), exceptions and catalogue items, so answers have bodies to check."""
+    """A ready gateway with POs (one in full), exceptions, catalogue items, invoices and remittances, so
+    answers have bodies to check."""
     prepare_broker(settings)  # what `edi-gateway init` does; without it /readyz is rightly 503
     for running in start_api(settings):
         seed_full_po(running)
@@ -43,6 +45,7 @@ def seeded_api(settings):
         with session_scope(settings) as session:
             add_exception(session, "as2_send_failed", None)
             session.add(CatalogueItem(qualifier="EN", identifier="5012345678900", sku="MUG-RED"))
+        keep_books(settings)
         yield running
 
 

@@ -85,7 +85,8 @@ def test_the_po_page_lists_its_invoices_and_what_each_line_invoiced(site):
         page = client.get("/purchase-orders/5INVE05")
     assert page.status_code == 200
     assert table(page.text, "invoices") == [["INV-0005", "2026-11-30", "370.00 USD",
-                                             "retrying after attempt 2: HTTP 503", "waiting"]]
+                                             "retrying after attempt 2: HTTP 503", "waiting",
+                                             "unpaid: no remittance yet"]]
     assert 'href="/invoices/INV-0005"' in page.text
     assert [row[8:] for row in table(page.text, "lines")] == [["24 EA", "24 EA"], ["2 CA", "2 CA"]]
     assert "810 invoice INV-0005 written (total 370.00 USD)" in page.text

@@ -23,7 +23,8 @@ from tests.support.operations_pages import (  # noqa: F401  (site is a fixture)
 PAGES = ["/", "/exceptions", "/exceptions/1", "/tracker", "/messages", "/messages/1", "/users",
          f"/purchase-orders/{PO_NUMBER}", "/shipments", "/shipments/SHIP-0001", "/shipments/SHIP-0001/labels.pdf",
          "/invoices", "/invoices/INV-0001", "/inventory", "/inventory/holds", "/inventory/drift",
-         "/inventory/drift.csv"]
+         "/inventory/drift.csv", "/remittances", "/remittances.csv", "/remittances/TRN-1", "/finance/month-close",
+         "/finance/month-close.csv"]
 
 
 def audit_actions(settings, subject_type, subject_id):

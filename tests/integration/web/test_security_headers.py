@@ -38,7 +38,9 @@ def test_the_policy_allows_no_script_and_no_framing():
 def test_every_page_a_signed_in_person_sees_is_secured_and_never_cached(site):
     with site.sign_in("admin") as client:
         for path in ("/", "/exceptions", "/tracker", "/messages", "/users", "/exceptions/999999",
-                     "/inventory", "/inventory/holds", "/inventory/drift", "/inventory/drift.csv"):
+                     "/inventory", "/inventory/holds", "/inventory/drift", "/inventory/drift.csv",
+                     "/remittances", "/remittances.csv", "/remittances/TRN-NEVER", "/finance/month-close",
+                     "/finance/month-close.csv", "/finance/month-close?month=2026-13"):
             assert_secured(client.get(path))
     with site.client() as client:
         assert_secured(client.get("/login"))
