@@ -96,7 +96,7 @@ def test_an_invoice_shows_its_payments_and_each_deduction_in_words(site, books):
         assert "Received 85.00 of 100.00 USD: short by 15.00." in page
         assert table(page, "payments") == [[
             NOVEMBER, "2026-11-20", "85.00",
-            "CS 5.00: adjustment on the payment (X12 ADX reason code CS); "
+            "CS 5.00: adjustment, reason code CS; "
             "SC 10.00: shortage claim: Amazon received fewer units than invoiced"]]
         unpaid = client.get("/invoices/INV-F3").text
         assert table(unpaid, "payments") == [["No remittance has paid this invoice yet."]]
