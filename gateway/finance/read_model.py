@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from gateway.catalogue.items import money_text
 from gateway.finance.references import KIND_WORDS, ON_AN_INVOICE, LineKind
 from gateway.models import Invoice, Remittance, RemittanceLine, TradingPartner
 
@@ -35,7 +35,7 @@ def remittance_json(session: Session, remittance: Remittance) -> dict[str, Any]:
     return {
         "trace_number": remittance.trace_number,
         "partner": partner.as2_id if partner else None,
-        "payment_amount": _money(remittance.payment_amount),
+        "payment_amount": money_text(remittance.payment_amount),
         "payment_method": remittance.payment_method,
         "payment_date": None if remittance.payment_date is None else remittance.payment_date.isoformat(),
         "payer_name": remittance.payer_name,
@@ -47,8 +47,8 @@ def remittance_json(session: Session, remittance: Remittance) -> dict[str, Any]:
             "kind": line.kind,
             "description": KIND_WORDS[LineKind(line.kind)],
             "po_number": line.po_number,
-            "amount_paid": _money(line.amount_paid),
-            "amount_invoiced": None if line.amount_invoiced is None else _money(line.amount_invoiced),
+            "amount_paid": money_text(line.amount_paid),
+            "amount_invoiced": None if line.amount_invoiced is None else money_text(line.amount_invoiced),
             "invoice_date": None if line.invoice_date is None else line.invoice_date.isoformat(),
             "invoice_number": numbers.get(line.invoice_id) if line.invoice_id is not None else None,
             "matched_by": line.matched_by,
@@ -82,10 +82,6 @@ def _invoice_numbers(session: Session, ids: list[int | None]) -> dict[int, str]:
     if not wanted:
         return {}
     return dict(session.execute(select(Invoice.id, Invoice.invoice_number).where(Invoice.id.in_(wanted))).all())
-
-
-def _money(amount: Decimal) -> str:
-    return f"{amount:.2f}"
 
 
 def _instant(moment: datetime | None) -> str | None:

@@ -87,16 +87,20 @@ def drift_report(session: Session, *, only_drifting: bool = False) -> list[Drift
     for sku, safety in session.execute(select(CatalogueItem.sku, CatalogueItem.safety_stock)
                                        .where(CatalogueItem.removed_at.is_(None))):
         catalogue[sku] = max(catalogue.get(sku) or 0, safety) if safety is not None else catalogue.get(sku)
-    levels = list(session.scalars(select(StockLevel).where(StockLevel.missing_since.is_(None))))
+    # The levels by SKU and each partner's policy, read once: a report covers every SKU.
+    levels: dict[str, list[StockLevel]] = defaultdict(list)
+    for level in session.scalars(select(StockLevel).where(StockLevel.missing_since.is_(None))):
+        levels[level.sku].append(level)
+    policies = {partner_id: profile_of(partner).inventory for partner_id, partner in partners.items()}
     rows: list[DriftRow] = []
     keys = set(open_units) | set(sent)
-    for partner_id, partner in partners.items():
-        if profile_of(partner).inventory.enabled:
-            keys |= {(partner_id, level.sku) for level in levels if level.sku in catalogue}
+    for partner_id, policy in policies.items():
+        if policy.enabled:
+            keys |= {(partner_id, sku) for sku in levels if sku in catalogue}
     for partner_id, sku in sorted(keys, key=lambda key: (key[1], key[0])):
         partner = partners[partner_id]
-        default_safety = profile_of(partner).inventory.safety_stock
-        own = [level for level in levels if level.sku == sku]
+        default_safety = policies[partner_id].safety_stock
+        own = levels.get(sku, [])
         safety = catalogue.get(sku)
         available = (sum(available_to_promise(level.on_hand, level.reserved, level.allocated,
                                               safety if safety is not None else default_safety,

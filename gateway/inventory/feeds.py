@@ -92,7 +92,6 @@ class Progress:
 class _Sku:
     critical: bool
     safety_stock: int | None
-    identifiers: tuple[ProductIdentifier, ...]
 
 
 def plan_feed(session: Session, partner: TradingPartner, kind: FeedKind, *, requested_by: str,
@@ -320,10 +319,10 @@ def _catalogue(session: Session) -> dict[str, _Sku]:
                                                  .where(CatalogueItem.removed_at.is_(None))):
         before = found.get(sku)
         if before is None:
-            found[sku] = _Sku(critical, safety, ())
+            found[sku] = _Sku(critical, safety)
         else:
             safeties = [value for value in (before.safety_stock, safety) if value is not None]
-            found[sku] = _Sku(before.critical or critical, max(safeties) if safeties else None, ())
+            found[sku] = _Sku(before.critical or critical, max(safeties) if safeties else None)
     return found
 
 
