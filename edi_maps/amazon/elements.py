@@ -24,6 +24,12 @@ _DECIMAL_CHARACTERS = frozenset("0123456789.-")
 
 _QUALIFIERS = {qualifier.value: qualifier for qualifier in IdentifierQualifier}
 
+# Texts already read as decimals: an order's quantities and costs repeat from line to line,
+# and a Decimal is immutable, so one can stand for every line that has its text. Bounded,
+# so a file of unique values cannot grow it.
+_DECIMALS: dict[str, Decimal] = {}
+_DECIMALS_KEPT = 4096
+
 
 class TranslationError(ValueError):
     """A transaction set cannot be turned into a canonical document.
@@ -74,13 +80,20 @@ def decimal_value(segment: Segment, index: int, what: str) -> Decimal:
     """An X12 ``R`` (decimal) element: digits, an optional point and leading minus."""
     elements = segment.elements
     value = elements[index] if index < len(elements) else ""
+    number = _DECIMALS.get(value)
+    if number is not None:
+        return number
     if not value:
         raise TranslationError(f"{element_name(segment, index)} {what} is missing", segment)
     if _DECIMAL_CHARACTERS.issuperset(value):
         try:
-            return Decimal(value)
+            number = Decimal(value)
         except InvalidOperation:
             pass
+        else:
+            if len(_DECIMALS) < _DECIMALS_KEPT:
+                _DECIMALS[value] = number
+            return number
     raise TranslationError(
         f"{element_name(segment, index)} {what} {value!r} is not a decimal number", segment
     )

@@ -549,11 +549,14 @@ def transaction_sets(reader: X12Reader) -> Iterator[tuple[list[Segment], Locatio
     segments into sets. A set cut off by a broken envelope is not yielded.
     """
     current: list[Segment] = []
+    append = current.append
     for segment, location in reader.located():
-        if segment.tag == "ST":
+        tag = segment.elements[0]  # not the ``tag`` property: this loop sees every segment
+        if tag == "ST":
             current = [segment]
+            append = current.append
         elif current:
-            current.append(segment)
-            if segment.tag == "SE":
+            append(segment)
+            if tag == "SE":
                 yield current, location
                 current = []

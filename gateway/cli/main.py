@@ -2,6 +2,10 @@
 
 Configuration errors and start-up failures end the program with one line on stderr and
 exit code 2, never a traceback: an operator reading it should know what to fix.
+
+This module imports only click and the standard library: settings, logging, the start-up
+checks and the database are imported by the commands that use them, so a command that
+needs none (``x12 to-json``) starts without loading SQLAlchemy, structlog or Celery.
 """
 from __future__ import annotations
 
@@ -9,14 +13,14 @@ import importlib
 import os
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
-from gateway.platform.config import ConfigError, Settings, load_settings
-from gateway.platform.logging import configure_logging
-from gateway.platform.preflight import StartupError, check_database, check_port_free, check_queue
 from gateway.platform.private_files import make_new_files_private
+
+if TYPE_CHECKING:
+    from gateway.platform.config import Settings
 
 
 def location_options(command: Callable) -> Callable:
@@ -37,6 +41,9 @@ def location_options(command: Callable) -> Callable:
 
 
 def settings() -> Settings:
+    from gateway.platform.config import load_settings
+    from gateway.platform.logging import configure_logging
+
     loaded = load_settings()
     configure_logging(loaded)
     return loaded
@@ -73,6 +80,7 @@ def initialise(current: Settings) -> None:
     """Data folder, schema, and on a new installation a development organisation with a key,
     the demo catalogue, the demo warehouse and remit-to."""
     from gateway.platform import db
+    from gateway.platform.preflight import check_database
     from gateway.sandbox.development import ensure_development_identity
     from gateway.sandbox import add_demo_addresses, import_demo_catalogue, is_new_installation
 
@@ -92,6 +100,7 @@ def initialise(current: Settings) -> None:
 def migrate(revision: str, down: bool) -> None:
     """Upgrade (or downgrade) the database schema."""
     from gateway.platform import db
+    from gateway.platform.preflight import check_database
 
     current = settings()
     check_database(current)
@@ -106,6 +115,7 @@ def migrate(revision: str, down: bool) -> None:
 @location_options
 def run() -> None:
     """Initialise, then run web, worker and beat (and the sandbox IMS when no IMS is set) until Ctrl-C."""
+    from gateway.platform.preflight import check_database, check_port_free, check_queue
     from gateway.platform.runner import run_together
     from gateway.sandbox import sandbox_ims_command, sandbox_ims_environment
 
@@ -129,6 +139,7 @@ def run() -> None:
 @location_options
 def serve() -> None:
     """Run the web server (gunicorn)."""
+    from gateway.platform.preflight import check_database, check_port_free, check_queue
     from gateway.web.server import serve as serve_web
 
     current = settings()
@@ -142,6 +153,8 @@ def serve() -> None:
 @click.option("--concurrency", type=int, default=None, help="Worker processes (EDI_GATEWAY_WORKER_CONCURRENCY).")
 def worker(concurrency: int | None) -> None:
     """Run a Celery worker."""
+    from gateway.platform.preflight import check_database, check_queue
+
     current = settings()
     check_database(current)
     check_queue(current)
@@ -160,6 +173,8 @@ def worker(concurrency: int | None) -> None:
 @cli.command()
 def beat() -> None:
     """Run the Celery beat scheduler (exactly one per installation)."""
+    from gateway.platform.preflight import check_queue
+
     current = settings()
     check_queue(current)
     from workers.celery_app import app
@@ -187,12 +202,24 @@ LAZY_COMMANDS = {
 
 
 def user_errors() -> tuple[type[Exception], ...]:
-    """Errors that mean "you asked wrong": ours, and the ``ERRORS`` of each loaded command module."""
-    errors: tuple[type[Exception], ...] = (ConfigError, StartupError)
+    """Errors that mean "you asked wrong": ours, and the ``ERRORS`` of each loaded command module.
+
+    Only modules already loaded are asked: one that was not imported raised nothing.
+    """
+    errors: tuple[type[Exception], ...] = ()
+    for name, attribute in (("gateway.platform.config", "ConfigError"), ("gateway.platform.preflight", "StartupError")):
+        if (module := sys.modules.get(name)) is not None:
+            errors += (getattr(module, attribute),)
     for target in LAZY_COMMANDS.values():
         module = sys.modules.get(target.split(":")[0])
         errors += getattr(module, "ERRORS", ())
     return errors
+
+
+def is_database_error(error: Exception) -> bool:
+    """A ``SQLAlchemyError``, without importing SQLAlchemy: a command that never loaded it raised none."""
+    exceptions = sys.modules.get("sqlalchemy.exc")
+    return exceptions is not None and isinstance(error, exceptions.SQLAlchemyError)
 
 
 def main() -> None:
@@ -201,11 +228,6 @@ def main() -> None:
     make_new_files_private()
     try:
         cli.main(standalone_mode=False)
-    except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        click.echo(f"edi-gateway: error: database: {reason} (check EDI_GATEWAY_DATABASE_URL, run `edi-gateway init`)",
-                   err=True)
-        sys.exit(2)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
@@ -215,6 +237,11 @@ def main() -> None:
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
     except Exception as error:
+        if is_database_error(error):
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            click.echo(f"edi-gateway: error: database: {reason} (check EDI_GATEWAY_DATABASE_URL, "
+                       "run `edi-gateway init`)", err=True)
+            sys.exit(2)
         if not isinstance(error, user_errors()):
             raise
         click.echo(f"edi-gateway: error: {error}", err=True)

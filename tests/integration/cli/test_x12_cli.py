@@ -21,6 +21,21 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
+# `edi-gateway ARGS` in this interpreter, then the modules it loaded (to stderr, after the command's own lines).
+LOADED_BY = """
+import sys
+from gateway.cli.main import main
+sys.argv = ["edi-gateway", *sys.argv[1:]]
+try:
+    main()
+finally:
+    sys.stderr.write("\\nloaded: " + " ".join(sorted(sys.modules)) + "\\n")
+"""
+# What x12 to-json has no use for: the database, the web app, the task queue, AS2, validation.
+NOT_FOR_TO_JSON = ("sqlalchemy", "alembic", "psycopg", "flask", "werkzeug", "celery", "kombu", "pyas2lib",
+                   "oscrypto", "pyx12", "structlog", "httpx", "gateway.platform.db", "gateway.platform.config")
+
+
 def x12(args, tmp_path):
     return subprocess.run([*EDI_GATEWAY, "x12", *args], capture_output=True, text=True,
                           env=gateway_environment(tmp_path), timeout=300)
@@ -139,3 +154,15 @@ def test_to_json_streams_a_large_file_in_bounded_memory(tmp_path):
     peak_kib = int(peak.stdout.strip())
     assert peak_kib < 200_000, f"to-json used {peak_kib} KiB for a {big.stat().st_size} byte file"
     assert json.loads(output.read_text())[-1]["control_number"] == f"{sets:04d}"
+
+
+def test_to_json_loads_no_database_web_queue_as2_or_validation_module(tmp_path):
+    result = subprocess.run([sys.executable, "-c", LOADED_BY, "x12", "to-json",
+                             str(AMAZON_FIXTURES / "850-three-pos-one-line.edi")],
+                            capture_output=True, text=True, env=gateway_environment(tmp_path), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 3
+    loaded = set(result.stderr.rsplit("loaded: ", 1)[1].split())
+    assert "edi_maps.amazon" in loaded, "the wrapper sees the command's imports"
+    unwanted = sorted(name for name in loaded if name.split(".")[0] in NOT_FOR_TO_JSON or name in NOT_FOR_TO_JSON)
+    assert not unwanted, f"x12 to-json imported {unwanted}"

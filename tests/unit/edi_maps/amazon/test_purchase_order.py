@@ -2,6 +2,7 @@
 the edge cases."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from edi_maps.amazon import TranslationError, purchase_order_from_segments
+from edi_maps.amazon.purchase_order import _checked_line, _line
 from edi_maps.documents import (
     IdentifierQualifier,
     OrderType,
@@ -450,3 +452,32 @@ def test_any_quantity_text_either_translates_or_raises_translation_error(quantit
         assert error.reason.startswith("PO102 quantity")
     else:
         assert order.lines[0].quantity == Decimal(quantity) > 0
+
+
+po1_elements = st.tuples(
+    st.sampled_from(["1", ""]),
+    st.sampled_from(["3", "0", "-3", "1O", "", "0.5", "-0"]),
+    st.sampled_from(["EA", "CA", "PL", ""]),
+    st.sampled_from(["12.50", "0", "-1.00", "1.2.3", ""]),
+    st.sampled_from(["", "X"]),
+    st.sampled_from(["EN", "SK", ""]),
+    st.sampled_from(["5012345678900", ""]),
+).map(lambda elements: ("PO1", *elements))
+
+
+def _outcome(line: Callable[[Segment, Segment | None], PurchaseOrderLine], po1: Segment,
+             po4: Segment | None) -> PurchaseOrderLine | tuple[int, str]:
+    try:
+        return line(po1, po4)
+    except TranslationError as error:
+        return error.segment_number, error.reason
+
+
+@given(po1_elements, st.sampled_from([None, "12", "1X", ""]))
+def test_the_inline_po1_check_agrees_with_the_long_way(elements: tuple[str, ...], pack: str | None) -> None:
+    """Amazon's usual 8-element PO1 is checked inline; any mix of faults gives the same line
+    or the same first fault as the element-by-element check."""
+    po1 = Segment(elements, 10)
+    po4 = None if pack is None else Segment(("PO4", pack), 11)
+
+    assert _outcome(_line, po1, po4) == _outcome(_checked_line, po1, po4)
