@@ -14,7 +14,8 @@ Modes:
 
 Setups, each in the same run, one after the other (the machine is shared: compare a figure
 only with the others of the same run):
-- ``embedded``: the default, SQLite + the filesystem broker;
+- ``embedded``: the default, SQLite + the filesystem broker (``embedded4``: with 4 worker
+  processes instead of the default);
 - ``pg1``, ``pg2``, ``pg4``: PostgreSQL + Redis with 1, 2 or 4 worker processes
   (``EDI_GATEWAY_WORKER_CONCURRENCY``), in a new database created for the run.
 
@@ -38,7 +39,6 @@ import signal
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import uuid
@@ -184,23 +184,22 @@ def burst_sender(arguments: tuple) -> list[tuple[str, float, bool]]:
 
 
 def steady_send(url: str, messages: list[OutboundMessage], rate: float) -> list[tuple[str, float, bool]]:
-    """POST message i at start + i / rate, each on its own connection from a thread pool."""
+    """POST message i at start + i / rate, each on a new connection (as a partner sending one
+    message now and then does: a kept-alive one would be closed by the server meanwhile)."""
     address = urllib.parse.urlsplit(url)
-    local = threading.local()
     start = time.time() + 0.5
 
     def one(index: int) -> tuple[str, float, bool]:
         message = messages[index]
         time.sleep(max(0.0, start + index / rate - time.time()))
-        if not hasattr(local, "connection"):
-            local.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=120)
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=120)
         posted = time.time()
         try:
-            ok = post(local.connection, message)
+            ok = post(connection, message)
         except (OSError, http.client.HTTPException):
-            local.connection.close()
-            del local.connection
             ok = False
+        finally:
+            connection.close()
         return message.message_id, posted, ok
 
     with ThreadPoolExecutor(max_workers=16) as pool:
@@ -234,8 +233,9 @@ class Result:
 
 def setups(names: list[str], postgres_url: str, redis_url: str) -> Iterator[Setup]:
     for name in names:
-        if name == "embedded":
-            yield Setup(name)
+        if name.startswith("embedded"):  # "embedded": as make run starts it; "embedded4": 4 worker processes
+            workers = name.removeprefix("embedded")
+            yield Setup(name, {"EDI_GATEWAY_WORKER_CONCURRENCY": workers} if workers else {})
             continue
         workers = int(name.removeprefix("pg"))
         database = f"pipeline_bench_{uuid.uuid4().hex[:10]}"

@@ -183,7 +183,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_format=log_format,
         log_level=log_level,
         queue=get("QUEUE", "edi-gateway"),
-        worker_concurrency=_integer(get, "WORKER_CONCURRENCY", "2", 1, 64),
+        # Two per core: a PO's tasks wait on the IMS, the partner and the database about as
+        # long as they compute (bench/pipeline_bench.py: 4 processes on 2 cores took a burst
+        # twice as fast as 2; 6 and 8 added little or lost).
+        worker_concurrency=_integer(get, "WORKER_CONCURRENCY", str(min(64, 2 * (os.cpu_count() or 1))), 1, 64),
         web_workers=_integer(get, "WEB_WORKERS", "2", 1, 64),
         web_threads=_integer(get, "WEB_THREADS", "4", 1, 64),
         public_url=public_url,
