@@ -221,6 +221,23 @@ def _decimal_places(amount: Decimal) -> int:
     return -exponent
 
 
+def find_items(session: Session, identifiers: Iterable[tuple[str, str]]) -> dict[tuple[str, str], CatalogueItem]:
+    """The catalogue entries of many (qualifier, identifier) pairs in one query, by pair; a
+    pair the catalogue does not know (or no longer) is absent. A PO maps all its lines at once:
+    a query per line cost more than the rest of taking the PO in."""
+    wanted = {(qualifier, identifier.strip()) for qualifier, identifier in identifiers}
+    if not wanted:
+        return {}
+    found: dict[tuple[str, str], CatalogueItem] = {}
+    rows = session.scalars(select(CatalogueItem).where(
+        CatalogueItem.identifier.in_({identifier for _, identifier in wanted}), CatalogueItem.removed_at.is_(None))
+        .order_by(CatalogueItem.id))
+    for item in rows:
+        if (item.qualifier, item.identifier) in wanted:
+            found.setdefault((item.qualifier, item.identifier), item)
+    return found
+
+
 def find_item(session: Session, qualifier: str, identifier: str) -> CatalogueItem | None:
     """The catalogue entry for one PO1 identifier, or None when the catalogue does not know it
     (or no longer: a removed entry maps no new line)."""

@@ -158,13 +158,14 @@ def worker(concurrency: int | None) -> None:
     current = settings()
     check_database(current)
     check_queue(current)
+    from gateway.platform.queue import worker_queues
     from workers.celery_app import app
 
     app.worker_main([
         "worker",
         f"--loglevel={current.log_level}",
         f"--concurrency={concurrency or current.worker_concurrency}",
-        f"--queues={current.queue}",
+        f"--queues={','.join(worker_queues(current))}",  # in the order they are served
         "--without-gossip",
         "--without-mingle",
     ])

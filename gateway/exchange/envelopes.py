@@ -6,6 +6,7 @@ in ``edi_maps`` supply only the transaction-set bodies.
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -109,6 +110,10 @@ def build_functional_acks(
 
     ``partner_key`` names the control-number sequences (the partner's AS2 id).
     """
+    if not build_ack_groups(interchange, itertools.count(1), delimiters=delimiters):
+        return None  # decided before any number is drawn: none is wasted
+    # ISA before GS, as every allocation takes them (see gateway.exchange.control_numbers).
+    isa = next_control_number(session, partner_key, "isa")
     group_numbers: list[int] = []
 
     def allocate():
@@ -117,9 +122,6 @@ def build_functional_acks(
             yield group_numbers[-1]
 
     groups = build_ack_groups(interchange, allocate(), delimiters=delimiters)
-    if not groups:
-        return None
-    isa = next_control_number(session, partner_key, "isa")
     text = write_interchange(reply_envelope(interchange), isa, groups, delimiters=delimiters,
                              when=when or datetime.now(timezone.utc))
     set_numbers = tuple(tset.control_number for group in groups for tset in group.transaction_sets)

@@ -101,8 +101,11 @@ def process_inbound_message(settings: Settings, message_id: int, receivers: Mapp
                     outbound += _refuse(session, settings, message, partner, interchange,
                                         [c for c in found if c.control_number == interchange.control_number])
                 else:
-                    outbound += _acknowledge(session, settings, message, partner, interchange, documents)
+                    # Business rows first, control numbers (the 997's) last, as the 855 takes
+                    # them: two workers locking a PO and the ISA sequence in opposite orders
+                    # (an 860 coming in while the PO's 855 is built) would deadlock.
                     follow_ups += _take_in(session, message, partner, interchange, documents, receivers)
+                    outbound += _acknowledge(session, settings, message, partner, interchange, documents)
             message.status = (MessageStatus.REFUSED if refused else MessageStatus.PROCESSED).value
             message.error = None if report.is_valid else "; ".join(report.messages())[:4000]
             message.document_type = document_type(report, found)

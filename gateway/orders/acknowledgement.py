@@ -50,7 +50,9 @@ def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at
     """Send the PO's 855 if it is due; returns what happened (sent, waiting, unchanged, too-late...)."""
     now = now or datetime.now(timezone.utc)
     with session_scope(settings) as session:
-        po = session.get(PurchaseOrder, purchase_order_id)
+        # Locked (PostgreSQL) until the 855 is stored: two workers acknowledging the PO at
+        # once (its sales order created, an allocation callback) would both send a first 855.
+        po = session.get(PurchaseOrder, purchase_order_id, with_for_update=True)
         if po is None:  # as in create_sales_order and update_sales_order: a task for no PO does nothing
             return "missing"
         partner = existing(session, TradingPartner, po.partner_id)

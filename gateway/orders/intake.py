@@ -27,7 +27,7 @@ from gateway.partners.registry import profile_of
 from gateway.orders.allocation import SalesOrderAllocation, store_allocation
 from gateway.orders.line_costs import UNIT_WORDS, cost_difference
 from gateway.orders.status import TIMELINE, LineStatus, PurchaseOrderStatus, move, move_line
-from gateway.catalogue.items import find_item, money_text
+from gateway.catalogue.items import find_item, find_items, money_text
 from gateway.platform.config import Settings
 from gateway.platform.db import existing, session_scope
 from gateway.operations.exception_queue import record_exception, resolve_cause_gone
@@ -72,8 +72,10 @@ def receive_purchase_order(session: Session, partner: TradingPartner, message: M
     )
     session.add(purchase_order)
     session.flush()  # line ids, for the exceptions that name them
+    catalogue = find_items(session, ((i.qualifier.value, i.value) for ordered in order.lines
+                                     for i in (ordered.identifier, *ordered.other_identifiers)))
     for line, ordered in zip(purchase_order.lines, order.lines):
-        _map_line(session, purchase_order, line, ordered)
+        _map_line(session, purchase_order, line, ordered, catalogue)
     held = [line.line_number for line in purchase_order.lines if line.status == LineStatus.HELD]
     audit.record(session, "purchase_order.received", actor="worker", subject_type=TIMELINE,
                  subject_id=order.po_number, message_id=message.id, lines=len(order.lines), held_lines=held)
@@ -96,10 +98,11 @@ def _note_resend(session: Session, existing: PurchaseOrder, content_sha256: str,
 
 
 def _map_line(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine,
-              ordered: documents.PurchaseOrderLine) -> None:
-    """Find the line's SKU, check its cost and work out its eaches; held when it cannot go to the IMS."""
+              ordered: documents.PurchaseOrderLine, catalogue: dict[tuple[str, str], CatalogueItem]) -> None:
+    """Find the line's SKU in ``catalogue`` (the PO's entries by identifier), check its cost and
+    work out its eaches; held when it cannot go to the IMS."""
     identifiers = (ordered.identifier, *ordered.other_identifiers)
-    item = next(filter(None, (find_item(session, i.qualifier.value, i.value) for i in identifiers)), None)
+    item = next(filter(None, (catalogue.get((i.qualifier.value, i.value.strip())) for i in identifiers)), None)
     if item is None:
         move_line(line, LineStatus.HELD)
         named = ", ".join(f"{i.qualifier.value} {i.value}" for i in identifiers)

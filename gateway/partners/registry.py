@@ -5,7 +5,9 @@ whenever it is written so a bad value is refused with one line, never found by a
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -68,7 +70,14 @@ def add_partner(
 
 def profile_of(partner: TradingPartner) -> Profile:
     """The partner's typed profile, as stored (defaults for what was never set)."""
-    return _checked(lambda: Profile.from_json(partner.profile))
+    return _profile_from(json.dumps(partner.profile, sort_keys=True))
+
+
+@lru_cache(maxsize=64)
+def _profile_from(stored: str) -> Profile:
+    """Reading and checking a profile costs more than a PO's translation; a profile is frozen,
+    so equal stored profiles share one (keyed by their text, so a changed profile is read anew)."""
+    return _checked(lambda: Profile.from_json(json.loads(stored)))
 
 
 def update_profile(partner: TradingPartner, section: str, changes: Mapping[str, Any]) -> Profile:

@@ -1,25 +1,70 @@
-"""How the gateway talks to its task queue: the Celery configuration and ``enqueue``.
+"""How the gateway talks to its task queue: the Celery configuration, the lanes and ``enqueue``.
 
 The web process and the workers share this configuration. The web side only sends tasks
 by name (``workers.tasks.*``), so ``gateway`` never imports ``workers``: dependencies
 point one way, workers -> gateway -> edi_maps.
+
+Tasks travel in lanes, one queue each, and a worker always takes its next task from the
+first lane that has one (Redis: kombu's ``priority`` queue order; the embedded broker:
+``gateway.platform.embedded_broker``). So during a burst of POs each PO is finished (its
+997 and 855 delivered) before the next one is started, rather than every PO waiting for
+the whole burst in one first-in-first-out queue, and bulk work (846 feeds, invoicing,
+reports) waits until the deadline-bound work is done.
 """
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
 from celery import Celery, signals
 from kombu import Connection
 
+from gateway.platform import embedded_broker
 from gateway.platform.config import Settings
 from gateway.platform.logging import current_request_id, new_request_id
 from gateway.platform.private_files import private_folder
 
 
+class Lane(StrEnum):
+    """The task lanes, first served first."""
+
+    # Messages to partners (the 997, the 855, MDNs: a partner or a deadline waits) and the
+    # cheap watches that raise what is about to be missed.
+    URGENT = "urgent"
+    # A PO's way through the IMS to its 855.
+    ORDERS = "orders"
+    # Validating and taking in what partners sent (starts a PO's work).
+    INBOUND = "inbound"
+    # Everything else: 846 feeds, stock pulls, invoicing, reports (the default queue).
+    BULK = "bulk"
+
+
+LANE_OF_TASK: dict[str, Lane] = {
+    **dict.fromkeys(("send_as2_message", "send_async_mdn", "watch_ack_deadlines", "raise_overdue_acks",
+                     "watch_ship_notices", "send_alerts", "heartbeat", "requeue_stalled_work",
+                     "requeue_stalled_sales_orders"), Lane.URGENT),
+    **dict.fromkeys(("create_sales_order", "update_sales_order", "acknowledge_purchase_order"), Lane.ORDERS),
+    "process_inbound_message": Lane.INBOUND,
+}
+
+
+def queue_of_lane(settings: Settings, lane: Lane) -> str:
+    """The queue name of ``lane``: the bulk lane is the installation's default queue, so a task
+    no lane names (or one queued before lanes existed) is still taken."""
+    return settings.queue if lane is Lane.BULK else f"{settings.queue}.{lane}"
+
+
+def worker_queues(settings: Settings) -> list[str]:
+    """The queues a worker consumes, in the order it serves them."""
+    return [queue_of_lane(settings, lane) for lane in Lane]
+
+
 def celery_config(settings: Settings) -> dict[str, Any]:
     return {
-        "broker_url": settings.broker_url,
+        # The embedded broker is kombu's filesystem transport as tuned here.
+        "broker_url": (settings.broker_url.replace("filesystem://", f"{embedded_broker.SCHEME}://", 1)
+                       if settings.uses_filesystem_broker else settings.broker_url),
         "broker_transport_options": broker_transport_options(settings),
         "broker_connection_retry_on_startup": True,
         "broker_connection_timeout": 5,
@@ -32,6 +77,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "task_default_queue": settings.queue,
+        "task_routes": {f"workers.tasks.{task}": {"queue": queue_of_lane(settings, lane)}
+                        for task, lane in LANE_OF_TASK.items()},
         "worker_hijack_root_logger": False,
         # The filesystem broker's broadcast channel costs polling and buys nothing here.
         "worker_enable_remote_control": not settings.uses_filesystem_broker,
@@ -39,14 +86,21 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     }
 
 
+# The embedded broker's folders: messages being written, waiting, claimed by a worker.
+BROKER_FOLDERS = ("writing", "queue", "claimed", "control")
+
+
 def broker_transport_options(settings: Settings) -> dict[str, Any]:
     if not settings.uses_filesystem_broker:
-        return {}
+        # Redis: the first queue of a worker's list that has a task gives it (see Lane).
+        return {"queue_order_strategy": "priority"}
     folder = settings.broker_folder
     # One folder in and out: producers (web, beat) and the workers share one queue folder.
     return {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
+        "writing_folder": str(folder / "writing"),
+        "claimed_folder": str(folder / "claimed"),
         "control_folder": str(folder / "control"),
         "store_processed": False,
     }
@@ -55,7 +109,7 @@ def broker_transport_options(settings: Settings) -> dict[str, Any]:
 def prepare_broker(settings: Settings) -> None:
     """Create the filesystem broker's folders (a no-op for a server broker)."""
     if settings.uses_filesystem_broker:
-        for name in ("queue", "control"):
+        for name in BROKER_FOLDERS:
             private_folder(settings.broker_folder / name)
 
 

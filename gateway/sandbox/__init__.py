@@ -47,7 +47,6 @@ DEMO_REMIT_TO = WarehouseAddress(name="Acme Brands (development)", street="1 Dem
 CALLBACK_TOKEN_LABEL = "sandbox IMS (edi-gateway run)"
 
 
-SANDBOX_AUTO_SHIP_SECONDS = 60
 SANDBOX_SHIP_FROM = "WH1"  # the warehouse the development setup registers
 
 
@@ -62,7 +61,7 @@ def sandbox_ims_command(settings: Settings) -> list[str]:
     gateway = f"http://{gateway_host}:{settings.port}/api/v1/ims"
     return ["sandbox-ims", "--port", str(settings.sandbox_ims_port), "--stock", str(settings.sandbox_stock),
             "--callback-url", f"{gateway}/allocations", "--shipment-url", f"{gateway}/shipments",
-            "--auto-ship-seconds", str(SANDBOX_AUTO_SHIP_SECONDS), "--ship-from", SANDBOX_SHIP_FROM]
+            "--auto-ship-seconds", f"{settings.sandbox_auto_ship_seconds:g}", "--ship-from", SANDBOX_SHIP_FROM]
 
 
 # The sandbox IMS does not push its stock: the gateway reads it this often (unless

@@ -8,7 +8,7 @@ from edi_maps.validation import validate_interchange
 from edi_maps.x12.reader import X12Reader
 from gateway.platform.db import session_scope
 from gateway.operations.exception_queue import open_exceptions
-from gateway.models import PurchaseOrder
+from gateway.models import Message, PurchaseOrder
 from tests.fixtures import AMAZON_FIXTURES
 from tests.support.processes import wait_for
 
@@ -93,3 +93,31 @@ def test_an_860_price_change_reaches_amazon_in_a_new_855_and_an_added_line_is_an
         [problem] = [row for row in open_exceptions(session, po_number="2XK7QP9M")
                      if row.kind == "po_change_not_applied"]
         assert problem.detail["not_applied"][0]["line_number"] == "4"
+
+
+def test_three_workers_take_a_burst_and_each_po_is_acknowledged_once(stack, ims):
+    """Scale-out: three worker processes share a burst of twelve POs. Each PO gets one 855,
+    and every interchange Amazon receives (997s and 855s) has its own control numbers."""
+    for _ in range(3):
+        stack.start_worker()
+    template = (AMAZON_FIXTURES / "850-single-po.edi").read_bytes()
+    numbers = [f"SCALE{n:03d}" for n in range(12)]
+    for n, number in enumerate(numbers):
+        stack.amazon.send(stack.url, template.replace(b"2XK7QP9M", number.encode())
+                          .replace(b"000000101", f"{700 + n:09d}".encode()))
+    wait_for(lambda: sum(b"ST*855*" in p for p in stack.amazon.received) >= 12, 180,
+             f"twelve 855s at Amazon\n{stack.worker_log()}")
+    envelopes = []
+    acknowledged = []
+    for payload in stack.amazon.received:
+        segments = ["*".join(s.elements) for s in X12Reader(io.BytesIO(payload))]
+        isa, gs = segments[0].split("*"), segments[1].split("*")
+        envelopes.append((isa[13], gs[6]))
+        acknowledged += [s.split("*")[3] for s in segments if s.startswith("BAK*")]
+    assert sorted(acknowledged) == numbers, "one 855 per PO, none twice"
+    assert len(stack.amazon.received) == 24, "a 997 and an 855 per PO"
+    assert len({isa for isa, _ in envelopes}) == 24 and len({gs for _, gs in envelopes}) == 24, \
+        "no control number issued twice by concurrent workers"
+    with session_scope(stack.settings) as session:
+        assert session.query(Message).filter(Message.document_type == "855").count() == 12
+        assert session.query(PurchaseOrder).filter(PurchaseOrder.ack_sent_at.isnot(None)).count() == 12

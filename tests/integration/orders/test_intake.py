@@ -80,7 +80,7 @@ def test_an_850_over_as2_becomes_a_sales_order_and_the_same_interchange_again_is
         ("ACME-LAMP-02", 10, 10, 0, "allocated")]
     assert (stored.ims_order_id, stored.ims_revision) == ("2XK7QP9M", order["revision"])
     assert stored.ack_due_at == ack_deadline(stored.received_at, AcknowledgementSettings())
-    assert timeline(stack, "2XK7QP9M")[:4] == ["purchase_order.997_queued", "purchase_order.received",
+    assert timeline(stack, "2XK7QP9M")[:4] == ["purchase_order.received", "purchase_order.997_queued",
                                                "purchase_order.sales_order_created",
                                                "purchase_order.allocation_received"]
     assert exceptions(stack, "2XK7QP9M") == {}

@@ -1,0 +1,75 @@
+"""A new sales order is allocated alone (``Store._allocate_new``) exactly as settling every
+line of its SKUs again would allocate it, whatever came before: orders, stock changes,
+line changes and cancellations, on a real SQLite file."""
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reference_ims.orders import LineChange, NewLine, NewOrder, OrderChange, ShipWindow
+from reference_ims.stock import StockUpdate
+from reference_ims.store import LineRow, OrderClosed, Store, UnknownLine
+
+SKUS = ("A", "B", "C")
+WINDOW = ShipWindow(date(2026, 12, 1), date(2026, 12, 8))
+
+lines = st.lists(st.tuples(st.sampled_from(SKUS + ("UNKNOWN",)), st.integers(1, 30)), min_size=1, max_size=4)
+steps = st.lists(st.one_of(
+    st.tuples(st.just("order"), lines, st.booleans()),
+    st.tuples(st.just("stock"), st.sampled_from(SKUS), st.integers(0, 60), st.integers(0, 10)),
+    st.tuples(st.just("cancel"), st.integers(0, 20)),
+    st.tuples(st.just("change"), st.integers(0, 20), st.integers(0, 30)),
+), min_size=1, max_size=14)
+
+
+def allocations(store: Store) -> dict:
+    with store._sessions() as session:
+        return {(line.order_id, line.line_number): line.allocation for line in session.query(LineRow)}
+
+
+def settled_again(store: Store) -> dict:
+    """Every line as a full settle of every SKU would leave it (nothing is kept)."""
+    with store._sessions() as session:
+        store._settle(session, set(SKUS) | {"UNKNOWN"})
+        result = {(line.order_id, line.line_number): line.allocation for line in session.query(LineRow)}
+        session.rollback()
+    return result
+
+
+@settings(max_examples=40, deadline=None)
+@given(initial=st.tuples(*(st.integers(0, 60) for _ in SKUS)), steps=steps)
+def test_a_new_order_gets_what_a_full_settle_would_give_it(initial, steps):
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "ims.sqlite3")
+        for sku, on_hand in zip(SKUS, initial):
+            store.set_stock(sku, StockUpdate(on_hand=on_hand, reserved=0))
+        created: list[str] = []
+        for step in steps:
+            if step[0] == "order":
+                _, order_lines, backorder = step
+                number = f"PO{len(created)}"
+                store.create_order(NewOrder(
+                    number, None, "SA", "RNO1", WINDOW, backorder,
+                    tuple(NewLine(str(index), sku, quantity, Decimal("1"))
+                          for index, (sku, quantity) in enumerate(order_lines, 1))), number)
+                created.append(number)
+                assert allocations(store) == settled_again(store), f"after {number}"
+            elif step[0] == "stock":
+                _, sku, on_hand, reserved = step
+                store.set_stock(sku, StockUpdate(on_hand=on_hand, reserved=reserved))
+            elif created and step[0] == "cancel":
+                try:
+                    store.cancel_order(created[step[1] % len(created)])
+                except OrderClosed:  # already cancelled: the IMS refuses, as it should
+                    pass
+            elif created:
+                try:
+                    store.change_order(created[step[1] % len(created)],
+                                       OrderChange(None, (LineChange("1", step[2], step[2] == 0),)))
+                except (OrderClosed, UnknownLine):  # a closed order or a cancelled line is refused
+                    pass
