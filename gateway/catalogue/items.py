@@ -230,7 +230,8 @@ def find_items(session: Session, identifiers: Iterable[tuple[str, str]]) -> dict
         return {}
     found: dict[tuple[str, str], CatalogueItem] = {}
     rows = session.scalars(select(CatalogueItem).where(
-        CatalogueItem.identifier.in_({identifier for _, identifier in wanted}), CatalogueItem.removed_at.is_(None))
+        CatalogueItem.identifier.in_(sorted({identifier for _, identifier in wanted})),
+        CatalogueItem.removed_at.is_(None))
         .order_by(CatalogueItem.id))
     for item in rows:
         if (item.qualifier, item.identifier) in wanted:

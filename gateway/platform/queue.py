@@ -6,10 +6,10 @@ point one way, workers -> gateway -> edi_maps.
 
 Tasks travel in lanes, one queue each, and a worker always takes its next task from the
 first lane that has one (Redis: kombu's ``priority`` queue order; the embedded broker:
-``gateway.platform.embedded_broker``). So during a burst of POs each PO is finished (its
-997 and 855 delivered) before the next one is started, rather than every PO waiting for
-the whole burst in one first-in-first-out queue, and bulk work (846 feeds, invoicing,
-reports) waits until the deadline-bound work is done.
+``gateway.platform.embedded_broker``). So the later steps of POs already started (their
+sales orders, 855s and sends) go ahead of POs not started yet, and bulk work (846 feeds,
+invoicing, reports) never holds up a PO. Throughput comes from worker processes, not from
+the order (``bench/pipeline_bench.py``; README "Lanes, throughput and more workers").
 """
 from __future__ import annotations
 
