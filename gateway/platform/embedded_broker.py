@@ -1,11 +1,15 @@
 """The embedded broker (no server): kombu's filesystem transport, tuned for the gateway.
 
-kombu's own filesystem transport is correct but slow for a pipeline of short tasks:
-- its worker sleeps a whole second whenever it finds nothing it may take, including each
-  time its prefetch is full, so every task of a PO waited up to a second for the next;
+What kombu's own filesystem transport does that the gateway cannot use:
 - it takes queues in turn, so bulk work (846 feeds) was as likely to go first as an 855;
+- its worker sleeps a whole second whenever it finds nothing it may take, including each
+  time its prefetch is full, which adds up to a second to a PO's step when the queue
+  has just run dry;
 - it moves each message it takes to the system's temporary folder, a copy when that is
-  another file system, and reads files a producer may still be writing.
+  another file system, and may read a file a producer is still writing.
+
+(Throughput is another matter: with the same worker processes a burst of POs goes as
+fast on either transport; ``bench/README.md``.)
 
 This transport keeps its files and names (``<arrival>_<uuid>.<queue>.msg`` in one folder,
 the arrival in nanoseconds rather than milliseconds) and changes how they are written and
@@ -13,12 +17,12 @@ taken:
 - a producer writes each message beside the queue folder and renames it in, so a consumer
   never sees half a message;
 - a consumer lists the folder once per poll and takes the oldest message of the first
-  queue, in the order the worker consumes them (``gateway.platform.queue.LANES``), that has
-  one: deadline-bound work goes before bulk work;
+  queue that has one, in the order the worker consumes them
+  (``gateway.platform.queue.worker_queues``): deadline-bound work goes before bulk work;
 - it claims a message by renaming it into the claimed folder (only one worker wins the
   rename), reads it and deletes it;
-- it polls every ``polling_interval`` seconds (``gateway.platform.queue`` sets 0.05 s); a
-  listing of a small folder costs microseconds, so idle polling stays cheap.
+- it polls every 50 ms (``Transport.polling_interval``); a listing of a small folder costs
+  microseconds, so idle polling stays cheap.
 
 The database stays the record of owed work: a message lost with a killed worker is queued
 again by the stalled-work sweeps, as with kombu's transport.
@@ -28,13 +32,13 @@ from __future__ import annotations
 import os
 import uuid
 from functools import cached_property
+from queue import Empty
 from time import monotonic_ns
 from typing import Any
 
 from kombu.transport import TRANSPORT_ALIASES, filesystem
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
-from queue import Empty
 
 # The URL scheme Celery is given for the embedded broker (settings keep "filesystem://").
 SCHEME = "gateway-filesystem"
