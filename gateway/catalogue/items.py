@@ -242,6 +242,4 @@ def find_items(session: Session, identifiers: Iterable[tuple[str, str]]) -> dict
 def find_item(session: Session, qualifier: str, identifier: str) -> CatalogueItem | None:
     """The catalogue entry for one PO1 identifier, or None when the catalogue does not know it
     (or no longer: a removed entry maps no new line)."""
-    return session.scalars(select(CatalogueItem).where(
-        CatalogueItem.qualifier == qualifier, CatalogueItem.identifier == identifier.strip(),
-        CatalogueItem.removed_at.is_(None))).first()
+    return find_items(session, [(qualifier, identifier)]).get((qualifier, identifier.strip()))

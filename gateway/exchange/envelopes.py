@@ -6,7 +6,6 @@ in ``edi_maps`` supply only the transaction-set bodies.
 """
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -110,18 +109,21 @@ def build_functional_acks(
 
     ``partner_key`` names the control-number sequences (the partner's AS2 id).
     """
-    if not build_ack_groups(interchange, itertools.count(1), delimiters=delimiters):
-        return None  # decided before any number is drawn: none is wasted
-    # ISA before GS, as every allocation takes them (see gateway.exchange.control_numbers).
-    isa = next_control_number(session, partner_key, "isa")
+    isa_numbers: list[int] = []
     group_numbers: list[int] = []
 
     def allocate():
+        """Drawn only when a group needs a 997 (none is wasted), and the ISA before the
+        first GS, as every allocation takes them (see gateway.exchange.control_numbers)."""
+        isa_numbers.append(next_control_number(session, partner_key, "isa"))
         while True:
             group_numbers.append(next_control_number(session, partner_key, "gs"))
             yield group_numbers[-1]
 
     groups = build_ack_groups(interchange, allocate(), delimiters=delimiters)
+    if not groups:
+        return None
+    isa = isa_numbers[0]
     text = write_interchange(reply_envelope(interchange), isa, groups, delimiters=delimiters,
                              when=when or datetime.now(timezone.utc))
     set_numbers = tuple(tset.control_number for group in groups for tset in group.transaction_sets)

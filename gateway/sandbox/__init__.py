@@ -53,8 +53,8 @@ SANDBOX_SHIP_FROM = "WH1"  # the warehouse the development setup registers
 def sandbox_ims_command(settings: Settings) -> list[str]:
     """The `edi-gateway` arguments that start the sandbox IMS with callbacks to this gateway.
 
-    The sandbox IMS also ships every order a minute after its allocation settles and posts
-    the shipment here, so a demo goes from 850 to 856 without anyone packing a truck.
+    The sandbox IMS also ships every order ``EDI_GATEWAY_SANDBOX_AUTO_SHIP_SECONDS`` (60 by
+    default) after its allocation settles and posts the shipment here, so a demo goes from 850 to 856 without anyone packing a truck.
     """
     # Compares the configured bind address to pick a callback address; binds nothing (bandit B104).
     gateway_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host  # nosec B104
