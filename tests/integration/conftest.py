@@ -24,7 +24,7 @@ from gateway.catalogue.items import import_catalogue, read_catalogue_csv
 from gateway.access.tokens import create_token
 from gateway.web import create_app
 from reference_ims import create_app as create_ims
-from tests.conftest import POSTGRES_AND_REDIS, make_settings
+from tests.conftest import POSTGRES_AND_REDIS, copy_migrated_sqlite, make_settings
 from tests.fixtures import AMAZON_FIXTURES
 from tests.support.amazon import AmazonSimulator, amazon_as_partner
 from tests.support.processes import gateway_environment, kill, start
@@ -41,9 +41,12 @@ class Stack:
     data_dir: Path
     workers: list = field(default_factory=list)
 
-    def start_worker(self):
+    def start_worker(self, **overrides: str):
+        """A worker process on this stack; ``overrides`` are settings for it alone (e.g. a
+        shorter ``retry_base_seconds`` for a test that waits out every retry)."""
         log = self.data_dir / f"worker-{len(self.workers)}.log"
-        process = start(["worker", "--concurrency=1"], self.environment, log)
+        environment = {**self.environment, **{f"EDI_GATEWAY_{name.upper()}": value for name, value in overrides.items()}}
+        process = start(["worker", "--concurrency=1"], environment, log)
         self.workers.append(process)
         return process
 
@@ -55,8 +58,10 @@ class Stack:
 def stack(request, tmp_path, free_port):
     backend = {}
     if request.param == "postgresql":
-        backend = {"database_url": request.getfixturevalue("postgres_url"),
+        backend = {"database_url": request.getfixturevalue("migrated_postgres_url"),
                    "broker_url": request.getfixturevalue("redis_url")}
+    else:
+        copy_migrated_sqlite(request.getfixturevalue("sqlite_template"), make_settings(tmp_path))
     with running_stack(tmp_path, free_port, **backend) as running:
         yield running
 

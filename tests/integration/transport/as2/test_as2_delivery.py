@@ -59,7 +59,7 @@ def test_a_200_without_an_mdn_is_retried_with_the_same_bytes_and_the_exception_r
 
 def test_when_no_mdn_ever_comes_the_message_fails_and_its_exception_turns_critical(stack):
     stack.amazon.mdn_missing_next = 100
-    stack.start_worker()
+    stack.start_worker(retry_base_seconds="0.05")  # seven attempts in 3 s, not 13
     message_id = queue(stack)
     wait_for(lambda: message(stack, message_id).status == "failed", 120, f"giving up\n{stack.worker_log()}")
 

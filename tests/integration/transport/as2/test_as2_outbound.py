@@ -55,7 +55,7 @@ def test_retries_keep_the_message_id_until_the_partner_answers(stack):
 
 def test_after_the_last_attempt_the_message_is_failed(stack):
     stack.amazon.fail_next = 100
-    stack.start_worker()
+    stack.start_worker(retry_base_seconds="0.05")  # seven attempts in 3 s, not 13
     message_id = queue(stack)
     wait_for(lambda: message(stack, message_id).status == "failed", 120, "giving up")
     failed = message(stack, message_id)
