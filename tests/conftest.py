@@ -23,6 +23,7 @@ import os
 import socket
 import sqlite3
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,55 +76,52 @@ def postgres_server_url() -> str:
     return POSTGRES_URL
 
 
+@contextmanager
+def new_postgres_database(server_url: str, prefix: str = "edigw_test", template: str | None = None):
+    """A new PostgreSQL database (a copy of ``template`` when given), as a URL; dropped
+    on leaving, whoever is still connected to it."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture
 def postgres_url(request: pytest.FixtureRequest, postgres_server_url: str):
     """A new, empty PostgreSQL database for one test, dropped afterwards."""
     require_marker(request, "postgres")
-    name = f"edigw_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database(postgres_server_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def postgres_template(postgres_server_url: str, tmp_path_factory: pytest.TempPathFactory):
-    """A PostgreSQL database migrated to head once per test process, kept as a template.
+    """The name of a PostgreSQL database migrated to head once per test process, to copy.
 
     Copying it (``CREATE DATABASE ... TEMPLATE``, 0.05 s) instead of migrating an empty
     database for each test (0.3 s) is most of what a database costs a test. The
     migrations themselves are tested on empty databases (``postgres_url``)."""
     from gateway.platform import db
 
-    name = f"edigw_template_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    migrated = make_settings(tmp_path_factory.mktemp("postgres-template"),
-                             database_url=make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False))
-    db.upgrade(migrated)
-    db.engine(migrated).dispose()  # a template cannot be copied while anyone is connected to it
-    yield name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database(postgres_server_url, "edigw_template") as url:
+        migrated = make_settings(tmp_path_factory.mktemp("postgres-template"), database_url=url)
+        db.upgrade(migrated)
+        db.engine(migrated).dispose()  # a template cannot be copied while anyone is connected to it
+        yield make_url(url).database
 
 
 @pytest.fixture
 def migrated_postgres_url(request: pytest.FixtureRequest, postgres_server_url: str, postgres_template: str):
     """A new PostgreSQL database already at the latest schema, for one test, dropped afterwards."""
     require_marker(request, "postgres")
-    name = f"edigw_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
-    yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database(postgres_server_url, template=postgres_template) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
