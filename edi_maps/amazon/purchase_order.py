@@ -4,10 +4,17 @@ Reads the segments Amazon's retail 850 guide uses and ignores the rest (FOB, PKG
 CTT...): whether a set is well-formed is the validator's question, this map only asks
 what the order says. Segments are visited once and PO1 lines are built as they close,
 so a 10,000-line order translates in one pass.
+
+``purchase_order_json`` gives the same order as its canonical JSON without building the
+documents, for ``edi-gateway x12 to-json``: a 200,000-line order is then written in
+about half the time, most of it saved on frozen dataclasses made and then walked.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from decimal import Decimal
+from typing import TypeVar, cast
 
 from edi_maps.amazon.elements import (
     TranslationError,
@@ -19,6 +26,7 @@ from edi_maps.amazon.elements import (
     transaction_set_header,
     x12_date,
 )
+from edi_maps.canonical_json import JsonValue, to_json_dict
 from edi_maps.documents import (
     IdentifierQualifier,
     OrderType,
@@ -36,6 +44,8 @@ DO_NOT_DELIVER_AFTER = "063"
 _UNITS = {unit.value: unit for unit in UnitOfMeasure}
 _IDENTIFIER_QUALIFIERS = {qualifier.value: qualifier for qualifier in IdentifierQualifier}
 
+Line = TypeVar("Line")
+
 
 def purchase_order_from_segments(segments: Iterable[Segment]) -> PurchaseOrder:
     """Translate one 850 transaction set (ST..SE inclusive) into a ``PurchaseOrder``.
@@ -45,17 +55,35 @@ def purchase_order_from_segments(segments: Iterable[Segment]) -> PurchaseOrder:
     cost or identifier). A missing REF*IA gives ``vendor_code=None``; a missing CSH
     means back orders are not allowed, the safe reading of Amazon's policy.
     """
+    order, lines = _translate(segments, _line)
+    return replace(order, lines=tuple(lines))
+
+
+def purchase_order_json(segments: Iterable[Segment]) -> dict[str, JsonValue]:
+    """``to_json_dict(purchase_order_from_segments(segments))``, the same faults raised
+    the same way, but each line goes straight from its PO1 to its JSON."""
+    order, lines = _translate(segments, _line_json)
+    document = to_json_dict(order)
+    # In its place: the order was made with its lines, its last field, empty. (A list of
+    # dicts of JSON is JSON; mypy cannot see it through list's invariance.)
+    document["lines"] = cast(list[JsonValue], lines)
+    return document
+
+
+def _translate(segments: Iterable[Segment],
+               line: Callable[[Segment, Segment | None], Line]) -> tuple[PurchaseOrder, list[Line]]:
+    """The order with no lines, and its lines each made by ``line`` from its PO1 and PO4."""
     iterator = iter(segments)
     header = transaction_set_header(iterator, "850")
     beg = csh = ship_to = before = after = None
     vendor_code = None
-    lines: list[PurchaseOrderLine] = []
+    lines: list[Line] = []
     po1 = po4 = None
     for segment in iterator:
         tag = segment.elements[0]
         if tag == "PO1":
             if po1 is not None:
-                lines.append(_line(po1, po4))
+                lines.append(line(po1, po4))
             po1, po4 = segment, None
         elif tag == "PO4":
             if po1 is None:
@@ -77,7 +105,7 @@ def purchase_order_from_segments(segments: Iterable[Segment]) -> PurchaseOrder:
         elif tag == "N1" and segment[1] == "ST":
             ship_to = segment
     if po1 is not None:
-        lines.append(_line(po1, po4))
+        lines.append(line(po1, po4))
 
     if beg is None:
         raise TranslationError("850 has no BEG segment", header)
@@ -89,7 +117,7 @@ def purchase_order_from_segments(segments: Iterable[Segment]) -> PurchaseOrder:
         raise TranslationError("850 has no DTM*063 do-not-deliver-after date", header)
     if not lines:
         raise TranslationError("850 has no PO1 line", header)
-    return PurchaseOrder(
+    order = PurchaseOrder(
         po_number=required_text(beg, 3, "PO number"),
         purpose=code(beg, 1, Purpose, "purpose"),
         order_type=code(beg, 2, OrderType, "order type"),
@@ -99,8 +127,9 @@ def purchase_order_from_segments(segments: Iterable[Segment]) -> PurchaseOrder:
         do_not_deliver_after=x12_date(after, 2, "do-not-deliver-after date"),
         ship_to=required_text(ship_to, 4, "ship-to fulfilment centre code"),
         backorder_allowed=csh is not None and _backorder_allowed(csh),
-        lines=tuple(lines),
+        lines=(),
     )
+    return order, lines
 
 
 def _backorder_allowed(csh: Segment) -> bool:
@@ -119,24 +148,53 @@ def _line(po1: Segment, po4: Segment | None) -> PurchaseOrderLine:
     without the helpers' calls (most of a large order's translation time); any other line,
     and any line with a fault, goes the long way, so a fault is reported exactly as there.
     """
+    usual = _usual_line(po1)
+    if usual is None:
+        return _checked_line(po1, po4)
+    quantity, unit_cost = usual
     elements = po1.elements
-    if len(elements) == 8 and elements[1] and elements[7]:
-        unit = _UNITS.get(elements[3])
-        qualifier = _IDENTIFIER_QUALIFIERS.get(elements[6])
-        if unit is not None and qualifier is not None:
-            quantity = decimal_value(po1, 2, "quantity")
-            if quantity > 0:
-                unit_cost = decimal_value(po1, 4, "unit cost")
-                if unit_cost >= 0:
-                    return PurchaseOrderLine(
-                        line_number=elements[1],
-                        quantity=quantity,
-                        unit=unit,
-                        unit_cost=unit_cost,
-                        identifier=ProductIdentifier(qualifier, elements[7]),
-                        pack_size=None if po4 is None else optional_whole_number(po4, 1, "pack size"),
-                    )
-    return _checked_line(po1, po4)
+    return PurchaseOrderLine(
+        line_number=elements[1],
+        quantity=quantity,
+        unit=_UNITS[elements[3]],
+        unit_cost=unit_cost,
+        identifier=ProductIdentifier(_IDENTIFIER_QUALIFIERS[elements[6]], elements[7]),
+        pack_size=None if po4 is None else optional_whole_number(po4, 1, "pack size"),
+    )
+
+
+def _line_json(po1: Segment, po4: Segment | None) -> dict[str, JsonValue]:
+    """``to_json_dict(_line(po1, po4))``: for the usual line, written from the elements
+    (the unit and qualifier codes are their enums' values)."""
+    usual = _usual_line(po1)
+    if usual is None:
+        return to_json_dict(_checked_line(po1, po4))
+    quantity, unit_cost = usual
+    elements = po1.elements
+    return {
+        "line_number": elements[1],
+        "quantity": format(quantity, "f"),  # as canonical JSON writes a Decimal
+        "unit": elements[3],
+        "unit_cost": format(unit_cost, "f"),
+        "identifier": {"qualifier": elements[6], "value": elements[7]},
+        "other_identifiers": [],
+        "pack_size": None if po4 is None else optional_whole_number(po4, 1, "pack size"),
+    }
+
+
+def _usual_line(po1: Segment) -> tuple[Decimal, Decimal] | None:
+    """The quantity and unit cost of a PO1 in Amazon's usual shape with nothing wrong:
+    8 elements, a line number, a unit and a qualifier we know, an identifier, a quantity
+    above zero and a cost not below it. ``None`` for any other PO1."""
+    elements = po1.elements
+    if (len(elements) == 8 and elements[1] and elements[7] and elements[3] in _UNITS
+            and elements[6] in _IDENTIFIER_QUALIFIERS):
+        quantity = decimal_value(po1, 2, "quantity")
+        if quantity > 0:
+            unit_cost = decimal_value(po1, 4, "unit cost")
+            if unit_cost >= 0:
+                return quantity, unit_cost
+    return None
 
 
 def _checked_line(po1: Segment, po4: Segment | None) -> PurchaseOrderLine:

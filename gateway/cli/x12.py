@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
-from edi_maps.amazon import TranslationError, translate_transaction_set
+from edi_maps.amazon import TranslationError, transaction_set_json
 from edi_maps.canonical_json import to_json_bytes
 from edi_maps.x12.errors import X12Error, X12WriteError
 from edi_maps.x12.delimiters import Delimiters
@@ -157,13 +157,13 @@ def _write_json(reader: X12Reader, out: BinaryIO) -> tuple[int, int]:
 
 def _set_entries(reader: X12Reader) -> Iterator[dict[str, object]]:
     """Each transaction set as ``{interchange, group, set, control_number, document | error}``,
-    the document as its dataclass (``to_json_bytes`` writes it)."""
+    the document as ``transaction_set_json`` gives it (``to_json_bytes`` writes either form)."""
     for segments, location in transaction_sets(reader):
         entry: dict[str, object] = {"interchange": location.interchange.control_number,
                                     "group": location.group.control_number if location.group else None,
                                     "set": segments[0][1], "control_number": segments[0][2]}
         try:
-            entry["document"] = translate_transaction_set(segments, location.interchange.delimiters.component)
+            entry["document"] = transaction_set_json(segments, location.interchange.delimiters.component)
         except TranslationError as error:
             entry["error"] = str(error)
         yield entry

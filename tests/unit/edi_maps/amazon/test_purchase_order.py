@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from edi_maps.amazon import TranslationError, purchase_order_from_segments
-from edi_maps.amazon.purchase_order import _checked_line, _line
+from edi_maps.amazon import TranslationError, purchase_order_from_segments, purchase_order_json
+from edi_maps.amazon.purchase_order import _checked_line, _line, _line_json
+from edi_maps.canonical_json import to_json_dict
 from edi_maps.documents import (
     IdentifierQualifier,
     OrderType,
@@ -465,8 +466,8 @@ po1_elements = st.tuples(
 ).map(lambda elements: ("PO1", *elements))
 
 
-def _outcome(line: Callable[[Segment, Segment | None], PurchaseOrderLine], po1: Segment,
-             po4: Segment | None) -> PurchaseOrderLine | tuple[int, str]:
+def _outcome(line: Callable[[Segment, Segment | None], object], po1: Segment,
+             po4: Segment | None) -> object:
     try:
         return line(po1, po4)
     except TranslationError as error:
@@ -481,3 +482,40 @@ def test_the_inline_po1_check_agrees_with_the_long_way(elements: tuple[str, ...]
     po4 = None if pack is None else Segment(("PO4", pack), 11)
 
     assert _outcome(_line, po1, po4) == _outcome(_checked_line, po1, po4)
+
+
+@given(po1_elements, st.sampled_from([None, "12", "1X", ""]))
+def test_a_po1_written_straight_to_json_is_the_json_of_its_line(elements: tuple[str, ...], pack: str | None) -> None:
+    """``x12 to-json`` writes an 850's lines without making them: the same JSON as the
+    line's, or the same first fault."""
+    po1 = Segment(elements, 10)
+    po4 = None if pack is None else Segment(("PO4", pack), 11)
+    line = _outcome(_line, po1, po4)
+
+    assert _outcome(_line_json, po1, po4) == (to_json_dict(line) if isinstance(line, PurchaseOrderLine) else line)
+
+
+@pytest.mark.parametrize("name", ["850-single-po.edi", "850-several-pos-many-lines.edi", "850-cases-pack.edi",
+                                  "850-backorder-allowed.edi", "850-unknown-identifiers.edi"])
+def test_an_order_written_straight_to_json_is_the_json_of_the_order(name: str) -> None:
+    for transaction_set in amazon_sets(name):
+        assert purchase_order_json(transaction_set.segments) == to_json_dict(
+            purchase_order_from_segments(transaction_set.segments))
+
+
+def test_an_order_of_unusual_lines_written_straight_to_json_is_the_json_of_the_order() -> None:
+    """Several identifiers on a line, optional segments: the lines that take the long way."""
+    (transaction_set,) = own_sets("850-optional-segments-and-identifiers.edi")
+    assert purchase_order_json(transaction_set.segments) == to_json_dict(
+        purchase_order_from_segments(transaction_set.segments))
+
+
+@pytest.mark.parametrize("body", [HEADER[1:], HEADER, HEADER + ("PO1*1*0*EA*1.00**EN*5012345678900",)])
+def test_an_order_that_does_not_translate_fails_the_same_way_straight_to_json(body: tuple[str, ...]) -> None:
+    """No BEG, no line, a line with nothing ordered: the same fault either way."""
+    segments = one_set("PO", "850", *body).segments
+    with pytest.raises(TranslationError) as as_document:
+        purchase_order_from_segments(segments)
+    with pytest.raises(TranslationError) as as_json:
+        purchase_order_json(segments)
+    assert str(as_json.value) == str(as_document.value)

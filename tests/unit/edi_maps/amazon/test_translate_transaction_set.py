@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from edi_maps.amazon import TranslationError, translate_transaction_set
+from edi_maps.amazon import TranslationError, transaction_set_json, translate_transaction_set
+from edi_maps.canonical_json import to_json_dict
 from edi_maps.documents import FunctionalAck, PoChange, PurchaseOrder, Remittance
 
 from .conftest import amazon_sets, one_set
@@ -52,3 +53,23 @@ def test_a_set_without_inbound_map_is_refused_with_the_known_ones() -> None:
 def test_no_segments_is_refused() -> None:
     with pytest.raises(TranslationError, match="got no segments"):
         translate_transaction_set([], ">")
+
+
+@pytest.mark.parametrize("name", ["850-single-po.edi", "860-change.edi", "820-remittance.edi", "997-rejects-856.edi"])
+def test_each_inbound_set_has_the_json_of_its_document(name: str) -> None:
+    """What ``x12 to-json`` writes: an 850 as its JSON already, any other set as its document."""
+    (transaction_set,) = amazon_sets(name)
+    segments, separator = transaction_set.segments, transaction_set.component_separator
+
+    written = transaction_set_json(iter(segments), separator)
+
+    document = translate_transaction_set(segments, separator)
+    assert (written if isinstance(written, dict) else to_json_dict(written)) == to_json_dict(document)
+    assert isinstance(written, dict) == isinstance(document, PurchaseOrder)
+
+
+def test_a_set_without_inbound_map_has_no_json_either() -> None:
+    acknowledgement = one_set("PR", "855", "BAK*00*AC*2XK7QP9M*20261120")
+
+    with pytest.raises(TranslationError, match="no inbound map for ST[*]855"):
+        transaction_set_json(acknowledgement.segments, ">")
