@@ -178,7 +178,7 @@ def running_gateway(environment: dict[str, str], log: Path, command: str) -> Ite
 
 @contextmanager
 def running_server(name: str, command: list[str], environment: dict[str, str], log: Path, url: str,
-                   stop: signal.Signals, cwd: Path | None = None) -> Iterator[None]:
+                   stop: signal.Signals, cwd: Path | None = None) -> Iterator[subprocess.Popen]:
     """Run ``command`` until the block ends, once ``url``/healthz answers, then stop it
     gracefully with ``stop``; an unclean stop is reported, as it would mean requests can
     be cut off in production. Shared by the gateway and the bare pyas2lib receiver, so
@@ -191,7 +191,7 @@ def running_server(name: str, command: list[str], environment: dict[str, str], l
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{name} did not start:\n{log.read_text()[-2000:]}")
                 time.sleep(0.2)
-            yield
+            yield server
         finally:
             server.send_signal(stop)
             try:

@@ -22,7 +22,11 @@ only with the others of the same run):
 For each it prints POs/s end to end (POs / first POST to last 855 delivered) and the latency
 of each stage from the PO's POST: received (stored, MDN answered), sales order created in
 the IMS, 997 delivered, 855 delivered; p50, p95 and max. Figures come from the gateway's own
-records (message rows, the PO timeline), read after the run.
+records (message rows, the PO timeline), read after the run. Then the CPU each PO cost,
+from the first POST to the last 855 delivered, in milliseconds: the gateway's processes,
+the peer's, and the whole machine's (PostgreSQL, Redis and the senders included). Unlike
+POs/s, these do not move with how fast the machine is that minute; N cores at 100% give
+at most N * 1000 / machine POs/s.
 
     .venv/bin/python bench/pipeline_bench.py [--mode burst|steady|both] [--burst 300]
         [--rate 5 --seconds 60] [--setups embedded,pg1,pg2,pg4] [--lines 20]
@@ -144,12 +148,13 @@ def serve_peer(port: int, amazon_key, gateway_certificate: bytes) -> None:
 
 
 @contextmanager
-def amazon_peer(amazon_key, gateway_certificate: bytes) -> Iterator[str]:
+def amazon_peer(amazon_key, gateway_certificate: bytes) -> Iterator[tuple[str, int]]:
+    """The peer's AS2 URL and process id."""
     port = free_port()
     peer = multiprocessing.Process(target=serve_peer, args=(port, amazon_key, gateway_certificate), daemon=True)
     peer.start()
     try:
-        yield f"http://127.0.0.1:{port}/as2"
+        yield f"http://127.0.0.1:{port}/as2", peer.pid
     finally:
         peer.terminate()
         peer.join()
@@ -225,6 +230,7 @@ class Result:
     delivered: int
     seconds: float  # first POST to last 855 delivered
     stages: dict[str, list[float]]
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds while the timed POs ran, by whose
 
     @property
     def per_second(self) -> float:
@@ -262,6 +268,51 @@ def fresh_database(setup: Setup, postgres_url: str, redis_url: str) -> Iterator[
         redis.Redis.from_url(redis_url).flushdb()
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+CPU_COLUMNS = ("gateway", "peer", "machine")
+
+
+def process_cpu() -> dict[int, tuple[int, float]]:
+    """Every process's parent and CPU seconds (user + system), from /proc."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue  # it ended meanwhile
+            fields = stat[stat.rindex(")") + 2:].split()  # after "pid (name) "; the name may hold spaces
+            found[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    return found
+
+
+def tree_cpu(root: int, processes: dict[int, tuple[int, float]]) -> float:
+    """CPU seconds of ``root`` and every process below it (those still running)."""
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _cpu) in processes.items():
+        children.setdefault(parent, []).append(pid)
+    total, waiting = 0.0, [root]
+    while waiting:
+        pid = waiting.pop()
+        total += processes.get(pid, (0, 0.0))[1]
+        waiting.extend(children.get(pid, ()))
+    return total
+
+
+def machine_busy() -> float:
+    """CPU seconds this machine has spent on anything but idling, over all its cores."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / CLOCK_TICKS  # less idle and iowait; guest is in user
+
+
+def cpu_now(gateway: int, peer: int) -> dict[str, float]:
+    """CPU seconds so far of the gateway (``edi-gateway run`` and every process it started:
+    web, workers, beat, the sandbox IMS), of the Amazon-side peer, and of the whole machine
+    (those two, PostgreSQL, Redis, the senders and this script)."""
+    processes = process_cpu()
+    return {"gateway": tree_cpu(gateway, processes), "peer": tree_cpu(peer, processes), "machine": machine_busy()}
+
+
 def run_setup(setup: Setup, mode: str, count: int, options: argparse.Namespace) -> Result:
     with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as folder, \
             fresh_database(setup, options.postgres_url, options.redis_url):
@@ -289,7 +340,7 @@ def run_setup(setup: Setup, mode: str, count: int, options: argparse.Namespace) 
         messages = [build_message(amazon, us_at_amazon, purchase_order(number, items), f"{number}.edi",
                                   message_id=f"BENCH{number}-{uuid.uuid4().hex[:8]}")
                     for number in range(1, WARM_UP_POS + count + 1)]
-        with amazon_peer(amazon_key, gateway_certificate) as peer_url:
+        with amazon_peer(amazon_key, gateway_certificate) as (peer_url, peer_pid):
             edi_gateway(environment, "partners", "add", "--as2-id", AMAZON, "--cert", str(data_dir / "amazon.crt"),
                         "--url", peer_url, "--unsigned-mdn", "--canonicalize-as-binary")
             url = f"http://127.0.0.1:{environment['EDI_GATEWAY_PORT']}"
@@ -297,10 +348,11 @@ def run_setup(setup: Setup, mode: str, count: int, options: argparse.Namespace) 
                                                  f"sqlite:///{data_dir / 'gateway.sqlite3'}")
             engine = create_engine(database_url)
             with running_server(f"edi-gateway run ({setup.name})", [EDI_GATEWAY, "run"], environment,
-                                data_dir / "run.log", url, signal.SIGINT):
+                                data_dir / "run.log", url, signal.SIGINT) as gateway:
                 warm_up, timed = messages[:WARM_UP_POS], messages[WARM_UP_POS:]
                 burst_sender((url, warm_up))
                 wait_delivered(engine, [po_number_of(n) for n in range(1, WARM_UP_POS + 1)], 120)
+                cpu_before = cpu_now(gateway.pid, peer_pid)
                 if mode == "burst":
                     share = [(url, timed[i::options.senders]) for i in range(options.senders)]
                     with multiprocessing.Pool(options.senders) as pool:
@@ -309,7 +361,10 @@ def run_setup(setup: Setup, mode: str, count: int, options: argparse.Namespace) 
                     sent = steady_send(url, timed, options.rate)
                 numbers = [po_number_of(n) for n in range(WARM_UP_POS + 1, WARM_UP_POS + count + 1)]
                 wait_delivered(engine, numbers, options.timeout)
-            return measure(setup.name, mode, engine, sent, numbers)
+                cpu_after = cpu_now(gateway.pid, peer_pid)
+            result = measure(setup.name, mode, engine, sent, numbers)
+            result.cpu = {whose: cpu_after[whose] - cpu_before[whose] for whose in CPU_COLUMNS}
+            return result
 
 
 def wait_delivered(engine, po_numbers: list[str], timeout: float) -> None:
@@ -365,15 +420,18 @@ def percentile(values: list[float], share: float) -> float:
 
 def print_results(results: list[Result]) -> None:
     print(f"{'setup':10} {'mode':7} {'POs':>5} {'refused':>7} {'855 out':>7} {'seconds':>8} {'POs/s':>7}   "
-          + "   ".join(f"{stage + ' p50/p95/max s':>36}" for stage in STAGES))
+          + "   ".join(f"{stage + ' p50/p95/max s':>36}" for stage in STAGES)
+          + "   CPU ms per PO: " + " ".join(f"{whose:>8}" for whose in CPU_COLUMNS))
     for result in results:
         cells = []
         for stage in STAGES:
             values = result.stages[stage]
             cells.append(f"{statistics.median(values):10.2f} {percentile(values, 0.95):8.2f} {max(values):8.2f}"
                          f" ({len(values):4d})" if values else f"{'none':>36}")
+        per_po = [1000 * result.cpu.get(whose, 0.0) / max(result.delivered, 1) for whose in CPU_COLUMNS]
         print(f"{result.setup:10} {result.mode:7} {result.sent:5d} {result.refused:7d} {result.delivered:7d} "
-              f"{result.seconds:8.1f} {result.per_second:7.2f}   " + "   ".join(f"{cell:>36}" for cell in cells))
+              f"{result.seconds:8.1f} {result.per_second:7.2f}   " + "   ".join(f"{cell:>36}" for cell in cells)
+              + f"   {'':15}" + " ".join(f"{value:8.0f}" for value in per_po))
 
 
 def main() -> None:
