@@ -64,8 +64,8 @@ def purchase_order_json(segments: Iterable[Segment]) -> dict[str, JsonValue]:
     the same way, but each line goes straight from its PO1 to its JSON."""
     order, lines = _translate(segments, _line_json)
     document = to_json_dict(order)
-    # In its place: the order was made with its lines, its last field, empty. (A list of
-    # dicts of JSON is JSON; mypy cannot see it through list's invariance.)
+    # The order was made with no lines; the key keeps its place. (A list of dicts of JSON
+    # is JSON; mypy cannot see it through list's invariance.)
     document["lines"] = cast(list[JsonValue], lines)
     return document
 
@@ -185,7 +185,9 @@ def _line_json(po1: Segment, po4: Segment | None) -> dict[str, JsonValue]:
 def _usual_line(po1: Segment) -> tuple[Decimal, Decimal] | None:
     """The quantity and unit cost of a PO1 in Amazon's usual shape with nothing wrong:
     8 elements, a line number, a unit and a qualifier we know, an identifier, a quantity
-    above zero and a cost not below it. ``None`` for any other PO1."""
+    above zero and a cost not below it. ``None`` for any other PO1, which the long way
+    then checks; a quantity or cost that is not a number raises here, as it would there
+    (the elements before it are sound)."""
     elements = po1.elements
     if (len(elements) == 8 and elements[1] and elements[7] and elements[3] in _UNITS
             and elements[6] in _IDENTIFIER_QUALIFIERS):
