@@ -58,6 +58,10 @@ def receive_purchase_order(session: Session, partner: TradingPartner, message: M
     if existing is not None:
         _note_resend(session, existing, content_sha256, message)
         return None
+    # Looked up before the PO is added: the query would flush it, and each line's SKU,
+    # eaches and status would then be written twice (an INSERT, then an UPDATE per line).
+    catalogue = find_items(session, ((i.qualifier.value, i.value) for ordered in order.lines
+                                     for i in (ordered.identifier, *ordered.other_identifiers)))
     received_at = datetime.now(timezone.utc)
     purchase_order = PurchaseOrder(
         partner_id=partner.id, message_id=message.id, vendor_code=vendor_code, po_number=order.po_number,
@@ -71,11 +75,9 @@ def receive_purchase_order(session: Session, partner: TradingPartner, message: M
                for line in order.lines],
     )
     session.add(purchase_order)
-    session.flush()  # line ids, for the exceptions that name them
-    catalogue = find_items(session, ((i.qualifier.value, i.value) for ordered in order.lines
-                                     for i in (ordered.identifier, *ordered.other_identifiers)))
     for line, ordered in zip(purchase_order.lines, order.lines):
         _map_line(session, purchase_order, line, ordered, catalogue)
+    session.flush()  # the PO's id, which its follow-up tasks are queued with
     held = [line.line_number for line in purchase_order.lines if line.status == LineStatus.HELD]
     audit.record(session, "purchase_order.received", actor="worker", subject_type=TIMELINE,
                  subject_id=order.po_number, message_id=message.id, lines=len(order.lines), held_lines=held)
@@ -155,6 +157,8 @@ def set_eaches(session: Session, purchase_order: PurchaseOrder, line: PurchaseOr
 def line_exception(session: Session, purchase_order: PurchaseOrder, line: PurchaseOrderLine, kind: str,
                    problem: str, **detail: Any) -> None:
     """An exception on one PO line: subject ``purchase_order_line`` <line id>, keyed by line number."""
+    if line.id is None:
+        session.flush()  # a line just received has its id once it is written
     record_exception(session, kind, f"PO {purchase_order.po_number} line {line.line_number}: {problem}",
                      subject_type="purchase_order_line", subject_id=line.id, po_number=purchase_order.po_number,
                      key=line.line_number, detail={"line_number": line.line_number, "identifier": line.identifier,
