@@ -32,6 +32,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from gateway.platform.config import Settings, load_settings
+from tests.support.processes import setting_variables
 
 POSTGRES_URL = os.environ.get("EDI_GATEWAY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("EDI_GATEWAY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -61,9 +62,7 @@ def require_marker(request: pytest.FixtureRequest, marker: str) -> None:
 
 
 def make_settings(data_dir: Path, **overrides: str) -> Settings:
-    environ = {"EDI_GATEWAY_DATA_DIR": str(data_dir)}
-    environ.update({f"EDI_GATEWAY_{name.upper()}": value for name, value in overrides.items()})
-    return load_settings(environ)
+    return load_settings(setting_variables(data_dir=str(data_dir), **overrides))
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ from reference_ims import create_app as create_ims
 from tests.conftest import POSTGRES_AND_REDIS, copy_migrated_sqlite, make_settings
 from tests.fixtures import AMAZON_FIXTURES
 from tests.support.amazon import AmazonSimulator, amazon_as_partner
-from tests.support.processes import gateway_environment, kill, start
+from tests.support.processes import gateway_environment, kill, setting_variables, start
 from tests.support.servers import serve_in_thread
 
 
@@ -45,8 +45,7 @@ class Stack:
         """A worker process on this stack; ``overrides`` are settings for it alone (e.g. a
         shorter ``retry_base_seconds`` for a test that waits out every retry)."""
         log = self.data_dir / f"worker-{len(self.workers)}.log"
-        environment = {**self.environment, **{f"EDI_GATEWAY_{name.upper()}": value for name, value in overrides.items()}}
-        process = start(["worker", "--concurrency=1"], environment, log)
+        process = start(["worker", "--concurrency=1"], {**self.environment, **setting_variables(**overrides)}, log)
         self.workers.append(process)
         return process
 

@@ -13,10 +13,14 @@ from pathlib import Path
 EDI_GATEWAY = (str(Path(sys.executable).with_name("edi-gateway")),)
 
 
+def setting_variables(**settings: str) -> dict[str, str]:
+    """``data_dir="/x"`` as ``{"EDI_GATEWAY_DATA_DIR": "/x"}``: settings as the gateway reads them."""
+    return {f"EDI_GATEWAY_{name.upper()}": value for name, value in settings.items()}
+
+
 def gateway_environment(data_dir: Path, **overrides: str) -> dict[str, str]:
     environ = {key: value for key, value in os.environ.items() if not key.startswith("EDI_GATEWAY_")}
-    environ["EDI_GATEWAY_DATA_DIR"] = str(data_dir)
-    environ.update({f"EDI_GATEWAY_{name.upper()}": value for name, value in overrides.items()})
+    environ.update(setting_variables(data_dir=str(data_dir), **overrides))
     return environ
 
 

@@ -109,6 +109,12 @@ def test_each_line_problem_is_an_exception_and_a_different_resend_is_a_duplicate
                                       "12.50 per each for ACME-MUG-01; the 855 states Amazon's 12.40 per each")
     assert "line 2: 6 cases of ACME-CANDLE-12, which has no case pack" in found["unit_mismatch"]
     assert "line 3: BP B000000000 is not in the catalogue" in found["sku_mismatch"]
+    with session_scope(stack.settings) as session:  # each names its line, written before its exception
+        named = {row.kind: (row.subject_type, row.subject_id) for row in open_exceptions(session, po_number="2XK7QP9M")}
+    line_ids = [str(line.id) for line in purchase_order(stack, "2XK7QP9M").lines]
+    assert named == {"cost_mismatch": ("purchase_order_line", line_ids[0]),
+                     "unit_mismatch": ("purchase_order_line", line_ids[1]),
+                     "sku_mismatch": ("purchase_order_line", line_ids[2])}
     assert [(line["line_number"], line["ordered"], line["unit_cost"]) for line in ims.order("2XK7QP9M")["lines"]] == [
         ("1", 24, "12.40"), ("2", 72, "3.3333")], \
         "only mapped lines go to the IMS, at Amazon's cost per each (a case over PO4's pack)"
