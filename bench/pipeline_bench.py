@@ -23,8 +23,9 @@ For each it prints POs/s end to end (POs / first POST to last 855 delivered) and
 of each stage from the PO's POST: received (stored, MDN answered), sales order created in
 the IMS, 997 delivered, 855 delivered; p50, p95 and max. Figures come from the gateway's own
 records (message rows, the PO timeline), read after the run. Then the CPU each PO cost,
-from the first POST to the last 855 delivered, in milliseconds: the gateway's processes,
-the peer's, and the whole machine's (PostgreSQL, Redis and the senders included). Unlike
+from the first POST to the last 855 delivered, in milliseconds: the gateway's processes
+(and of those its web server and its worker), the sandbox IMS's, the peer's, and the whole
+machine's (PostgreSQL, Redis and the senders included). Unlike
 POs/s, these do not move with how fast the machine is that minute; N cores at 100% give
 at most N * 1000 / machine POs/s.
 
@@ -269,7 +270,10 @@ def fresh_database(setup: Setup, postgres_url: str, redis_url: str) -> Iterator[
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-CPU_COLUMNS = ("gateway", "peer", "machine")
+# The gateway (``edi-gateway run`` and its web, worker and beat), of which web and worker,
+# then the sandbox IMS (the customer's system in production), the peer, and the machine.
+CPU_COLUMNS = ("gateway", "web", "worker", "ims", "peer", "machine")
+ROLE_COLUMNS = {"serve": "web", "worker": "worker", "sandbox-ims": "ims"}  # edi-gateway sub-command -> column
 
 
 def process_cpu() -> dict[int, tuple[int, float]]:
@@ -305,12 +309,27 @@ def machine_busy() -> float:
     return (sum(ticks[:8]) - ticks[3] - ticks[4]) / CLOCK_TICKS  # less idle and iowait; guest is in user
 
 
+def sub_command(pid: int) -> str:
+    """The ``edi-gateway`` sub-command a child of ``edi-gateway run`` runs (``python -m gateway.cli <it>``)."""
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return ""
+    return arguments[3].decode() if len(arguments) > 3 and arguments[2] == b"gateway.cli" else ""
+
+
 def cpu_now(gateway: int, peer: int) -> dict[str, float]:
-    """CPU seconds so far of the gateway (``edi-gateway run`` and every process it started:
-    web, workers, beat, the sandbox IMS), of the Amazon-side peer, and of the whole machine
-    (those two, PostgreSQL, Redis, the senders and this script)."""
+    """CPU seconds so far, by the columns of ``CPU_COLUMNS``: the gateway (``edi-gateway run``
+    and every process it started but the sandbox IMS), its web server and its worker (each
+    with the processes below it), the sandbox IMS, the Amazon-side peer, and the whole
+    machine (all those, PostgreSQL, Redis, the senders and this script)."""
     processes = process_cpu()
-    return {"gateway": tree_cpu(gateway, processes), "peer": tree_cpu(peer, processes), "machine": machine_busy()}
+    cpu = {"web": 0.0, "worker": 0.0, "ims": 0.0}
+    for pid, (parent, _cpu) in processes.items():
+        if parent == gateway and (column := ROLE_COLUMNS.get(sub_command(pid))):
+            cpu[column] += tree_cpu(pid, processes)
+    cpu["gateway"] = tree_cpu(gateway, processes) - cpu["ims"]
+    return {**cpu, "peer": tree_cpu(peer, processes), "machine": machine_busy()}
 
 
 def run_setup(setup: Setup, mode: str, count: int, options: argparse.Namespace) -> Result:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from gateway.platform.db import existing
 from gateway.models import Certificate, Organisation, TradingPartner
 from gateway.partners.keystore import organisation_keys, partner_certificates
-from gateway.partners.registry import profile_of
+from gateway.partners.registry import PartnerError, profile_of
 from gateway.platform.config import Settings
 from gateway.transport.as2.protocol import OrganizationProfile, PartnerProfile
 
@@ -38,15 +38,15 @@ def partner_profile(session: Session, partner: TradingPartner) -> PartnerProfile
     return PartnerProfile(as2_id=partner.as2_id, certificates=partner_certificates(session, partner), **settings)
 
 
-# ------------------------------------------------------------ the receive path's look-ups
+# ------------------------------------------------- profiles built once per version
 #
-# A receive needs both profiles, hundreds of times a second. Building them reads key
-# files and the passphrase and loads every row through the ORM, so each process keeps
-# the profiles it built, under a key read from the database for every message (one
-# small query each, on the receive path's Connection): the rows behind a profile, and
-# which of its certificates are valid now. A partner changed or a certificate added by
-# another process (the CLI) therefore counts from the next message on, and an expired
-# certificate drops out when it expires.
+# A receive needs both profiles, hundreds of times a second, and so does every send and
+# every MDN check. Building them reads key files and the passphrase and loads every row
+# through the ORM, so each process keeps the profiles it built, under a key read from the
+# database each time (one small query each): the rows behind a profile, and which of its
+# certificates are valid now. A partner changed or a certificate added by another process
+# (the CLI) therefore counts from the next message on, and an expired certificate drops
+# out when it expires.
 
 _built_profiles: dict[tuple, OrganizationProfile | PartnerProfile] = {}
 _Profile = TypeVar("_Profile", OrganizationProfile, PartnerProfile)
@@ -85,7 +85,7 @@ def partner_version(connection: Connection, as2_id: str) -> PartnerVersion | Non
     return PartnerVersion(partner_id, active, (updated_at, _valid_now(rows)))
 
 
-def receiving_partner_profile(connection: Connection, version: PartnerVersion) -> PartnerProfile:
+def current_partner_profile(connection: Connection, version: PartnerVersion) -> PartnerProfile:
     """``partner_profile`` for the row ``version`` names, built once per version."""
     key = ("partner", version.id, version.stamp)
     profile = _built_profiles.get(key)
@@ -96,7 +96,7 @@ def receiving_partner_profile(connection: Connection, version: PartnerVersion) -
         return _remember(key, partner_profile(session, partner))
 
 
-def receiving_organisation_profile(connection: Connection, settings: Settings,
+def current_organisation_profile(connection: Connection, settings: Settings,
                                    as2_id: str) -> OrganizationProfile | None:
     """``organisation_profile`` for ``as2_id`` (None if that is not us), built once per
     set of valid key pairs."""
@@ -110,6 +110,23 @@ def receiving_organisation_profile(connection: Connection, settings: Settings,
     with Session(bind=connection) as session:
         organisation = existing(session, Organisation, rows[0][0])
         return _remember(key, organisation_profile(session, settings, organisation))
+
+
+_OUR_AS2_ID = select(Organisation.as2_id).order_by(Organisation.id).limit(1)
+
+
+def sending_profiles(session: Session, settings: Settings,
+                     partner: TradingPartner) -> tuple[OrganizationProfile, PartnerProfile]:
+    """Our profile and ``partner``'s, for a message we send to it or an MDN it sends back,
+    from the versions above (``organisation_profile`` and ``partner_profile`` otherwise)."""
+    connection = session.connection()
+    as2_id = connection.scalar(_OUR_AS2_ID)
+    organisation = None if as2_id is None else current_organisation_profile(connection, settings, as2_id)
+    if organisation is None:
+        raise PartnerError("no organisation is set up: run `edi-gateway org create --as2-id YOUR_AS2_ID`")
+    version = partner_version(connection, partner.as2_id)
+    assert version is not None, f"partner {partner.as2_id} was loaded in this transaction"
+    return organisation, current_partner_profile(connection, version)
 
 
 def _valid_now(rows) -> frozenset[int]:

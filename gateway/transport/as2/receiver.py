@@ -48,8 +48,8 @@ from gateway.transport.status import MessageStatus
 from gateway.transport.as2.profiles import (
     PartnerVersion,
     partner_version,
-    receiving_organisation_profile,
-    receiving_partner_profile,
+    current_organisation_profile,
+    current_partner_profile,
 )
 
 log = structlog.get_logger("gateway.transport.as2")
@@ -87,7 +87,7 @@ def receive_as2(settings: Settings, headers: Sequence[tuple[str, str]], body: by
         result = receive(
             headers,
             body,
-            lookup_org=lambda as2_to: receiving_organisation_profile(connection, settings, as2_to),
+            lookup_org=lambda as2_to: current_organisation_profile(connection, settings, as2_to),
             lookup_partner=lambda as2_id: _partner_profile(connection, sender if as2_id == as2_from else
                                                            partner_version(connection, as2_id)),
             is_duplicate=lambda transport_id, _as2_from: _seen_before(connection, sender, message_id, transport_id),
@@ -290,7 +290,7 @@ def _queue_follow_ups(settings: Settings, message_id: int, result: InboundResult
 def _partner_profile(connection: Connection, version: PartnerVersion | None) -> PartnerProfile | None:
     if version is None or not version.active:
         return None
-    return receiving_partner_profile(connection, version)
+    return current_partner_profile(connection, version)
 
 
 def _seen_before(connection: Connection, sender: PartnerVersion | None, message_id: int, transport_id: str) -> bool:

@@ -40,8 +40,8 @@ from gateway.platform.db import existing, session_scope
 from gateway.models import Direction, Message, TradingPartner
 from gateway.platform.storage import attach_body, attach_payload, read_body, read_payload
 from gateway.transport.status import MessageStatus
-from gateway.partners.registry import profile_of, the_organisation
-from gateway.transport.as2.profiles import organisation_profile, partner_profile
+from gateway.partners.registry import profile_of
+from gateway.transport.as2.profiles import sending_profiles
 
 log = structlog.get_logger("gateway.transport.as2")
 
@@ -140,8 +140,7 @@ def _build(session: Session, settings: Settings, message: Message, partner: Trad
     """Sign, compress and encrypt the payload as the profiles say now, and keep the result."""
     payload = read_payload(settings, message)
     assert payload is not None, "queue_outbound stores the payload of every outbound message"
-    built = build_message(organisation_profile(session, settings, the_organisation(session)),
-                          partner_profile(session, partner), payload, message.filename)
+    built = build_message(*sending_profiles(session, settings, partner), payload, message.filename)
     message.transport_id, message.headers, message.mic = built.message_id, dict(built.headers), built.mic
     message.mdn_mode = built.mdn_mode.value
     attach_body(settings, message, built.body)
@@ -226,14 +225,12 @@ def _apply_mdn(session: Session, settings: Settings, message: Message, headers: 
     when the partner reports an error. An MDN that is missing or cannot be verified
     changes nothing here: the caller counts it as a failed attempt.
     """
-    organisation = the_organisation(session)
     partner = existing(session, TradingPartner, message.partner_id)
     # An MDN answers a message we POSTed, and building it gave it its Message-ID.
     assert message.transport_id is not None, f"message {message.id} was sent without being built"
     if not body.strip():
         return "no MDN came back"
-    result = check_mdn(organisation_profile(session, settings, organisation), partner_profile(session, partner),
-                       headers, body, message.transport_id, message.mic)
+    result = check_mdn(*sending_profiles(session, settings, partner), headers, body, message.transport_id, message.mic)
     if result.status is MdnStatus.INVALID:
         return f"the MDN could not be verified: {result.error}"
     message.mdn_headers = redacted_headers(headers)  # a partner's credentials are not ours to keep
