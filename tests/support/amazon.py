@@ -20,7 +20,6 @@ from gateway.transport.as2.protocol import (
     MdnMode,
     OrganizationProfile,
     PartnerProfile,
-    build_message,
     check_mdn,
     receive,
 )
@@ -28,6 +27,7 @@ from gateway.partners.certificates import OrganizationKey, generate_organization
 from gateway.partners.keystore import import_partner_certificate, organisation_keys
 from gateway.partners.registry import add_partner, the_organisation
 from gateway.platform.db import session_scope
+from tests.support import pyas2lib_as2
 from tests.support.servers import serve_in_thread
 
 AMAZON_ID = "AMAZON"
@@ -70,8 +70,9 @@ class AmazonSimulator:
     def send(self, gateway_url: str, payload: bytes, *, message_id: str | None = None,
              mdn_mode: MdnMode = MdnMode.SYNC, mdn_url: str | None = None, filename: str = "order.edi"):
         """POST an AS2 message to the gateway; returns (built message, HTTP response)."""
-        built = build_message(self.own_profile(mdn_url), self.gateway_profile(mdn_mode), payload,
-                              filename, message_id=message_id)
+        # pyas2lib writes Amazon's messages: an implementation other than the gateway's own.
+        built = pyas2lib_as2.build_message(self.own_profile(mdn_url), self.gateway_profile(mdn_mode), payload,
+                                           filename, message_id=message_id)
         response = httpx.post(f"{gateway_url}/as2", content=built.body, headers=built.headers, timeout=30)
         return built, response
 
