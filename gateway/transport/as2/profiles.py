@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import TypeVar
 
-from sqlalchemy import Connection, and_, bindparam, select
+from sqlalchemy import Connection, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from gateway.platform.db import existing
@@ -69,12 +69,15 @@ _PARTNER_VERSION = (
     .outerjoin(Certificate, and_(Certificate.partner_id == TradingPartner.id, Certificate.active.is_(True)))
     .where(TradingPartner.as2_id == bindparam("as2_id"))
 )
-_ORGANISATION_VERSION = (
-    select(Organisation.id, Certificate.id, Certificate.not_after)
+_ORGANISATION_ROWS = (
+    select(Organisation.id, Organisation.as2_id, Certificate.id, Certificate.not_after)
     .outerjoin(Certificate, and_(Certificate.organisation_id == Organisation.id, Certificate.active.is_(True),
                                  Certificate.private_key_file.is_not(None)))
-    .where(Organisation.as2_id == bindparam("as2_id"))
 )
+_ORGANISATION_VERSION = _ORGANISATION_ROWS.where(Organisation.as2_id == bindparam("as2_id"))
+# Ours: the installation's one organisation (``the_organisation``), in the same query.
+_OUR_ORGANISATION_VERSION = _ORGANISATION_ROWS.where(
+    Organisation.id == select(func.min(Organisation.id)).scalar_subquery())
 
 
 def partner_version(connection: Connection, as2_id: str) -> PartnerVersion | None:
@@ -97,22 +100,10 @@ def current_partner_profile(connection: Connection, version: PartnerVersion) -> 
 
 
 def current_organisation_profile(connection: Connection, settings: Settings,
-                                   as2_id: str) -> OrganizationProfile | None:
+                                 as2_id: str) -> OrganizationProfile | None:
     """``organisation_profile`` for ``as2_id`` (None if that is not us), built once per
     set of valid key pairs."""
-    rows = connection.execute(_ORGANISATION_VERSION, {"as2_id": as2_id}).all()
-    if not rows:
-        return None
-    key = ("organisation", rows[0][0], as2_id, settings.public_url, settings.data_dir, _valid_now(rows))
-    profile = _built_profiles.get(key)
-    if isinstance(profile, OrganizationProfile):  # or None: an "organisation" key only holds these
-        return profile
-    with Session(bind=connection) as session:
-        organisation = existing(session, Organisation, rows[0][0])
-        return _remember(key, organisation_profile(session, settings, organisation))
-
-
-_OUR_AS2_ID = select(Organisation.as2_id).order_by(Organisation.id).limit(1)
+    return _organisation_profile(connection, settings, connection.execute(_ORGANISATION_VERSION, {"as2_id": as2_id}).all())
 
 
 def sending_profiles(session: Session, settings: Settings,
@@ -120,13 +111,27 @@ def sending_profiles(session: Session, settings: Settings,
     """Our profile and ``partner``'s, for a message we send to it or an MDN it sends back,
     from the versions above (``organisation_profile`` and ``partner_profile`` otherwise)."""
     connection = session.connection()
-    as2_id = connection.scalar(_OUR_AS2_ID)
-    organisation = None if as2_id is None else current_organisation_profile(connection, settings, as2_id)
+    organisation = _organisation_profile(connection, settings, connection.execute(_OUR_ORGANISATION_VERSION).all())
     if organisation is None:
         raise PartnerError("no organisation is set up: run `edi-gateway org create --as2-id YOUR_AS2_ID`")
     version = partner_version(connection, partner.as2_id)
     assert version is not None, f"partner {partner.as2_id} was loaded in this transaction"
     return organisation, current_partner_profile(connection, version)
+
+
+def _organisation_profile(connection: Connection, settings: Settings, rows) -> OrganizationProfile | None:
+    """The profile of the organisation in ``(id, as2_id, certificate id, not_after)`` rows, built
+    once per set of valid key pairs; None for no rows."""
+    if not rows:
+        return None
+    organisation_id, as2_id = rows[0][:2]
+    key = ("organisation", organisation_id, as2_id, settings.public_url, settings.data_dir, _valid_now(rows))
+    profile = _built_profiles.get(key)
+    if isinstance(profile, OrganizationProfile):  # or None: an "organisation" key only holds these
+        return profile
+    with Session(bind=connection) as session:
+        organisation = existing(session, Organisation, organisation_id)
+        return _remember(key, organisation_profile(session, settings, organisation))
 
 
 def _valid_now(rows) -> frozenset[int]:
