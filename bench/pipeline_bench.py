@@ -29,6 +29,9 @@ machine's (PostgreSQL, Redis and the senders included). Unlike
 POs/s, these do not move with how fast the machine is that minute; N cores at 100% give
 at most N * 1000 / machine POs/s.
 
+To measure other code (an earlier commit), point PYTHONPATH at its checkout: every process
+of the gateway imports it from there.
+
     .venv/bin/python bench/pipeline_bench.py [--mode burst|steady|both] [--burst 300]
         [--rate 5 --seconds 60] [--setups embedded,pg1,pg2,pg4] [--lines 20]
         [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
@@ -366,8 +369,10 @@ def run_setup(setup: Setup, mode: str, count: int, options: argparse.Namespace) 
             database_url = setup.environment.get("EDI_GATEWAY_DATABASE_URL",
                                                  f"sqlite:///{data_dir / 'gateway.sqlite3'}")
             engine = create_engine(database_url)
+            # Run in the data folder: ``python -m gateway.cli`` (web, worker) puts its working
+            # directory first on sys.path, and a repository there would win over PYTHONPATH.
             with running_server(f"edi-gateway run ({setup.name})", [EDI_GATEWAY, "run"], environment,
-                                data_dir / "run.log", url, signal.SIGINT) as gateway:
+                                data_dir / "run.log", url, signal.SIGINT, cwd=data_dir) as gateway:
                 warm_up, timed = messages[:WARM_UP_POS], messages[WARM_UP_POS:]
                 burst_sender((url, warm_up))
                 wait_delivered(engine, [po_number_of(n) for n in range(1, WARM_UP_POS + 1)], 120)
