@@ -571,8 +571,8 @@ def build_message(
     7 ms a message, a sixth of a worker's CPU in a burst; ``cryptography`` signs here as
     it does our MDNs (:func:`_signature`).
     """
-    message_id = (_checked_message_id(message_id) if message_id is not None
-                  else email.utils.make_msgid(domain=org.message_id_domain or _default_domain())[1:-1])
+    message_id = _checked_message_id(message_id if message_id is not None
+                                     else email.utils.make_msgid(domain=org.message_id_domain or _default_domain()))
     entity = _entity(payload, content_type, filename)
     # Each layer as its MIME headers and its body; ``part`` is the layer as the next one wraps it.
     headers: list[tuple[str, str]] = list(entity.items())

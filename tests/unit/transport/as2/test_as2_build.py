@@ -126,3 +126,13 @@ def test_a_certificate_we_cannot_load_is_a_profile_error(us, amazon_partner: Par
 
     with pytest.raises(ProfileError):
         build_message(us, broken, PURCHASE_ORDER, "855.edi")
+
+
+def test_a_new_message_id_is_on_our_domain_and_at_most_255_characters(us, amazon_partner):
+    sent = build_message(dataclasses.replace(us, message_id_domain="edi.brand.example"), amazon_partner,
+                         PURCHASE_ORDER, "855.edi")
+
+    assert sent.message_id.endswith("@edi.brand.example") and sent.headers["Message-ID"] == f"<{sent.message_id}>"
+    with pytest.raises(ValueError, match="not a usable Message-ID"):  # as pyas2lib refuses one, for other AS2 servers
+        build_message(dataclasses.replace(us, message_id_domain="d" * 250 + ".example"), amazon_partner,
+                      PURCHASE_ORDER, "855.edi")
