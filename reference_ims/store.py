@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstraint, create_engine, event, func, inspect, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload, sessionmaker
 
 from reference_ims.allocation import (
     CANCELLED_LINE,
@@ -419,7 +419,9 @@ class Store:
             .where(LineRow.sku.in_(skus), LineRow.order_id != order.id, OrderRow.status != SHIPPED,
                    LineRow.cancelled.is_(False))
             .group_by(LineRow.sku)).all())
-        positions = {sku: _position(item) for sku in skus if (item := session.get(SkuRow, sku)) is not None}
+        # The SKUs and their stock in two queries, not two per line: a sales order is created for every PO.
+        items = session.scalars(select(SkuRow).where(SkuRow.sku.in_(skus)).options(selectinload(SkuRow.locations)))
+        positions = {item.sku: _position(item) for item in items}
         if any(held.get(sku, 0) > position.capacity for sku, position in positions.items()):
             return self._settle(session, skus) - {order}  # stock went from under older orders
         for line in sorted(order.lines, key=lambda line: line.position):
