@@ -1,9 +1,10 @@
 """pyas2lib itself, as an independent AS2 implementation for the tests to talk to.
 
 The gateway writes its outbound messages itself (``gateway.transport.as2.protocol.build_message``).
-Here pyas2lib's own ``Message.build`` writes a partner's messages, and its own
-``Message.parse`` receives ours, so that neither side of a test is the gateway checking
-itself.
+Here pyas2lib's own ``Message.build`` writes a partner's messages (the fake Amazon's,
+``tests.support.amazon``), and its own ``Message.parse`` reads ours
+(``tests/unit/transport/as2/test_as2_build.py``): a test whose other side is not the
+gateway's own code.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from gateway.transport.as2.protocol import (
     PartnerProfile,
 )
 
-install_oscrypto_version_fix()  # pyas2lib's oscrypto needs it to load (done already by the imports above)
+install_oscrypto_version_fix()  # pyas2lib's oscrypto needs it; importing gateway.transport.as2 did it already
 
 from pyas2lib import Message, Organization, Partner  # noqa: E402  (needs the fix above)
 
