@@ -19,13 +19,19 @@ from __future__ import annotations
 import argparse
 import time
 
-from gateway.partners.certificates import generate_organization_key, pyas2lib_key_bundle
+from gateway.partners.certificates import generate_organization_key
 from gateway.transport.as2.compat import install_oscrypto_version_fix
-from gateway.transport.as2.protocol import OrganizationProfile, PartnerProfile, build_message
+from gateway.transport.as2.protocol import (
+    OrganizationProfile,
+    PartnerProfile,
+    _pyas2lib_organization,
+    _pyas2lib_partner,
+    build_message,
+)
 
 install_oscrypto_version_fix()  # pyas2lib's oscrypto needs it; importing gateway.transport.as2 did it already
 
-from pyas2lib import Message, Organization, Partner  # noqa: E402  (needs the fix above)
+from pyas2lib import Message  # noqa: E402  (needs the fix above)
 
 PASSPHRASE = b"bench passphrase"
 
@@ -62,13 +68,8 @@ def main() -> None:
     amazon = PartnerProfile("AMAZON", (amazon_key.certificate_pem,))
     payload = purchase_order_acknowledgement(options.lines)
 
-    # pyas2lib's view of both sides, made once: the gateway's key signs, Amazon's certificate encrypts.
-    ours_bundle, amazon_bundle = pyas2lib_key_bundle(ours_key), pyas2lib_key_bundle(amazon_key)
-    sender = Organization(as2_name="GATEWAY", sign_key=ours_bundle, sign_key_pass=PASSPHRASE,
-                          decrypt_key=ours_bundle, decrypt_key_pass=PASSPHRASE, domain="gateway.example")
-    receiver = Partner(as2_name="AMAZON", verify_cert=amazon_key.certificate_pem,
-                       encrypt_cert=amazon_key.certificate_pem, validate_certs=False, sign=True, encrypt=True,
-                       enc_alg="aes_256_cbc", digest_alg="sha256", mdn_mode="SYNC", mdn_digest_alg="sha256")
+    # pyas2lib's view of both sides, made once (and kept, as the gateway keeps them).
+    sender, receiver = _pyas2lib_organization(us, 0), _pyas2lib_partner(amazon, 0)
 
     def pyas2lib_build() -> Message:
         message = Message(sender=sender, receiver=receiver)
@@ -80,16 +81,11 @@ def main() -> None:
     ours = per_message(lambda: build_message(us, amazon, payload, "855.edi"), options.messages)
 
     # Both read back by Amazon's side in pyas2lib, with the same MIC: the same message built two ways.
-    amazon_side = Organization(as2_name="AMAZON", sign_key=amazon_bundle, sign_key_pass=PASSPHRASE,
-                               decrypt_key=amazon_bundle, decrypt_key_pass=PASSPHRASE, domain="amazon.example")
-    gateway_at_amazon = Partner(as2_name="GATEWAY", verify_cert=ours_key.certificate_pem,
-                                encrypt_cert=ours_key.certificate_pem, validate_certs=False, sign=True, encrypt=True)
-    reference = pyas2lib_build()
-    sent = [(reference.headers, reference.content)]
-    built = build_message(us, amazon, payload, "855.edi")
-    sent.append((built.headers, built.body))
+    amazon_side = _pyas2lib_organization(OrganizationProfile("AMAZON", (amazon_key,)), 0)
+    gateway_at_amazon = _pyas2lib_partner(PartnerProfile("GATEWAY", (ours_key.certificate_pem,)), 0)
+    reference, built = pyas2lib_build(), build_message(us, amazon, payload, "855.edi")
     mics = set()
-    for headers, body in sent:
+    for headers, body in ((reference.headers, reference.content), (built.headers, built.body)):
         read = Message()
         raw = "".join(f"{name}: {value}\r\n" for name, value in headers.items()).encode() + b"\r\n" + body
         status, (error, _trace), _mdn = read.parse(raw, find_org_cb=lambda _id: amazon_side,

@@ -5,6 +5,7 @@ not cross a fork, so :func:`engine` remembers the process id it was made in.
 """
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from typing import TypeVar
@@ -23,7 +24,6 @@ Row = TypeVar("Row")
 MIGRATIONS_DIR = Path(__file__).parents[1] / "migrations"
 
 _engines: dict[tuple[int, str], Engine] = {}
-_session_makers: dict[Engine, sessionmaker[Session]] = {}
 
 
 def engine(settings: Settings) -> Engine:
@@ -73,12 +73,11 @@ def session_scope(settings: Settings) -> Iterator[Session]:
         session.close()
 
 
+@functools.cache
 def _session_maker(bound: Engine) -> sessionmaker[Session]:
     """One ``sessionmaker`` per engine: each makes a Session subclass of its own, whose event
     dispatch SQLAlchemy sets up again on first use (about 2% of a worker's CPU when made per unit of work)."""
-    if bound not in _session_makers:
-        _session_makers[bound] = sessionmaker(bound, expire_on_commit=False)
-    return _session_makers[bound]
+    return sessionmaker(bound, expire_on_commit=False)
 
 
 def check_connection(settings: Settings) -> None:

@@ -103,7 +103,8 @@ def current_organisation_profile(connection: Connection, settings: Settings,
                                  as2_id: str) -> OrganizationProfile | None:
     """``organisation_profile`` for ``as2_id`` (None if that is not us), built once per
     set of valid key pairs."""
-    return _organisation_profile(connection, settings, connection.execute(_ORGANISATION_VERSION, {"as2_id": as2_id}).all())
+    rows = connection.execute(_ORGANISATION_VERSION, {"as2_id": as2_id}).all()
+    return _organisation_profile(connection, settings, rows)
 
 
 def sending_profiles(session: Session, settings: Settings,
