@@ -1,10 +1,11 @@
-"""A new sales order is allocated alone (``Store._allocate_new``) exactly as settling every
-line of its SKUs again would allocate it, whatever came before: orders, stock changes,
-line changes and cancellations, on a real SQLite file."""
+"""A new sales order is allocated alone (``Store._allocate_new``, with the held totals the
+store keeps between orders) exactly as settling every line of its SKUs again would allocate
+it, whatever came before: orders, stock changes, line changes, cancellations and shipments,
+on a real SQLite file."""
 from __future__ import annotations
 
 import tempfile
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reference_ims.orders import LineChange, NewLine, NewOrder, OrderChange, ShipWindow
+from reference_ims.shipping import DeliveryState, ShipOptions
 from reference_ims.stock import StockUpdate
-from reference_ims.store import LineRow, OrderClosed, Store, UnknownLine
+from reference_ims.store import LineRow, NothingToShip, OrderClosed, Store, UnknownLine
 
 SKUS = ("A", "B", "C")
 WINDOW = ShipWindow(date(2026, 12, 1), date(2026, 12, 8))
@@ -24,7 +26,9 @@ steps = st.lists(st.one_of(
     st.tuples(st.just("stock"), st.sampled_from(SKUS), st.integers(0, 60), st.integers(0, 10)),
     st.tuples(st.just("cancel"), st.integers(0, 20)),
     st.tuples(st.just("change"), st.integers(0, 20), st.integers(0, 30)),
+    st.tuples(st.just("ship"), st.integers(0, 20)),
 ), min_size=1, max_size=14)
+SHIP = ShipOptions(ship_from="WH1", carrier_scac="UPSN", pallets=False, shipped_at=datetime(2026, 12, 2, tzinfo=UTC))
 
 
 def allocations(store: Store) -> dict:
@@ -66,6 +70,12 @@ def test_a_new_order_gets_what_a_full_settle_would_give_it(initial, steps):
                 try:
                     store.cancel_order(created[step[1] % len(created)])
                 except OrderClosed:  # already cancelled: the IMS refuses, as it should
+                    pass
+            elif created and step[0] == "ship":
+                try:
+                    store.ship_order(created[step[1] % len(created)], SHIP, company_prefix="0614141",
+                                     state=DeliveryState.NOT_SENT)
+                except NothingToShip:  # cancelled, shipped already, or nothing allocated
                     pass
             elif created:
                 try:
