@@ -441,7 +441,7 @@ class Store:
             self._held = dict(session.execute(
                 select(LineRow.sku, func.sum(func.min(LineRow.allocated, LineRow.quantity))).join(OrderRow)
                 .where(OrderRow.status != SHIPPED, LineRow.cancelled.is_(False))
-                .group_by(LineRow.sku)).tuples().all())
+                .group_by(LineRow.sku)).all())
         return self._held
 
     def _commit(self, session: Session, changed: set[OrderRow], now: datetime,
