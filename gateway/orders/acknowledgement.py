@@ -1,6 +1,7 @@
 """The 855: built from what the IMS allocated, sent in time, re-sent after changes.
 
-``acknowledge_purchase_order`` is the one entry point (a worker task). It waits until
+``acknowledge_purchase_order`` is the entry point (a worker task; the sales-order task calls
+``acknowledge`` in its own transaction once the IMS has answered). It waits until
 the IMS has answered for every line it was sent, unless the deadline margin has come,
 then decides every line with ``gateway.orders.line_outcomes`` and sends the 855 over AS2 with
 the tracker expecting Amazon's 997. Each line states Amazon's cost in the PO's unit (per
@@ -55,32 +56,44 @@ def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at
         po = session.get(PurchaseOrder, purchase_order_id, with_for_update=True)
         if po is None:  # as in create_sales_order and update_sales_order: a task for no PO does nothing
             return "missing"
-        partner = existing(session, TradingPartner, po.partner_id)
-        policy = profile_of(partner).acknowledgement
-        if po.status in NOT_ACKNOWLEDGED:
-            return "not-acknowledged"
-        if not at_deadline and any(line.status == LineStatus.OPEN for line in po.lines):
-            return "waiting"
-        first = po.ack_sent_at is None
-        if not first and not reack_allowed(po.received_at, now, policy):
-            audit.record(session, "purchase_order.reack_too_late", subject_type=TIMELINE, subject_id=po.po_number)
-            return "too-late"
-        skus = {line.sku for line in po.lines if line.sku}
-        catalogue = {item.sku: item for item in
-                     session.scalars(select(CatalogueItem).where(CatalogueItem.sku.in_(skus)))}
-        decided = {line.id: _outcomes(po, line, catalogue.get(line.sku) if line.sku else None, policy, now.date())
-                   for line in po.lines}
-        if not first and all(_essence(_as_json(decided[line.id])) == _essence(line.outcomes)
-                             and line.acknowledged_unit_cost == line.unit_cost for line in po.lines):
-            return "unchanged"
-        queued = _send(session, settings, po, partner, decided, now)
-        verb = "sent" if first else "resent"
-        audit.record(session, f"purchase_order.855_{verb}", subject_type=TIMELINE, subject_id=po.po_number,
-                     message_id=queued.message_id, at_deadline=at_deadline,
-                     lines={line.line_number: line.outcomes for line in po.lines})
-    start_delivery(settings, queued)
+        result, queued = acknowledge(session, settings, po, at_deadline=at_deadline, now=now)
+    if queued is not None:
+        start_delivery(settings, queued)
+    return result
+
+
+def acknowledge(session: Session, settings: Settings, po: PurchaseOrder, *, at_deadline: bool = False,
+                now: datetime) -> tuple[str, QueuedDocument | None]:
+    """Decide the PO's 855 and queue it in the caller's transaction, if it is due; returns what
+    happened and the 855 to start delivering once the transaction has committed.
+
+    The caller holds the PO locked (``with_for_update``), as ``acknowledge_purchase_order`` does.
+    """
+    partner = existing(session, TradingPartner, po.partner_id)
+    policy = profile_of(partner).acknowledgement
+    if po.status in NOT_ACKNOWLEDGED:
+        return "not-acknowledged", None
+    if not at_deadline and any(line.status == LineStatus.OPEN for line in po.lines):
+        return "waiting", None
+    first = po.ack_sent_at is None
+    if not first and not reack_allowed(po.received_at, now, policy):
+        audit.record(session, "purchase_order.reack_too_late", subject_type=TIMELINE, subject_id=po.po_number)
+        return "too-late", None
+    skus = {line.sku for line in po.lines if line.sku}
+    catalogue = {item.sku: item for item in
+                 session.scalars(select(CatalogueItem).where(CatalogueItem.sku.in_(skus)))}
+    decided = {line.id: _outcomes(po, line, catalogue.get(line.sku) if line.sku else None, policy, now.date())
+               for line in po.lines}
+    if not first and all(_essence(_as_json(decided[line.id])) == _essence(line.outcomes)
+                         and line.acknowledged_unit_cost == line.unit_cost for line in po.lines):
+        return "unchanged", None
+    queued = _send(session, settings, po, partner, decided, now)
+    verb = "sent" if first else "resent"
+    audit.record(session, f"purchase_order.855_{verb}", subject_type=TIMELINE, subject_id=po.po_number,
+                 message_id=queued.message_id, at_deadline=at_deadline,
+                 lines={line.line_number: line.outcomes for line in po.lines})
     log.info("855 queued", po=po.po_number, message=queued.message_id, first=first)
-    return verb
+    return verb, queued
 
 
 def watch_deadlines(settings: Settings, now: datetime | None = None) -> dict[str, list[str]]:

@@ -27,7 +27,7 @@ from gateway.orders.deadlines import ack_deadline
 from gateway.partners.registry import profile_of
 from gateway.orders.allocation import SalesOrderAllocation, store_allocation
 from gateway.orders.line_costs import UNIT_WORDS, cost_difference
-from gateway.orders.acknowledgement import acknowledge_purchase_order
+from gateway.orders.acknowledgement import acknowledge, acknowledge_purchase_order
 from gateway.orders.status import AWAITING_IMS, TIMELINE, LineStatus, PurchaseOrderStatus, move, move_line
 from gateway.catalogue.items import find_item, find_items, money_text
 from gateway.platform.config import Settings
@@ -36,6 +36,7 @@ from gateway.operations.exception_queue import record_exception, resolve_cause_g
 from gateway.ims.client import ImsClient, ImsError, ImsRejected
 from gateway.models import CatalogueItem, Message, PurchaseOrder, PurchaseOrderLine, TradingPartner
 from gateway.platform.queue import enqueue
+from gateway.exchange.outbound import start_delivery
 
 log = structlog.get_logger("gateway.orders.intake")
 
@@ -204,8 +205,8 @@ def ship_window(purchase_order: PurchaseOrder) -> dict[str, str]:
 def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
     """Create the PO's sales order in the IMS and store its allocation; returns the PO status.
 
-    Once the allocation is stored, the 855 is decided and queued in this same task: a task
-    (and a reload of the PO) less per PO than queueing it. Safe to run twice: a PO already in
+    The 855 is decided and queued in the transaction that stores the allocation: a task, a
+    transaction and a reload of the PO less per PO than queueing it. Safe to run twice: a PO already in
     the IMS is left alone, and the IMS answers a repeated create with the order it committed;
     a task run again after its worker died between the two (``acks_late`` delivers it again)
     acknowledges a PO whose allocation is stored and whose 855 was never queued. Raises
@@ -248,8 +249,10 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
     except ImsError as error:
         record_ims_failure(settings, purchase_order_id, "create", error, held=False)
         raise
+    queued = None
     with session_scope(settings) as session:
-        purchase_order = existing(session, PurchaseOrder, purchase_order_id)
+        # Locked (PostgreSQL) as acknowledge_purchase_order locks it: the 855 is decided here.
+        purchase_order = existing(session, PurchaseOrder, purchase_order_id, with_for_update=True)
         audit.record(session, "purchase_order.sales_order_created", actor="worker", subject_type=TIMELINE,
                      subject_id=po_number, revision=allocation.revision)
         ims_answered(session, po_number, "the IMS created the sales order")
@@ -261,12 +264,14 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
         else:
             move(purchase_order, PurchaseOrderStatus.SALES_ORDER_CREATED)
             store_allocation(session, purchase_order, allocation, source="create")
+            # The IMS has answered for every line: the 855 can go.
+            _, queued = acknowledge(session, settings, purchase_order, now=datetime.now(timezone.utc))
         status = purchase_order.status
     log.info("sales order created", po=po_number, status=status)
     if changed_meanwhile:
         enqueue(settings, "workers.tasks.update_sales_order", purchase_order_id=purchase_order_id)
-    else:  # the IMS has answered for every line: the 855 can go
-        acknowledge_purchase_order(settings, purchase_order_id)
+    elif queued is not None:
+        start_delivery(settings, queued)
     return status
 
 

@@ -129,11 +129,11 @@ def head_revision(settings: Settings) -> str | None:
     return ScriptDirectory.from_config(alembic_config(settings)).get_current_head()
 
 
-def existing(session: Session, model: type[Row], key: object) -> Row:
+def existing(session: Session, model: type[Row], key: object, *, with_for_update: bool = False) -> Row:
     """The row ``key`` of ``model`` where it must exist: a row this task read or stored before,
     or the partner a stored row points to. The gateway deletes no messages, orders or
     partners, so a missing one is a bug, raised as such rather than as an AttributeError."""
-    row = session.get(model, key)
+    row = session.get(model, key, with_for_update=with_for_update)
     if row is None:
         raise LookupError(f"{model.__name__} {key!r} is gone, though rows of it are never deleted")
     return row
