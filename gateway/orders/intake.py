@@ -6,7 +6,7 @@ what cannot be mapped, costs what the catalogue does not expect, or comes in cas
 catalogue cannot convert is an exception on the line, visible to operations. Creating the
 sales order is a separate task (:func:`create_sales_order`) because the IMS may be slow or
 down, and the order must still reach it once it is back. The same task then decides and
-queues the 855 from the allocation the IMS answered with.
+queues the 855 from the allocation the IMS answered with (``gateway.orders.acknowledgement``).
 """
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ from gateway.orders.deadlines import ack_deadline
 from gateway.partners.registry import profile_of
 from gateway.orders.allocation import SalesOrderAllocation, store_allocation
 from gateway.orders.line_costs import UNIT_WORDS, cost_difference
-from gateway.orders.acknowledgement import acknowledge, acknowledge_purchase_order
-from gateway.orders.status import AWAITING_IMS, TIMELINE, LineStatus, PurchaseOrderStatus, move, move_line
+from gateway.orders.acknowledgement import acknowledge
+from gateway.orders.status import TIMELINE, LineStatus, PurchaseOrderStatus, move, move_line
 from gateway.catalogue.items import find_item, find_items, money_text
 from gateway.platform.config import Settings
 from gateway.platform.db import existing, session_scope
@@ -206,30 +206,22 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
     """Create the PO's sales order in the IMS and store its allocation; returns the PO status.
 
     The 855 is decided and queued in the transaction that stores the allocation: a task, a
-    transaction and a reload of the PO less per PO than queueing it. Safe to run twice: a PO already in
-    the IMS is left alone, and the IMS answers a repeated create with the order it committed;
-    a task run again after its worker died between the two (``acks_late`` delivers it again)
-    acknowledges a PO whose allocation is stored and whose 855 was never queued. Raises
-    ``ImsError`` (other than a rejection) when the IMS cannot be reached, after recording it,
-    so the task retries.
+    transaction and a reload of the PO less per PO than queueing it, and a task run again
+    (``acks_late``, after its worker died) finds both stored or neither.
+
+    Safe to run twice: a PO already in the IMS is left alone, and the IMS answers a repeated
+    create with the order it committed. Raises ``ImsError`` (other than a rejection) when the
+    IMS cannot be reached, after recording it, so the task retries.
     """
     with session_scope(settings) as session:
         purchase_order = session.get(PurchaseOrder, purchase_order_id)
-        if purchase_order is None:
-            return "missing"
-        status = purchase_order.status
-        # Allocated, and no 855 queued: this task ran before and its worker died in between.
-        unacknowledged = status not in AWAITING_IMS and purchase_order.ack_sent_at is None
-        if status == PurchaseOrderStatus.RECEIVED:
-            po_number, body = purchase_order.po_number, sales_order_body(purchase_order)
-            if body is None:
-                move(purchase_order, PurchaseOrderStatus.HELD)
-                audit.record(session, "purchase_order.held", actor="worker", subject_type=TIMELINE,
-                             subject_id=po_number, reason="no line can go to the IMS")
-    if status != PurchaseOrderStatus.RECEIVED:
-        if unacknowledged:
-            acknowledge_purchase_order(settings, purchase_order_id)
-        return status
+        if purchase_order is None or purchase_order.status != PurchaseOrderStatus.RECEIVED:
+            return purchase_order.status if purchase_order else "missing"
+        po_number, body = purchase_order.po_number, sales_order_body(purchase_order)
+        if body is None:
+            move(purchase_order, PurchaseOrderStatus.HELD)
+            audit.record(session, "purchase_order.held", actor="worker", subject_type=TIMELINE, subject_id=po_number,
+                         reason="no line can go to the IMS")
     if body is None:  # nothing to wait for: every line is rejected in the 855 now
         enqueue(settings, "workers.tasks.acknowledge_purchase_order", purchase_order_id=purchase_order_id)
         return PurchaseOrderStatus.HELD

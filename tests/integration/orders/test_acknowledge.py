@@ -9,7 +9,6 @@ from sqlalchemy import select
 from edi_maps.validation import validate_interchange
 from edi_maps.x12.reader import X12Reader
 from gateway.orders.acknowledgement import acknowledge_purchase_order, watch_deadlines
-from gateway.orders.intake import create_sales_order
 from gateway.partners.certificates import generate_organization_key
 from gateway.platform.db import session_scope
 from gateway.sandbox.development import ensure_development_identity
@@ -126,27 +125,6 @@ def test_scenario(gateway, scenario):
         po = session.get(PurchaseOrder, po_id)
         assert po.ack_sent_at is not None
         assert all(line.outcomes for line in po.lines), "every line has an outcome"
-
-
-def test_a_create_task_delivered_again_queues_the_855_its_dead_worker_never_queued(gateway):
-    """The sales-order task queues the 855 itself once the allocation is stored; a worker that
-    died in between leaves an allocated PO without one, and the task (``acks_late``) runs again."""
-    po_id = purchase_order(gateway, line(24, 24), received_at=datetime.now(timezone.utc) - timedelta(hours=1))
-    assert sent_855s(gateway) == []
-    assert create_sales_order(gateway, po_id) == "allocated"  # in the IMS already: not created again
-    assert len(sent_855s(gateway)) == 1
-    assert create_sales_order(gateway, po_id) == "allocated"
-    assert len(sent_855s(gateway)) == 1, "a third run finds the 855 queued and sends none"
-
-
-def test_a_create_task_delivered_again_sends_no_855_while_an_860_waits_for_the_ims(gateway):
-    """Allocated, then changed by an 860 the IMS has not taken yet: the old allocation is no
-    855 to send; the change task acknowledges once the IMS answers."""
-    po_id = purchase_order(gateway, line(24, 24), received_at=datetime.now(timezone.utc) - timedelta(hours=1))
-    with session_scope(gateway) as session:
-        session.get(PurchaseOrder, po_id).status = "change_pending"
-    assert create_sales_order(gateway, po_id) == "change_pending"
-    assert sent_855s(gateway) == []
 
 
 def test_waits_for_the_ims_then_acknowledges_what_is_known_at_the_margin(gateway):

@@ -6,11 +6,14 @@ with short timeouts and retry delays so that a test of an outage takes seconds.
 """
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, update
 
+from gateway import routing
+from gateway.orders import intake
 from gateway.orders.deadlines import ack_deadline
 from gateway.partners.profile import AcknowledgementSettings
 from gateway.orders.allocation import TIMELINE
@@ -223,6 +226,35 @@ def test_orders_reach_an_ims_that_was_down_once_it_is_back(stack, ims):
         [outage] = session.scalars(select(OperationalException).where(OperationalException.kind == "ims_call_failed"))
         assert (outage.status, outage.notes[-1]["by"]) == ("resolved", "gateway")
         assert outage.notes[-1]["note"] == "the IMS created the sales order"
+
+
+def test_the_allocation_and_the_855_are_stored_together_or_not_at_all(stack, ims, monkeypatch):
+    """The sales-order task decides the 855 in the transaction that stores the IMS's answer:
+    when the 855 cannot be stored, neither is the allocation, and the task run again (a retry,
+    or ``acks_late`` after a dead worker) gets the same order back and stores both."""
+    settings = dataclasses.replace(stack.settings, ims_url=stack.environment["EDI_GATEWAY_IMS_URL"],
+                                   ims_token=stack.environment["EDI_GATEWAY_IMS_TOKEN"])
+    stack.amazon.send(stack.url, SINGLE_PO)
+    with session_scope(settings) as session:
+        [message_id] = session.scalars(select(Message.id).where(Message.direction == "inbound"))
+    routing.process_inbound_message(settings, message_id)
+    po_id = purchase_order(stack, "2XK7QP9M").id
+
+    def no_855(*_args, **_kwargs):
+        raise RuntimeError("the 855 could not be stored")
+
+    monkeypatch.setattr(intake, "acknowledge", no_855)
+    with pytest.raises(RuntimeError, match="could not be stored"):
+        intake.create_sales_order(settings, po_id)
+    stored = purchase_order(stack, "2XK7QP9M")
+    assert (stored.status, stored.ims_revision, stored.ack_message_id) == ("received", None, None)
+    assert ims.order("2XK7QP9M")["revision"] == 1, "the IMS has the order"
+
+    monkeypatch.undo()
+    assert intake.create_sales_order(settings, po_id) == "allocated"
+    stored = purchase_order(stack, "2XK7QP9M")
+    assert (stored.ims_revision, stored.ack_message_id is not None) == (1, True), "both stored at once"
+    assert ims.order("2XK7QP9M")["revision"] == 1, "the IMS answered the repeated create with the same order"
 
 
 def test_an_ims_refusal_holds_the_po_with_the_ims_detail(stack, ims):
