@@ -146,7 +146,9 @@ def store_allocation(session: Session, purchase_order: PurchaseOrder, allocation
 
     Returns True when something was stored. Nothing is stored for a PO whose 860 change
     has not reached the IMS yet: the IMS does not know the change, and the change task
-    reads the order afresh once it does.
+    reads the order afresh once it does. The caller holds the PO's row locked
+    (``with_for_update``) since before it loaded it: otherwise two writers could both read
+    the same stored revision and the older allocation overwrite the newer.
     """
     if purchase_order.status == PurchaseOrderStatus.CHANGE_PENDING:
         return False

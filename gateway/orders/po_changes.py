@@ -235,7 +235,8 @@ def _send_change(settings: Settings, purchase_order_id: int, po_number: str,
         record_ims_failure(settings, purchase_order_id, "update", error, held=False)
         raise
     with session_scope(settings) as session:
-        purchase_order = existing(session, PurchaseOrder, purchase_order_id)
+        # Locked (PostgreSQL) before its stored revision is read, as every writer of an allocation does.
+        purchase_order = existing(session, PurchaseOrder, purchase_order_id, with_for_update=True)
         audit.record(session, f"purchase_order.sales_order_{action}", actor="worker", subject_type=TIMELINE,
                      subject_id=po_number, change=change if action == "updated" else None)
         ims_answered(session, po_number, f"the IMS {action if action != 'unchanged' else 'confirmed'} the sales order")

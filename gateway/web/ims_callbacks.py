@@ -32,9 +32,11 @@ def receive_allocation() -> Response:
     except InvalidAllocation as error:
         return problem(422, "Unprocessable Content", f"the body breaks the IMS contract: {error}")
     with session_scope(settings_of(current_app)) as session:
+        # Locked (PostgreSQL) before its stored revision is read: a callback racing a newer
+        # allocation (the sales-order task, another callback) waits for it, then is ignored.
         purchase_order = session.scalars(select(PurchaseOrder).where(
             PurchaseOrder.vendor_code == (allocation.vendor_code or ""),
-            PurchaseOrder.po_number == allocation.po_number)).first()
+            PurchaseOrder.po_number == allocation.po_number).with_for_update()).first()
         if purchase_order is None:
             return problem(404, "Not Found", f"no purchase order {allocation.po_number}")
         changed = store_allocation(session, purchase_order, allocation, source="callback")
