@@ -255,9 +255,12 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
             purchase_order.ims_order_id = allocation.po_number
         else:
             move(purchase_order, PurchaseOrderStatus.SALES_ORDER_CREATED)
-            store_allocation(session, purchase_order, allocation, source="create")
-            # The IMS has answered for every line: the 855 can go.
-            _, queued = acknowledge(session, settings, purchase_order, now=datetime.now(timezone.utc))
+            # The IMS has answered for every line: the 855 can go. Not flushed in between, so
+            # each line is written once with its allocation and its outcomes (one UPDATE, not
+            # two): nothing the 855 reads from the database depends on the lines' allocation.
+            with session.no_autoflush:
+                store_allocation(session, purchase_order, allocation, source="create")
+                _, queued = acknowledge(session, settings, purchase_order, now=datetime.now(timezone.utc))
         status = purchase_order.status
     log.info("sales order created", po=po_number, status=status)
     if changed_meanwhile:
