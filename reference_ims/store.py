@@ -210,9 +210,9 @@ class Store:
         _check_columns(self.engine, database_path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.Lock()  # one writer at a time: allocation reads, then writes
-        # The eaches each SKU's open lines hold, as committed: kept up to date by create_order
-        # alone, forgotten by every other write (see _commit) and summed again on next use.
-        self._held: dict[str, int] | None = None
+        # The eaches each SKU's open lines hold, as committed: kept up to date by create_order,
+        # forgotten for the SKUs any other write settles again (_settle), summed again when needed.
+        self._held: dict[str, int] = {}
         self.on_change: Callable[[list[str]], None] = lambda po_numbers: None  # e.g. AllocationNotifier.notify
 
     # --- orders -----------------------------------------------------------------------
@@ -384,6 +384,8 @@ class Store:
 
     def _settle(self, session: Session, skus: Iterable[str]) -> set[OrderRow]:
         """Re-allocate every line of ``skus`` and return the orders whose allocation changed."""
+        for sku in skus:  # forgotten first, so also when the write fails after this
+            self._held.pop(sku, None)
         changed: set[OrderRow] = set()
         for sku in sorted(skus):
             item = session.get(SkuRow, sku)
@@ -418,8 +420,7 @@ class Store:
         to every order ever taken: a burst of POs slowed the sandbox IMS to a crawl.
         """
         skus = {line.sku for line in order.lines}
-        held_before = self._held_by_sku(session)
-        held = {sku: held_before.get(sku, 0) for sku in skus}
+        held = self._held_by_sku(session, skus)
         # The SKUs and their stock in two queries, not two per line: a sales order is created for every PO.
         items = session.scalars(select(SkuRow).where(SkuRow.sku.in_(skus)).options(selectinload(SkuRow.locations)))
         positions = {item.sku: _position(item) for item in items}
@@ -432,31 +433,31 @@ class Store:
             line.record(settle_line(line.quantity, allocated, position, order.backorder_allowed))
         return set(), held
 
-    def _held_by_sku(self, session: Session) -> dict[str, int]:
-        """The eaches held per SKU by the open lines of orders not shipped (an allocation
-        never counts past its line's quantity). Summed over every line once, then kept by
+    def _held_by_sku(self, session: Session, skus: set[str]) -> dict[str, int]:
+        """The eaches held per SKU of ``skus`` by the open lines of orders not shipped (an
+        allocation never counts past its line's quantity). Summed once per SKU, then kept by
         create_order: summing the SKUs' lines for each new order cost time in proportion to
         the orders taken, so a burst of 1,000 slowed as it went."""
-        if self._held is None:
-            self._held = dict(session.execute(
+        missing = skus - self._held.keys()
+        if missing:
+            summed = dict(session.execute(
                 select(LineRow.sku, func.sum(func.min(LineRow.allocated, LineRow.quantity))).join(OrderRow)
-                .where(OrderRow.status != SHIPPED, LineRow.cancelled.is_(False))
+                .where(LineRow.sku.in_(missing), OrderRow.status != SHIPPED, LineRow.cancelled.is_(False))
                 .group_by(LineRow.sku)).all())
-        return self._held
+            self._held.update({sku: summed.get(sku, 0) for sku in missing})
+        return {sku: self._held[sku] for sku in skus}
 
     def _commit(self, session: Session, changed: set[OrderRow], now: datetime,
                 held: dict[str, int] | None = None) -> None:
         """Commit a write. ``held`` is what a new order's SKUs hold after ``_allocate_new``
-        allocated it alone; any other write forgets the held totals, summed again on next use."""
+        allocated it alone, kept once the commit succeeded."""
         for row in changed:
             row.revision += 1
             row.updated_at = now
         po_numbers = sorted(row.po_number for row in changed)
-        kept, self._held = self._held, None  # forgotten too if the commit fails
         session.commit()
-        if held is not None and kept is not None:
-            kept.update(held)
-            self._held = kept
+        if held is not None:
+            self._held.update(held)
         if po_numbers:
             self.on_change(po_numbers)
 

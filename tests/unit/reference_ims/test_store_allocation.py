@@ -83,3 +83,30 @@ def test_a_new_order_gets_what_a_full_settle_would_give_it(initial, steps):
                                        OrderChange(None, (LineChange("1", step[2], step[2] == 0),)))
                 except (OrderClosed, UnknownLine):  # a closed order or a cancelled line is refused
                     pass
+
+
+def new_order(number: str, sku: str, quantity: int) -> NewOrder:
+    return NewOrder(number, None, "SA", "RNO1", WINDOW, False, (NewLine("1", sku, quantity, Decimal("1")),))
+
+
+def allocated(order) -> int:
+    return order.lines[0].allocation.allocated
+
+
+def test_each_new_order_gets_what_the_orders_before_it_leave(tmp_path):
+    """The held totals the store keeps grow with each new order."""
+    store = Store(tmp_path / "ims.sqlite3")
+    store.set_stock("A", StockUpdate(on_hand=10, reserved=0))
+    assert allocated(store.create_order(new_order("PO0", "A", 6), "PO0")[0]) == 6
+    assert allocated(store.create_order(new_order("PO1", "A", 6), "PO1")[0]) == 4
+    assert allocated(store.create_order(new_order("PO2", "A", 6), "PO2")[0]) == 0
+
+
+def test_a_new_order_after_a_shipment_gets_the_stock_the_shipment_left(tmp_path):
+    """A shipped order holds nothing any more: the held totals forget it (its SKUs are settled again)."""
+    store = Store(tmp_path / "ims.sqlite3")
+    store.set_stock("A", StockUpdate(on_hand=20, reserved=0))
+    assert allocated(store.create_order(new_order("PO0", "A", 10), "PO0")[0]) == 10
+    store.ship_order("PO0", SHIP, company_prefix="0614141", state=DeliveryState.NOT_SENT)
+    assert store.stock_level("A").on_hand == 10
+    assert allocated(store.create_order(new_order("PO1", "A", 5), "PO1")[0]) == 5
