@@ -229,6 +229,9 @@ def _send(session: Session, settings: Settings, po: PurchaseOrder, partner: Trad
     # BAK04 is the PO's date (BEG05, which our 850 map requires); a PO stored without one states the day it came.
     po_date = po.order_date or po.received_at.date()
     ack = Acknowledgement(po.po_number, acknowledgement_type(tuple(lines)), po_date, tuple(lines))
+    # The PO's lines are written before send_document takes the control numbers: business rows
+    # first, control numbers last, in every transaction (gateway.exchange.inbound), or two could deadlock.
+    session.flush()
     queued = send_document(session, settings, partner, ack, when=now)
     po.ack_sent_at, po.ack_message_id = now, queued.message_id
     return queued

@@ -36,7 +36,7 @@ from gateway.operations.exception_queue import record_exception, resolve_cause_g
 from gateway.ims.client import ImsClient, ImsError, ImsRejected
 from gateway.models import CatalogueItem, Message, PurchaseOrder, PurchaseOrderLine, TradingPartner
 from gateway.platform.queue import enqueue
-from gateway.exchange.outbound import start_delivery
+from gateway.exchange.outbound import QueuedDocument, start_delivery
 
 log = structlog.get_logger("gateway.orders.intake")
 
@@ -205,9 +205,9 @@ def ship_window(purchase_order: PurchaseOrder) -> dict[str, str]:
 def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
     """Create the PO's sales order in the IMS and store its allocation; returns the PO status.
 
-    The 855 is decided and queued in the transaction that stores the allocation: a task, a
-    transaction and a reload of the PO less per PO than queueing it, and a task run again
-    (``acks_late``, after its worker died) finds both stored or neither.
+    The 855 is decided and queued in the transaction that stores the allocation (a task, a
+    transaction and a reload of the PO less per PO than queueing it); if the 855 fails there,
+    the allocation is stored alone and the 855 queued as its own task.
 
     Safe to run twice: a PO already in the IMS is left alone, and the IMS answers a repeated
     create with the order it committed. Raises ``ImsError`` (other than a rejection) when the
@@ -241,10 +241,41 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
     except ImsError as error:
         record_ims_failure(settings, purchase_order_id, "create", error, held=False)
         raise
+    try:
+        status, changed_meanwhile, queued = _store_ims_answer(settings, purchase_order_id, body, allocation,
+                                                              with_855=True)
+    except Exception:
+        # The 855 could not be decided or stored (a map, storage or database error): keep the
+        # IMS's answer without it, and let the 855 go on as its own task, with its own retries.
+        log.exception("855 not stored with the sales order; queued as its own task", po=po_number)
+        status, changed_meanwhile, queued = _store_ims_answer(settings, purchase_order_id, body, allocation,
+                                                              with_855=False)
+        if not changed_meanwhile:
+            enqueue(settings, "workers.tasks.acknowledge_purchase_order", purchase_order_id=purchase_order_id)
+    log.info("sales order created", po=po_number, status=status, ack_855="queued" if queued else "not now")
+    if changed_meanwhile:
+        enqueue(settings, "workers.tasks.update_sales_order", purchase_order_id=purchase_order_id)
+    elif queued is not None:
+        start_delivery(settings, queued)
+    return status
+
+
+def _store_ims_answer(settings: Settings, purchase_order_id: int, body: dict[str, Any],
+                      allocation: SalesOrderAllocation, *,
+                      with_855: bool) -> tuple[str, bool, QueuedDocument | None]:
+    """Store the IMS's answer to the create and, ``with_855``, decide and queue the 855 in the
+    same transaction; returns the PO's status, whether an 860 changed the PO meanwhile (the
+    IMS must hear of it first), and the 855 to deliver after the commit.
+
+    Together, a task run again (``acks_late``, after its worker died) finds both stored or
+    neither; a worker that dies between the commit and queueing the send leaves the stored
+    855 to the stalled-work sweep (``gateway.recovery.sweep``).
+    """
     queued = None
     with session_scope(settings) as session:
         # Locked (PostgreSQL) as acknowledge_purchase_order locks it: the 855 is decided here.
         purchase_order = existing(session, PurchaseOrder, purchase_order_id, with_for_update=True)
+        po_number = purchase_order.po_number
         audit.record(session, "purchase_order.sales_order_created", actor="worker", subject_type=TIMELINE,
                      subject_id=po_number, revision=allocation.revision)
         ims_answered(session, po_number, "the IMS created the sales order")
@@ -254,20 +285,15 @@ def create_sales_order(settings: Settings, purchase_order_id: int) -> str:
             move(purchase_order, PurchaseOrderStatus.CHANGE_PENDING)
             purchase_order.ims_order_id = allocation.po_number
         else:
-            move(purchase_order, PurchaseOrderStatus.SALES_ORDER_CREATED)
-            # The IMS has answered for every line: the 855 can go. Not flushed in between, so
-            # each line is written once with its allocation and its outcomes (one UPDATE, not
-            # two): nothing the 855 reads from the database depends on the lines' allocation.
+            if purchase_order.status == PurchaseOrderStatus.RECEIVED:  # not if a callback stored an allocation first
+                move(purchase_order, PurchaseOrderStatus.SALES_ORDER_CREATED)
+            # Not flushed in between, so each line is written once with its allocation and its
+            # outcomes (one UPDATE, not two): nothing the 855 reads depends on the allocation.
             with session.no_autoflush:
                 store_allocation(session, purchase_order, allocation, source="create")
-                _, queued = acknowledge(session, settings, purchase_order, now=datetime.now(timezone.utc))
-        status = purchase_order.status
-    log.info("sales order created", po=po_number, status=status)
-    if changed_meanwhile:
-        enqueue(settings, "workers.tasks.update_sales_order", purchase_order_id=purchase_order_id)
-    elif queued is not None:
-        start_delivery(settings, queued)
-    return status
+                if with_855:  # the IMS has answered for every line: the 855 can go
+                    _, queued = acknowledge(session, settings, purchase_order, now=datetime.now(timezone.utc))
+        return purchase_order.status, changed_meanwhile, queued
 
 
 def ims_answered(session: Session, po_number: str, cause: str) -> None:
@@ -285,7 +311,8 @@ def record_ims_failure(settings: Settings, purchase_order_id: int, operation: st
     if isinstance(error, ImsRejected):
         detail.update(status=error.status, ims_detail=error.detail)
     with session_scope(settings) as session:
-        purchase_order = existing(session, PurchaseOrder, purchase_order_id)
+        # The PO locked first, as every task writing it locks it, then the exception.
+        purchase_order = existing(session, PurchaseOrder, purchase_order_id, with_for_update=True)
         po_number = purchase_order.po_number
         record_exception(session, "ims_call_failed", f"PO {po_number}: {operation} sales order failed: {error}",
                          subject_type=TIMELINE, subject_id=po_number, po_number=po_number, key=operation,

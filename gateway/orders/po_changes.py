@@ -64,9 +64,11 @@ def apply_po_change(session: Session, partner: TradingPartner, message: Message,
     A repeated 860 changes nothing and makes nothing due. What cannot be applied is listed
     on the timeline event and raised as one exception per distinct set of such changes.
     """
+    # Locked (PostgreSQL) as the sales-order task locks it: a change that task cannot see yet
+    # would otherwise be missed by both (the PO never marked for the IMS to be told).
     purchase_order = session.scalars(select(PurchaseOrder).where(
         PurchaseOrder.partner_id == partner.id, PurchaseOrder.po_number == change.po_number)
-        .order_by(PurchaseOrder.id)).first()
+        .order_by(PurchaseOrder.id).with_for_update()).first()
     if purchase_order is None:
         record_exception(session, "unknown_po_change", f"860 for PO {change.po_number}, which was never received",
                          subject_type=TIMELINE, subject_id=change.po_number, po_number=change.po_number,

@@ -14,6 +14,8 @@ from sqlalchemy import func, select, update
 
 from gateway import routing
 from gateway.orders import intake
+from gateway.orders.acknowledgement import acknowledge_purchase_order
+from gateway.platform.queue import enqueue
 from gateway.orders.deadlines import ack_deadline
 from gateway.partners.profile import AcknowledgementSettings
 from gateway.orders.allocation import TIMELINE
@@ -228,10 +230,12 @@ def test_orders_reach_an_ims_that_was_down_once_it_is_back(stack, ims):
         assert outage.notes[-1]["note"] == "the IMS created the sales order"
 
 
-def test_the_allocation_and_the_855_are_stored_together_or_not_at_all(stack, ims, monkeypatch):
-    """The sales-order task decides the 855 in the transaction that stores the IMS's answer:
-    when the 855 cannot be stored, neither is the allocation, and the task run again (a retry,
-    or ``acks_late`` after a dead worker) gets the same order back and stores both."""
+def test_an_855_that_cannot_be_stored_leaves_the_allocation_stored_and_goes_on_as_its_own_task(
+        stack, ims, monkeypatch):
+    """The sales-order task decides the 855 in the transaction that stores the IMS's answer.
+    When the 855 fails there, that transaction is rolled back whole (its events are gone),
+    the answer is stored alone, and the 855 is queued as its own task, as it was before the
+    two were one transaction."""
     settings = dataclasses.replace(stack.settings, ims_url=stack.environment["EDI_GATEWAY_IMS_URL"],
                                    ims_token=stack.environment["EDI_GATEWAY_IMS_TOKEN"])
     stack.amazon.send(stack.url, SINGLE_PO)
@@ -243,18 +247,23 @@ def test_the_allocation_and_the_855_are_stored_together_or_not_at_all(stack, ims
     def no_855(*_args, **_kwargs):
         raise RuntimeError("the 855 could not be stored")
 
-    monkeypatch.setattr(intake, "acknowledge", no_855)
-    with pytest.raises(RuntimeError, match="could not be stored"):
-        intake.create_sales_order(settings, po_id)
-    stored = purchase_order(stack, "2XK7QP9M")
-    assert (stored.status, stored.ims_revision, stored.ack_message_id) == ("received", None, None)
-    assert ims.order("2XK7QP9M")["revision"] == 1, "the IMS has the order"
+    queued: list[tuple[str, dict]] = []
 
-    monkeypatch.undo()
+    def spied_enqueue(current, task, **arguments):
+        queued.append((task, arguments))
+        enqueue(current, task, **arguments)
+
+    monkeypatch.setattr(intake, "acknowledge", no_855)
+    monkeypatch.setattr(intake, "enqueue", spied_enqueue)
     assert intake.create_sales_order(settings, po_id) == "allocated"
     stored = purchase_order(stack, "2XK7QP9M")
-    assert (stored.ims_revision, stored.ack_message_id is not None) == (1, True), "both stored at once"
-    assert ims.order("2XK7QP9M")["revision"] == 1, "the IMS answered the repeated create with the same order"
+    assert (stored.status, stored.ims_revision, stored.ack_message_id) == ("allocated", 1, None)
+    assert timeline(stack, "2XK7QP9M").count("purchase_order.sales_order_created") == 1, "the first try rolled back"
+    assert queued == [("workers.tasks.acknowledge_purchase_order", {"purchase_order_id": po_id})]
+
+    monkeypatch.undo()
+    assert acknowledge_purchase_order(settings, po_id) == "sent", "what the queued task does"
+    assert ims.order("2XK7QP9M")["revision"] == 1
 
 
 def test_an_ims_refusal_holds_the_po_with_the_ims_detail(stack, ims):
