@@ -59,6 +59,7 @@ def acknowledge_purchase_order(settings: Settings, purchase_order_id: int, *, at
         result, queued = acknowledge(session, settings, po, at_deadline=at_deadline, now=now)
     if queued is not None:
         start_delivery(settings, queued)
+        log.info("855 queued", po=po.po_number, message=queued.message_id, result=result)
     return result
 
 
@@ -92,7 +93,6 @@ def acknowledge(session: Session, settings: Settings, po: PurchaseOrder, *, at_d
     audit.record(session, f"purchase_order.855_{verb}", subject_type=TIMELINE, subject_id=po.po_number,
                  message_id=queued.message_id, at_deadline=at_deadline,
                  lines={line.line_number: line.outcomes for line in po.lines})
-    log.info("855 queued", po=po.po_number, message=queued.message_id, first=first)
     return verb, queued
 
 
