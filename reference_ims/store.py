@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -382,7 +382,7 @@ class Store:
 
     # --- allocation -------------------------------------------------------------------
 
-    def _settle(self, session: Session, skus: Iterable[str]) -> set[OrderRow]:
+    def _settle(self, session: Session, skus: set[str]) -> set[OrderRow]:
         """Re-allocate every line of ``skus`` and return the orders whose allocation changed."""
         for sku in skus:  # forgotten first, so also when the write fails after this
             self._held.pop(sku, None)
