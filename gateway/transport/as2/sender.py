@@ -26,6 +26,8 @@ from gateway.partners.certificates import CertificateError, PrivateKeyError
 from gateway.transport.as2.protocol import (
     MdnMode,
     MdnStatus,
+    OrganizationProfile,
+    PartnerProfile,
     ProfileError,
     build_message,
     check_mdn,
@@ -93,12 +95,16 @@ def send(settings: Settings, message_id: int) -> str:
         if message is None or message.status in FINISHED or message.status == MessageStatus.AWAITING_MDN:
             return message.status if message else "missing"
         partner = existing(session, TradingPartner, message.partner_id)
-        if message.body_sha256 is None:
-            try:
-                _build(session, settings, message, partner)
-            except BUILD_ERRORS as error:
-                _finish(session, message, MessageStatus.FAILED, f"could not sign and encrypt it for {partner.as2_id}: {error}")
-                return message.status
+        built = message.body_sha256 is not None
+        try:
+            # Loaded once per attempt: they build the message now and check its MDN after the POST.
+            profiles = sending_profiles(session, settings, partner)
+            if not built:
+                _build(session, settings, message, profiles)
+        except BUILD_ERRORS as error:
+            what = "check an MDN from" if built else "sign and encrypt it for"
+            _finish(session, message, MessageStatus.FAILED, f"could not {what} {partner.as2_id}: {error}")
+            return message.status
         url = profile_of(partner).as2.url
         if url is None:  # a partner may be added without one; replay the message once it is set
             _finish(session, message, MessageStatus.FAILED,
@@ -120,7 +126,7 @@ def send(settings: Settings, message_id: int) -> str:
             _finish(session, message, MessageStatus.FAILED, f"partner refused the message: HTTP {response.status_code}: "
                                                 f"{response.text[:300]}")
         elif message.mdn_mode == MdnMode.SYNC.value:
-            retry_because = _apply_mdn(session, settings, message, list(response.headers.multi_items()),
+            retry_because = _apply_mdn(session, message, profiles, list(response.headers.multi_items()),
                                        response.content)
         elif message.mdn_mode == MdnMode.ASYNC.value:
             if message.status not in FINISHED:  # the async MDN may have beaten the HTTP answer
@@ -136,11 +142,12 @@ def send(settings: Settings, message_id: int) -> str:
     return status
 
 
-def _build(session: Session, settings: Settings, message: Message, partner: TradingPartner) -> None:
+def _build(session: Session, settings: Settings, message: Message,
+           profiles: tuple[OrganizationProfile, PartnerProfile]) -> None:
     """Sign, compress and encrypt the payload as the profiles say now, and keep the result."""
     payload = read_payload(settings, message)
     assert payload is not None, "queue_outbound stores the payload of every outbound message"
-    built = build_message(*sending_profiles(session, settings, partner), payload, message.filename)
+    built = build_message(*profiles, payload, message.filename)
     message.transport_id, message.headers, message.mic = built.message_id, dict(built.headers), built.mic
     message.mdn_mode = built.mdn_mode.value
     attach_body(settings, message, built.body)
@@ -208,7 +215,7 @@ def receive_async_mdn(settings: Settings, headers: Sequence[tuple[str, str]], bo
             audit.record(session, "as2.mdn_ignored", actor="as2", subject_type="message", subject_id=message.id,
                          reason=f"the message is already {message.status}")
             return HttpAnswer(200, {"Content-Type": "text/plain"}, b"MDN received\n")
-        distrusted = _apply_mdn(session, settings, message, headers, body)
+        distrusted = _apply_mdn(session, message, sending_profiles(session, settings, partner), headers, body)
         if distrusted is not None:
             message.error = distrusted
             audit.record(session, "as2.mdn_ignored", actor="as2", subject_type="message", subject_id=message.id,
@@ -217,20 +224,19 @@ def receive_async_mdn(settings: Settings, headers: Sequence[tuple[str, str]], bo
     return HttpAnswer(200, {"Content-Type": "text/plain"}, b"MDN received\n")
 
 
-def _apply_mdn(session: Session, settings: Settings, message: Message, headers: Sequence[tuple[str, str]],
-               body: bytes) -> str | None:
+def _apply_mdn(session: Session, message: Message, profiles: tuple[OrganizationProfile, PartnerProfile],
+               headers: Sequence[tuple[str, str]], body: bytes) -> str | None:
     """Apply the partner's MDN to the message; returns why it cannot be trusted, or None.
 
     A verified MDN ends the message: delivered when it says processed, ``mdn-failed``
     when the partner reports an error. An MDN that is missing or cannot be verified
     changes nothing here: the caller counts it as a failed attempt.
     """
-    partner = existing(session, TradingPartner, message.partner_id)
     # An MDN answers a message we POSTed, and building it gave it its Message-ID.
     assert message.transport_id is not None, f"message {message.id} was sent without being built"
     if not body.strip():
         return "no MDN came back"
-    result = check_mdn(*sending_profiles(session, settings, partner), headers, body, message.transport_id, message.mic)
+    result = check_mdn(*profiles, headers, body, message.transport_id, message.mic)
     if result.status is MdnStatus.INVALID:
         return f"the MDN could not be verified: {result.error}"
     message.mdn_headers = redacted_headers(headers)  # a partner's credentials are not ours to keep

@@ -16,11 +16,11 @@ from gateway.transport.as2.sender import TransientSendError, queue_outbound, sen
 from gateway.platform.db import session_scope
 from gateway.sandbox.development import ensure_development_identity
 from gateway.operations.exception_queue import open_exceptions
-from gateway.partners.keystore import import_partner_certificate
+from gateway.partners.keystore import create_organisation_certificate, import_partner_certificate
 from gateway.models import AuditEvent, Message
 from gateway.recovery.replay import replay_exception
 from gateway.platform.storage import read_body
-from gateway.partners.registry import add_partner, get_partner, update_profile
+from gateway.partners.registry import add_partner, get_partner, the_organisation, update_profile
 from tests.support.servers import serve_in_thread
 from tests.unit.platform.test_tls import counting_contexts
 
@@ -121,3 +121,27 @@ def test_a_partner_without_an_as2_url_fails_the_message_visibly_and_a_replay_sen
     with pytest.raises(TransientSendError):  # posted now, to an endpoint that answers 503
         send(settings, message_id)
     assert len(endpoint.posts) == 1
+
+
+def test_a_built_message_whose_profiles_cannot_be_loaded_again_fails_visibly_before_it_is_posted(partner_down):
+    """A retry POSTs the kept bytes, but checks the MDN with the profiles of now: when our
+    keys cannot be read (a new key pair made, every key file then lost), the attempt stops
+    before the POST and the message fails with the reason, not an error in the worker's log."""
+    settings, endpoint = partner_down
+    with session_scope(settings) as session:
+        import_partner_certificate(session, get_partner(session, "AMAZON"), AMAZON_KEY.certificate_pem)
+    message_id = queued(settings)
+    with pytest.raises(TransientSendError, match="HTTP 503"):
+        send(settings, message_id)
+    with session_scope(settings) as session:
+        create_organisation_certificate(session, settings, the_organisation(session))
+    for key_file in (settings.data_dir / "keys").iterdir():
+        key_file.unlink()
+
+    assert send(settings, message_id) == "failed"
+    failed = stored(settings, message_id)
+    assert failed.error.startswith("could not check an MDN from AMAZON: ") and "No such file" in failed.error
+    assert len(endpoint.posts) == 1, "the second attempt was not posted"
+    with session_scope(settings) as session:
+        [problem] = [row for row in open_exceptions(session) if row.kind == "as2_send_failed"]
+    assert problem.message.startswith(f"997 (Message-ID {failed.transport_id}) not delivered: could not check an MDN")
