@@ -42,9 +42,11 @@ def next_control_number(session: Session, partner_key: str, kind: str, direction
     """Allocate the next number of ``kind`` (isa, gs, st or invoice) for ``partner_key``."""
     if kind not in KINDS:
         raise ValueError(f"unknown control number kind {kind!r}; expected one of {KINDS}")
-    # The session's pending writes go first, as before a query: their row locks are taken
-    # before the sequence row's, which is then held for as short a time as it can be.
-    session.flush()
+    # The session's pending writes go first, as the ORM statement's autoflush sent them:
+    # their row locks are taken before the sequence row's, which is then held for as short
+    # a time as it can be.
+    if session.autoflush:
+        session.flush()
     connection = session.connection()
     key = {"sequence_partner": partner_key, "sequence_direction": direction, "sequence_kind": kind}
     value = connection.execute(_DRAW, key).scalar_one_or_none()
