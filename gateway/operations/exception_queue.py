@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 from enum import StrEnum
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from gateway.platform import audit
@@ -172,17 +173,30 @@ def resolve_cause_gone(session: Session, kinds: tuple[str, ...], *, cause: str, 
     ``cause`` says in words what resolved them ("delivered: the MDN came back processed");
     it goes on the exception's notes and in the audit trail, by the gateway.
     """
-    query = select(OperationalException).where(OperationalException.kind.in_(kinds),
-                                               OperationalException.status.in_(UNRESOLVED))
-    if subject_type is not None:
-        query = query.where(OperationalException.subject_type == subject_type,
-                            OperationalException.subject_id == (None if subject_id is None else str(subject_id)))
-    if po_number is not None:
-        query = query.where(OperationalException.po_number == po_number)
-    rows = list(session.scalars(query))
-    for row in rows:
-        resolve_exception(session, row.id, actor="gateway", note=cause)
-    return rows
+    if session.autoflush:  # as before an ORM query: what this transaction recorded is found too
+        session.flush()
+    query = _unresolved_query(subject_type is not None, subject_id is not None, po_number is not None)
+    ids = session.connection().execute(query, {
+        "kinds": list(kinds), "subject_type": subject_type, "po_number": po_number,
+        "subject_id": None if subject_id is None else str(subject_id)}).scalars().all()
+    return [resolve_exception(session, exception_id, actor="gateway", note=cause) for exception_id in ids]
+
+
+@cache
+def _unresolved_query(by_subject: bool, by_subject_id: bool, by_po: bool) -> Select[int]:
+    """The ids of the unresolved exceptions of some kinds, about a subject and a PO, as
+    ``resolve_cause_gone`` is asked. Built once for each shape: resolving is asked for
+    every delivered message and every answered PO, nearly always finding nothing, and
+    building the query cost more than running it."""
+    table = OperationalException
+    query = select(table.id).where(table.kind.in_(bindparam("kinds", expanding=True)),
+                                   table.status.in_([status.value for status in UNRESOLVED]))
+    if by_subject:
+        query = query.where(table.subject_type == bindparam("subject_type"),
+                            table.subject_id == bindparam("subject_id") if by_subject_id else table.subject_id.is_(None))
+    if by_po:
+        query = query.where(table.po_number == bindparam("po_number"))
+    return query
 
 
 def resolve_exception(session: Session, exception_id: int, *, actor: str, note: str) -> OperationalException:
