@@ -17,7 +17,11 @@ only with the others of the same run):
 - ``embedded``: the default, SQLite + the filesystem broker (``embedded4``: with 4 worker
   processes instead of the default);
 - ``pg1``, ``pg2``, ``pg4``: PostgreSQL + Redis with 1, 2 or 4 worker processes
-  (``EDI_GATEWAY_WORKER_CONCURRENCY``), in a new database created for the run.
+  (``EDI_GATEWAY_WORKER_CONCURRENCY``), in a new database created for the run;
+- any of them with ``@N`` (``pg2@1``, ``pg4@2``): the gateway's processes (``edi-gateway run``
+  and all it starts, the sandbox IMS too) kept to the machine's first N cores (``taskset``),
+  so that one run shows what more cores give on a machine that has few. PostgreSQL, Redis,
+  the peer and the senders still use every core.
 
 For each it prints POs/s end to end (POs / first POST to last 855 delivered) and the latency
 of each stage from the PO's POST: received (stored, MDN answered), sales order created in
@@ -223,6 +227,12 @@ class Setup:
     name: str
     environment: dict[str, str] = field(default_factory=dict)
     database: str | None = None  # PostgreSQL database made for the run
+    cores: int | None = None  # the gateway kept to this many cores, else all of them
+
+    def command(self) -> list[str]:
+        """``edi-gateway run``, under ``taskset`` when the setup names its cores."""
+        pinned = ["taskset", "--cpu-list", f"0-{self.cores - 1}"] if self.cores else []
+        return [*pinned, EDI_GATEWAY, "run"]
 
 
 @dataclass
@@ -243,15 +253,19 @@ class Result:
 
 def setups(names: list[str], postgres_url: str, redis_url: str) -> Iterator[Setup]:
     for name in names:
-        if name.startswith("embedded"):  # "embedded": as make run starts it; "embedded4": 4 worker processes
-            workers = name.removeprefix("embedded")
-            yield Setup(name, {"EDI_GATEWAY_WORKER_CONCURRENCY": workers} if workers else {})
+        kind, _, cores_text = name.partition("@")  # "pg2@1": pg2 on the first core only
+        cores = int(cores_text) if cores_text else None
+        if cores is not None and not 1 <= cores <= (os.cpu_count() or 1):
+            raise SystemExit(f"{name}: this machine has {os.cpu_count()} cores")
+        if kind.startswith("embedded"):  # "embedded": as make run starts it; "embedded4": 4 worker processes
+            workers = kind.removeprefix("embedded")
+            yield Setup(name, {"EDI_GATEWAY_WORKER_CONCURRENCY": workers} if workers else {}, cores=cores)
             continue
-        workers = int(name.removeprefix("pg"))
+        workers = int(kind.removeprefix("pg"))
         database = f"pipeline_bench_{uuid.uuid4().hex[:10]}"
         url = make_url(postgres_url).set(database=database).render_as_string(hide_password=False)
         yield Setup(name, {"EDI_GATEWAY_DATABASE_URL": url, "EDI_GATEWAY_BROKER_URL": redis_url,
-                           "EDI_GATEWAY_WORKER_CONCURRENCY": str(workers)}, database)
+                           "EDI_GATEWAY_WORKER_CONCURRENCY": str(workers)}, database, cores)
 
 
 @contextmanager
@@ -371,7 +385,7 @@ def run_setup(setup: Setup, mode: str, count: int, options: argparse.Namespace) 
             engine = create_engine(database_url)
             # Run in the data folder: ``python -m gateway.cli`` (web, worker) puts its working
             # directory first on sys.path, and a repository there would win over PYTHONPATH.
-            with running_server(f"edi-gateway run ({setup.name})", [EDI_GATEWAY, "run"], environment,
+            with running_server(f"edi-gateway run ({setup.name})", setup.command(), environment,
                                 data_dir / "run.log", url, signal.SIGINT, cwd=data_dir) as gateway:
                 warm_up, timed = messages[:WARM_UP_POS], messages[WARM_UP_POS:]
                 burst_sender((url, warm_up))
