@@ -13,8 +13,11 @@ control-number row.
 """
 from __future__ import annotations
 
+import os
+import ssl
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 import structlog
@@ -48,6 +51,25 @@ from gateway.transport.as2.profiles import sending_profiles
 log = structlog.get_logger("gateway.transport.as2")
 
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# Cookies are never kept: a partner's load balancer may set one, and nothing of one request
+# is to reach another.
+_NO_COOKIES = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+_clients: dict[tuple[int, ssl.SSLContext], httpx.Client] = {}
+
+
+def _client() -> httpx.Client:
+    """The process's HTTP client for AS2 sends, kept between them: a burst of 997s and 855s to
+    a partner reuses its connections (keep-alive; in production, TLS sessions to Amazon)
+    instead of opening one per message, and making a client cost as much as posting a small
+    message. One per process id (made after Celery's prefork pool forks: a child never uses
+    its parent's connections) and TLS context; an idle connection is dropped after httpx's
+    5 s, and one the partner has closed is not reused."""
+    key = (os.getpid(), tls.context())
+    client = _clients.get(key)
+    if client is None:
+        _clients.clear()  # not closed: a forked child's close could end its parent's TLS sessions
+        client = _clients[key] = httpx.Client(timeout=TIMEOUT, verify=key[1], cookies=_NO_COOKIES)
+    return client
 # Final states: nothing more will be sent for these.
 FINISHED = (MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.MDN_FAILED)
 # What a profile that cannot sign or encrypt raises (no usable key or certificate, a key
@@ -114,7 +136,7 @@ def send(settings: Settings, message_id: int) -> str:
         message.attempts += 1
         headers, body = dict(message.headers), read_body(settings, message)
     try:
-        response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT, verify=tls.context())
+        response = _client().post(url, content=body, headers=headers)
     except httpx.HTTPError as error:
         raise _failed_attempt(settings, message_id, f"{type(error).__name__}: {error}") from None
     if response.status_code >= 500:

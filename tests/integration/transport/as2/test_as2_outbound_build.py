@@ -6,6 +6,7 @@ worker's task calls them, on each database.
 """
 import hashlib
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select
@@ -145,3 +146,65 @@ def test_a_built_message_whose_profiles_cannot_be_loaded_again_fails_visibly_bef
     with session_scope(settings) as session:
         [problem] = [row for row in open_exceptions(session) if row.kind == "as2_send_failed"]
     assert problem.message.startswith(f"997 (Message-ID {failed.transport_id}) not delivered: could not check an MDN")
+
+
+class KeepingPartner(BaseHTTPRequestHandler):
+    """A partner's HTTP/1.1 endpoint that keeps connections open (werkzeug's closes each) and
+    answers 503 with a cookie; it keeps the client's port and the cookies it sent: one port
+    for several POSTs is one connection."""
+
+    protocol_version = "HTTP/1.1"
+    requests: list[tuple[int, str | None]] = []
+    closes = False
+
+    def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.requests.append((self.client_address[1], self.headers.get("Cookie")))
+        self.send_response(503)
+        self.send_header("Set-Cookie", "lb=node-7; Path=/")
+        self.send_header("Content-Length", "9")
+        self.end_headers()
+        self.wfile.write(b"try later")
+        self.close_connection = self.closes
+
+    def log_message(self, *_arguments) -> None:
+        pass
+
+
+class ClosingPartner(KeepingPartner):
+    """Closes each connection right after its answer without saying so (no ``Connection:
+    close``), as a server with a short idle timeout does."""
+
+    closes = True
+
+
+def three_sends(settings, partner: type[KeepingPartner]) -> list[tuple[int, str | None]]:
+    """Three messages sent to ``partner``, each answered 503; what the partner saw."""
+    partner.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partner)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ensure_development_identity(settings)
+        with session_scope(settings) as session:
+            row = add_partner(session, name="Amazon", as2_id="AMAZON", x12_id="AMAZON",
+                              as2={"url": f"http://127.0.0.1:{server.server_port}/as2"})
+            import_partner_certificate(session, row, AMAZON_KEY.certificate_pem)
+        for message_id in (queued(settings), queued(settings), queued(settings)):
+            # The partner's answer each time, never an error from a connection it had closed.
+            with pytest.raises(TransientSendError, match="HTTP 503"):
+                send(settings, message_id)
+    finally:
+        server.shutdown()
+    return partner.requests
+
+
+def test_sends_to_a_partner_reuse_one_connection_and_send_back_no_cookie(settings):
+    requests = three_sends(settings, KeepingPartner)
+    assert len(requests) == 3
+    assert len({port for port, _ in requests}) == 1, "one connection, kept between sends"
+    assert [cookie for _, cookie in requests] == [None, None, None]
+
+
+def test_a_connection_the_partner_closed_is_not_reused(settings):
+    requests = three_sends(settings, ClosingPartner)
+    assert len({port for port, _ in requests}) == 3, "a new connection for each send"
