@@ -25,10 +25,13 @@ KINDS = ("isa", "gs", "st", "invoice")
 # Core statements, built once and run on the session's connection: every outbound
 # document draws three numbers, and as ORM statements each draw also searched the
 # session's loaded objects for sequence rows to update (none are ever loaded) and was
-# built again, which cost several times the UPDATE itself.
-# Parameter names other than the columns': SQLAlchemy keeps those for the SET and VALUES.
-_KEY: dict[str, BindParameter[str]] = {"partner_key": bindparam("sequence_partner"), "direction": bindparam("sequence_direction"),
-        "kind": bindparam("sequence_kind")}
+# built again, which cost several times the UPDATE itself. The parameters are named
+# apart from the columns: SQLAlchemy keeps the columns' names for SET and VALUES.
+_KEY: dict[str, BindParameter[str]] = {
+    "partner_key": bindparam("sequence_partner"),
+    "direction": bindparam("sequence_direction"),
+    "kind": bindparam("sequence_kind"),
+}
 _DRAW = (update(ControlNumberSequence)
          .where(*(getattr(ControlNumberSequence, column) == parameter for column, parameter in _KEY.items()))
          .values(last_value=ControlNumberSequence.last_value % LIMIT + 1)

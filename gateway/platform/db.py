@@ -10,10 +10,9 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import orjson
 from sqlalchemy import Engine, create_engine, event, text

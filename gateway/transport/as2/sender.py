@@ -51,6 +51,12 @@ from gateway.transport.as2.profiles import sending_profiles
 log = structlog.get_logger("gateway.transport.as2")
 
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# Final states: nothing more will be sent for these.
+FINISHED = (MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.MDN_FAILED)
+# What a profile that cannot sign or encrypt raises (no usable key or certificate, a key
+# file gone): retrying will not help until someone fixes it, then replays the message.
+BUILD_ERRORS = (ProfileError, PrivateKeyError, CertificateError, OSError)
+
 # Cookies are never kept: a partner's load balancer may set one, and nothing of one request
 # is to reach another.
 _NO_COOKIES = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
@@ -70,11 +76,6 @@ def _client() -> httpx.Client:
         _clients.clear()  # not closed: a forked child's close could end its parent's TLS sessions
         client = _clients[key] = httpx.Client(timeout=TIMEOUT, verify=key[1], cookies=_NO_COOKIES)
     return client
-# Final states: nothing more will be sent for these.
-FINISHED = (MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.MDN_FAILED)
-# What a profile that cannot sign or encrypt raises (no usable key or certificate, a key
-# file gone): retrying will not help until someone fixes it, then replays the message.
-BUILD_ERRORS = (ProfileError, PrivateKeyError, CertificateError, OSError)
 
 
 class TransientSendError(Exception):
