@@ -12,10 +12,9 @@ TCP connection and does a TLS handshake per send; the kept one does them once.
 from __future__ import annotations
 
 import argparse
-import datetime
-import ipaddress
 import multiprocessing
 import ssl
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,10 +22,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for tests.support
+from tests.support.tls_certificates import make_certificate  # noqa: E402  (the tests' certificate maker)
 
 BODY = b"x" * 8000
 
@@ -54,24 +53,6 @@ def serve(certificate: Path, key: Path, ready: multiprocessing.Queue) -> None:
     server.serve_forever()
 
 
-def self_signed(folder: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 and its key, made for this run."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number()).not_valid_before(now)
-                   .not_valid_after(now + datetime.timedelta(days=1))
-                   .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                                  critical=False)
-                   .sign(key, hashes.SHA256()))
-    certificate_file, key_file = folder / "partner.crt", folder / "partner.key"
-    certificate_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return certificate_file, key_file
-
-
 def cpu_per_send(post: Callable[[], httpx.Response], sends: int) -> float:
     """Milliseconds of this process's CPU per send, after five to warm up."""
     for _ in range(5):
@@ -87,7 +68,8 @@ def main() -> None:
     parser.add_argument("--sends", type=int, default=300)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        certificate, key = self_signed(Path(folder))
+        rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # as Amazon's endpoints present
+        certificate, key = make_certificate(Path(folder), rsa_key)
         ready: multiprocessing.Queue = multiprocessing.Queue()
         partner = multiprocessing.Process(target=serve, args=(certificate, key, ready), daemon=True)
         partner.start()
